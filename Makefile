@@ -1,0 +1,97 @@
+# Classification Guard - everything a fresh Debian 12 machine needs is installed from here.
+#   make run    QGIS with the plugin and the demo project (under Xvfb when there is no display)
+#   make test   unit, pytest-qgis and end-to-end rings
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PLUGIN   := classification_plugin
+VERSION  := $(shell sed -n 's/^version=//p' metadata.txt)
+ZIP      := dist/$(PLUGIN)-$(VERSION).zip
+VENV     := .venv
+PY       := $(VENV)/bin/python
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+LRELEASE := $(shell command -v lrelease 2>/dev/null || echo /usr/lib/qt5/bin/lrelease)
+APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb xauth \
+                qttools5-dev-tools postgresql
+# make deploy: the QGIS profile to install into (QGIS's own default unless overridden)
+QGIS_PROFILES ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
+PROFILE       ?= default
+# make run: a private profile, so the user's own is left alone unless RUN_PROFILES is set
+RUN_PROFILES  ?= $(CURDIR)/build/run-profiles
+PYTEST_ENV    := QT_QPA_PLATFORM=offscreen QGIS_AUTH_DB_DIR_PATH=$(CURDIR)/build/qgis-auth
+
+.PHONY: help deps venv i18n package deploy run demo test test-unit test-qgis test-e2e lint bench clean
+
+help:
+	@echo "make run      start QGIS with the plugin and a demo project"
+	@echo "make test     run all three test rings (installs what is missing)"
+	@echo "make package  build $(ZIP) for QGIS's 'Install from ZIP'"
+	@echo "make deploy   install into the QGIS profile PROFILE=$(PROFILE)"
+	@echo "make lint     ruff and flake8-qgis"
+	@echo "make bench    benchmarks, side by side with QGIS's own tools"
+
+# System packages: installed only when missing (sudo when not root).
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt | deps
+	test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+i18n: | deps
+	@for ts in i18n/*.ts; do $(LRELEASE) -silent $$ts -qm $${ts%.ts}.qm; done
+
+package: i18n
+	rm -rf build/package && mkdir -p build/package/$(PLUGIN) dist
+	cp -r $(PLUGIN)/. build/package/$(PLUGIN)/
+	cp -r metadata.txt resources build/package/$(PLUGIN)/
+	mkdir -p build/package/$(PLUGIN)/i18n && cp i18n/*.qm i18n/*.ts build/package/$(PLUGIN)/i18n/
+	cp LICENSE README.md build/package/$(PLUGIN)/
+	find build/package -name __pycache__ -prune -exec rm -rf {} +
+	rm -f $(ZIP) && cd build/package && /usr/bin/python3 -m zipfile -c ../../$(ZIP) $(PLUGIN)
+	@echo "Built $(ZIP)"
+
+deploy: package
+	mkdir -p "$(QGIS_PROFILES)/$(PROFILE)/python/plugins"
+	rm -rf "$(QGIS_PROFILES)/$(PROFILE)/python/plugins/$(PLUGIN)"
+	cd "$(QGIS_PROFILES)/$(PROFILE)/python/plugins" && /usr/bin/python3 -m zipfile -e $(CURDIR)/$(ZIP) .
+	/usr/bin/python3 scripts/enable_plugin.py "$(QGIS_PROFILES)/$(PROFILE)" $(PLUGIN)
+	@echo "Installed into $(QGIS_PROFILES)/$(PROFILE)"
+
+demo: venv
+	$(PYTEST_ENV) $(PY) scripts/make_demo.py build/demo
+
+run: venv demo
+	$(MAKE) --no-print-directory deploy QGIS_PROFILES=$(RUN_PROFILES) PROFILE=default
+	$(PY) scripts/run_qgis.py --profiles "$(RUN_PROFILES)" --project build/demo/demo.qgz
+
+test: venv package
+	$(MAKE) --no-print-directory test-unit test-qgis test-e2e
+
+test-unit: venv
+	$(PY) -m pytest -p no:qgis -p no:cacheprovider tests/unit
+
+test-qgis: venv
+	mkdir -p build/qgis-auth
+	$(PYTEST_ENV) $(PY) -m pytest -p no:cacheprovider tests/qgis
+
+test-e2e: venv package
+	$(PY) -m pytest -p no:qgis -p no:cacheprovider tests/e2e
+
+lint: venv
+	$(VENV)/bin/ruff check $(PLUGIN) tests scripts bench
+	$(VENV)/bin/flake8 --select=QGS $(PLUGIN)
+
+bench: venv package
+	$(PYTEST_ENV) $(PY) bench/run_all.py
+
+clean:
+	rm -rf build dist i18n/*.qm

@@ -1,0 +1,1 @@
+"""Tamper-evident access log: event model, hash chain, SQLite and PostgreSQL backends."""

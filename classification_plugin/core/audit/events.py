@@ -1,0 +1,66 @@
+"""The one event type every part of the plugin records into the access log.
+
+Integration code builds an :class:`AuditEvent` through ``integration.audit_recorder`` (which
+fills in who, where and the layer's label at that moment) and never writes a log directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Action(str, Enum):
+    LAYER_ADDED = "layer_added"
+    LAYER_REMOVED = "layer_removed"
+    LAYER_SHOWN = "layer_shown"
+    LAYER_HIDDEN = "layer_hidden"
+    ATTRIBUTE_TABLE_OPENED = "attribute_table_opened"
+    EDITING_STARTED = "editing_started"
+    EDITING_COMMITTED = "editing_committed"
+    LABEL_APPLIED = "label_applied"
+    LABEL_CHANGED = "label_changed"
+    LABEL_REMOVED = "label_removed"
+    EXPORT_ATTEMPTED = "export_attempted"
+    EXPORT_BLOCKED = "export_blocked"
+    EXPORT_ALLOWED = "export_allowed"
+    PROTECTED_AREA_WARNING = "protected_area_warning"
+    PROJECT_OPENED = "project_opened"
+    PROJECT_SAVED = "project_saved"
+    PLUGIN_LOADED = "plugin_loaded"
+    PLUGIN_UNLOADED = "plugin_unloaded"
+    SETTINGS_CHANGED = "settings_changed"
+    LOG_VERIFIED = "log_verified"
+    LOG_EXPORTED = "log_exported"
+
+
+class Outcome(str, Enum):
+    OK = "ok"
+    BLOCKED = "blocked"
+    ALLOWED = "allowed"
+    JUSTIFIED = "allowed_with_justification"
+    WARNING = "warning"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One log entry. ``time_ms`` is UTC milliseconds since the epoch."""
+
+    time_ms: int
+    action: str
+    outcome: str = Outcome.OK.value
+    user: str = ""
+    full_name: str = ""
+    host: str = ""
+    session_id: str = ""
+    project: str = ""
+    layer_id: str = ""
+    layer_name: str = ""
+    layer_source: str = ""
+    provider: str = ""
+    label: str = ""  # level id at that moment ("" when unlabelled)
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""Processing provider `classification` and one module per algorithm."""

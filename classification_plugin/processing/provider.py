@@ -1,0 +1,34 @@
+"""The `classification` Processing provider: the plugin's scripting interface."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.core.paths import resource
+
+
+def algorithm_classes() -> list:
+    """Every algorithm of the provider; each module holds one algorithm and no logic of its own."""
+    from classification_plugin.processing.get_label import GetLabelAlgorithm
+    from classification_plugin.processing.set_label import SetLabelAlgorithm
+
+    classes = [SetLabelAlgorithm, GetLabelAlgorithm]
+    # Further algorithms register here, one import each.
+    return classes
+
+
+class ClassificationProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return "classification"
+
+    def name(self) -> str:
+        return tr("Classification Guard")
+
+    def icon(self) -> QIcon:
+        return QIcon(str(resource("icons", "classification.svg")))
+
+    def loadAlgorithms(self) -> None:
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())
