@@ -1,0 +1,1 @@
+"""QGIS glue: label store, export guard, access tracker, survey watcher, fast readers."""

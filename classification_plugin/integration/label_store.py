@@ -1,0 +1,257 @@
+"""Where labels live: in the data source where the format allows, always mirrored in QGIS.
+
+- GeoPackage vector tables: per table, in ``gpkg_metadata`` through QGIS layer metadata
+  (``QgsProviderRegistry.saveLayerMetadata``), so a label on one table never shows on another.
+- Shapefiles, GeoTIFFs and other single-file sources: a ``.qmd`` sidecar beside the file.
+- Anything else (memory layers, web services, databases, read-only files): the project.
+
+Every label is also mirrored into the layer's QGIS metadata (a keyword vocabulary carrying
+the JSON, plus an ISO "Security" constraint readable in Layer Properties > Metadata) and into
+a layer custom property, which the project file saves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qgis.core import QgsLayerMetadata, QgsMapLayer, QgsProviderRegistry
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtXml import QDomDocument
+
+from classification_plugin.core.audit.events import Action
+from classification_plugin.core.i18n import tr
+from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change
+from classification_plugin.core.schemes import Scheme, SchemeRegistry
+
+PROPERTY_LABEL = "classification_guard/label"
+PROPERTY_STORED_IN = "classification_guard/stored_in"
+KEYWORD_VOCABULARY = "classification-guard:label"
+CONSTRAINT_TYPE = "Security"
+
+STORED_GEOPACKAGE = "geopackage"
+STORED_SIDECAR = "sidecar"
+STORED_PROJECT = "project"
+
+_SIDECAR_SUFFIXES = {".shp", ".tif", ".tiff", ".geojson", ".json", ".gml", ".kml", ".csv", ".gpx",
+                     ".jp2", ".img", ".vrt", ".asc", ".nc", ".fgb", ".las", ".laz", ".2dm"}
+
+
+def storage_description(stored_in: str) -> str:
+    return {
+        STORED_GEOPACKAGE: tr("in the GeoPackage (gpkg_metadata)"),
+        STORED_SIDECAR: tr("in a .qmd file beside the data"),
+        STORED_PROJECT: tr("in the project only"),
+    }.get(stored_in, tr("not labelled"))
+
+
+def source_path(layer: QgsMapLayer) -> Path | None:
+    """The local file behind a layer, or None for memory, web and database sources."""
+    if layer.providerType() not in ("ogr", "gdal", "pdal", "mdal"):
+        return None
+    try:
+        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    except Exception:  # noqa: BLE001 - providers raise various errors on odd URIs
+        return None
+    path = parts.get("path") or ""
+    return Path(path) if path and Path(path).is_file() else None
+
+
+def _writable(path: Path) -> bool:
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return False
+    return not (path.stat().st_mode & 0o222 == 0)
+
+
+def storage_for(layer: QgsMapLayer) -> str:
+    """Where a label for this layer would be written."""
+    path = source_path(layer)
+    if path is None or not _writable(path):
+        return STORED_PROJECT
+    if path.suffix.lower() == ".gpkg":
+        return STORED_GEOPACKAGE if layer.providerType() == "ogr" else STORED_PROJECT
+    if path.suffix.lower() in _SIDECAR_SUFFIXES:
+        return STORED_SIDECAR
+    return STORED_PROJECT
+
+
+def _label_from_metadata(metadata: QgsLayerMetadata) -> Label | None:
+    texts = metadata.keywords().get(KEYWORD_VOCABULARY) or []
+    for text in texts:
+        try:
+            return Label.from_json(text)
+        except LabelError:
+            continue
+    return None
+
+
+def _sidecar_label(layer: QgsMapLayer) -> Label | None:
+    path = source_path(layer)
+    if path is None:
+        return None
+    sidecar = path.with_suffix(".qmd")
+    if not sidecar.is_file():
+        return None
+    document = QDomDocument()
+    if not document.setContent(sidecar.read_bytes())[0]:
+        return None
+    metadata = QgsLayerMetadata()
+    metadata.readMetadataXml(document.documentElement())
+    return _label_from_metadata(metadata)
+
+
+def _metadata_with(metadata: QgsLayerMetadata, label: Label | None, scheme: Scheme | None):
+    keywords = dict(metadata.keywords())
+    keywords.pop(KEYWORD_VOCABULARY, None)
+    constraints = [c for c in metadata.constraints() if c.type != CONSTRAINT_TYPE]
+    if label is not None:
+        keywords[KEYWORD_VOCABULARY] = [label.to_json()]
+        constraints.append(QgsLayerMetadata.Constraint(security_text(label, scheme), CONSTRAINT_TYPE))
+    metadata.setKeywords(keywords)
+    metadata.setConstraints(constraints)
+    return metadata
+
+
+def security_text(label: Label, scheme: Scheme | None) -> str:
+    """The human-readable ISO security constraint, such as ``secret (机密) - MD_ClassificationCode: secret``."""
+    if scheme is not None and scheme.has_level(label.level):
+        level = scheme.level(label.level)
+        text = f"{level.name('en')} ({level.name('zh_CN')})"
+        if level.iso_code:
+            text += f" - MD_ClassificationCode: {level.iso_code}"
+    else:
+        text = label.level
+    if label.caveats:
+        text += " - " + "; ".join(label.caveats)
+    return text
+
+
+class LabelStore(QObject):
+    """Reads and writes labels; the only code that touches where they are stored."""
+
+    labelChanged = pyqtSignal(str)  # layer id
+
+    def __init__(self, registry: SchemeRegistry, scheme_id: str, record=None, user: str = ""):
+        super().__init__()
+        self.registry = registry
+        self.scheme_id = scheme_id
+        self.record_event = record  # callable(action, layer, outcome=..., details=...) or None
+        self.user = user
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.registry.get(self.scheme_id)
+
+    def scheme_of(self, label: Label | None) -> Scheme | None:
+        if label is None:
+            return None
+        return self.registry.schemes.get(label.scheme)
+
+    # -- reading -------------------------------------------------------------------------------
+    def label(self, layer: QgsMapLayer) -> Label | None:
+        text = layer.customProperty(PROPERTY_LABEL, "")
+        if not text:
+            return None
+        try:
+            return Label.from_json(text)
+        except LabelError:
+            return None
+
+    def stored_in(self, layer: QgsMapLayer) -> str:
+        if self.label(layer) is None:
+            return ""
+        return layer.customProperty(PROPERTY_STORED_IN, STORED_PROJECT)
+
+    def load(self, layer: QgsMapLayer) -> Label | None:
+        """Pick up a label carried by the data (called when a layer is added).
+
+        The data source wins over a stale copy in the project: it is what travels with the file.
+        """
+        from_data = _label_from_metadata(layer.metadata())
+        if from_data is None and storage_for(layer) == STORED_SIDECAR:
+            from_data = _sidecar_label(layer)
+        if from_data is not None:
+            stored_in = storage_for(layer)
+            if stored_in == STORED_PROJECT:
+                stored_in = STORED_GEOPACKAGE if source_path(layer) and \
+                    source_path(layer).suffix.lower() == ".gpkg" else STORED_SIDECAR
+            self._mirror(layer, from_data, stored_in)
+            return from_data
+        return self.label(layer)
+
+    def level_name(self, label: Label | None, language: str = "en") -> str:
+        scheme = self.scheme_of(label)
+        if label is None:
+            return ""
+        if scheme is None or not scheme.has_level(label.level):
+            return label.level
+        return scheme.level(label.level).name(language)
+
+    # -- writing -------------------------------------------------------------------------------
+    def change(self, layer: QgsMapLayer, request: LabelRequest, user: str | None = None) -> Label | None:
+        """Apply a label change through the rules; raises LabelError and changes nothing if refused."""
+        current = self.label(layer)
+        new = apply_change(current, request, self.scheme, user or self.user)
+        self.write(layer, new, previous=current, removed_history=current if new is None else None)
+        self._audit(layer, current, new, request)
+        return new
+
+    def write(self, layer: QgsMapLayer, label: Label | None, previous: Label | None = None,
+              removed_history: Label | None = None) -> str:
+        """Store ``label`` (None removes it) in the data where possible and mirror it.
+
+        Returns where it was stored. If writing into the data fails, the label is still kept
+        in the project and the failure is reported by the returned value.
+        """
+        stored_in = storage_for(layer)
+        scheme = self.scheme_of(label) or self.scheme
+        metadata = _metadata_with(layer.metadata(), label, scheme)
+        if stored_in == STORED_GEOPACKAGE:
+            try:
+                ok, _error = QgsProviderRegistry.instance().saveLayerMetadata("ogr", layer.source(), metadata)
+            except Exception:  # noqa: BLE001 - QgsException when the provider refuses
+                ok = False
+            if not ok:
+                stored_in = STORED_PROJECT
+        layer.setMetadata(metadata)
+        if stored_in == STORED_SIDECAR:
+            _message, ok = layer.saveDefaultMetadata()
+            if not ok:
+                stored_in = STORED_PROJECT
+        if label is None:
+            layer.removeCustomProperty(PROPERTY_LABEL)
+            layer.removeCustomProperty(PROPERTY_STORED_IN)
+            if removed_history is not None:
+                # keep the history of a removed label with the layer, for the record
+                layer.setCustomProperty("classification_guard/removed_label", removed_history.to_json())
+        else:
+            layer.setCustomProperty(PROPERTY_LABEL, label.to_json())
+            layer.setCustomProperty(PROPERTY_STORED_IN, stored_in)
+        self.labelChanged.emit(layer.id())
+        return stored_in
+
+    def _mirror(self, layer: QgsMapLayer, label: Label, stored_in: str) -> None:
+        changed = layer.customProperty(PROPERTY_LABEL, "") != label.to_json()
+        layer.setCustomProperty(PROPERTY_LABEL, label.to_json())
+        layer.setCustomProperty(PROPERTY_STORED_IN, stored_in)
+        if changed:
+            self.labelChanged.emit(layer.id())
+
+    def _audit(self, layer, old: Label | None, new: Label | None, request: LabelRequest) -> None:
+        if self.record_event is None:
+            return
+        if new is None:
+            action = Action.LABEL_REMOVED
+        elif old is None:
+            action = Action.LABEL_APPLIED
+        else:
+            action = Action.LABEL_CHANGED
+        details = {
+            "old": old.level if old else "",
+            "new": new.level if new else "",
+            "reason": request.reason,
+            "justification": request.justification,
+            "caveats": list(new.caveats) if new else [],
+            "stored_in": self.stored_in(layer),
+        }
+        self.record_event(action, layer, details=details)

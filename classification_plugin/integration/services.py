@@ -1,0 +1,85 @@
+"""The plugin's shared objects, built once and shared by the desktop, Processing and qgis_process.
+
+``services()`` builds settings, schemes, the audit recorder and the label store on first use;
+``shutdown()`` closes the log (the plugin's ``unload`` calls it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classification_plugin.core.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    registry: object
+    recorder: object
+    labels: object
+    log: object
+    problems: list = field(default_factory=list)
+
+    def reload_settings(self) -> None:
+        """Apply changed settings to the objects built from them."""
+        from classification_plugin.core.schemes import SchemeRegistry
+
+        self.settings = Settings.load()
+        self.registry = SchemeRegistry(self.settings.schemes_folder or None)
+        scheme_id = self.settings.scheme if self.settings.scheme in self.registry.schemes else \
+            next(iter(self.registry.schemes))
+        self.labels.registry = self.registry
+        self.labels.scheme_id = scheme_id
+        self.recorder.unclassified_mode = self.settings.audit_unclassified
+
+
+_services: Services | None = None
+
+
+def profile_dir() -> Path:
+    from qgis.core import QgsApplication
+
+    return Path(QgsApplication.qgisSettingsDirPath())
+
+
+def open_audit_log(settings: Settings):
+    """The buffered log at the configured location (env var, setting, or the profile folder)."""
+    from classification_plugin.core.audit import BufferedAuditLog, resolve_location
+
+    location = resolve_location(settings.audit_log_location, str(profile_dir()))
+    key = None
+    if settings.audit_hmac_key_file:
+        try:
+            key = Path(settings.audit_hmac_key_file).read_bytes().strip()
+        except OSError:
+            key = None
+    return BufferedAuditLog(location, hmac_key=key)
+
+
+def services() -> Services:
+    global _services
+    if _services is None:
+        from classification_plugin.core.schemes import SchemeRegistry
+        from classification_plugin.integration.audit_recorder import AuditRecorder, current_identity
+        from classification_plugin.integration.label_store import LabelStore
+
+        settings = Settings.load()
+        registry = SchemeRegistry(settings.schemes_folder or None)
+        scheme_id = settings.scheme if settings.scheme in registry.schemes else "cn_state_secret"
+        log = open_audit_log(settings)
+        problems: list = []
+        labels = LabelStore(registry, scheme_id, user=current_identity()[0])
+        recorder = AuditRecorder(log, labels.label, settings.audit_unclassified, problems.append)
+        labels.record_event = recorder.record
+        _services = Services(settings, registry, recorder, labels, log, problems)
+    return _services
+
+
+def shutdown() -> None:
+    global _services
+    if _services is not None:
+        close = getattr(_services.log, "close", None)
+        if close is not None:
+            close()
+        _services = None

@@ -1,0 +1,55 @@
+"""Shared fixtures for the pytest-qgis ring: small layers made on the fly, never shipped data."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+
+
+def memory_layer(wkts, crs="EPSG:4326", name="layer", geometry="Point"):
+    """A memory layer with one feature per WKT (segment-reshape's factory pattern)."""
+    layer = QgsVectorLayer(f"{geometry}?crs={crs}&field=name:string", name, "memory")
+    features = []
+    for index, wkt in enumerate(wkts):
+        feature = QgsFeature(layer.fields())
+        feature.setAttribute("name", f"f{index}")
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    return layer
+
+
+def write_gpkg(path, tables):
+    """Write {table: memory layer} into one GeoPackage; returns the path."""
+    for index, (table, layer) in enumerate(tables.items()):
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = table
+        if index:
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        result = QgsVectorFileWriter.writeAsVectorFormatV2(
+            layer, str(path), QgsProject.instance().transformContext(), options
+        )
+        assert result[0] == QgsVectorFileWriter.WriterError.NoError, result
+    return path
+
+
+@pytest.fixture
+def make_memory_layer():
+    return memory_layer
+
+
+@pytest.fixture
+def survey_gpkg(tmp_path, qgis_app):
+    """A GeoPackage with two tables (control_points, flight_track) in EPSG:4326."""
+    points = memory_layer(["POINT(116.39 39.91)", "POINT(116.40 39.92)"], name="control_points")
+    track = memory_layer(["LINESTRING(116.38 39.90, 116.41 39.93)"], geometry="LineString", name="track")
+    return write_gpkg(tmp_path / "survey.gpkg", {"control_points": points, "flight_track": track})
+
+
+@pytest.fixture
+def clean_project(qgis_app):
+    QgsProject.instance().clear()
+    yield QgsProject.instance()
+    QgsProject.instance().clear()
