@@ -1,0 +1,1 @@
+"""Dialogs, docks, indicators and the map banner: they show and collect, core decides."""

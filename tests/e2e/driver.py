@@ -1,0 +1,94 @@
+"""Runs inside the real QGIS desktop (loaded through ``qgis --code``).
+
+A scenario is a generator function ``scenario(d)``; each ``yield N`` lets the Qt event loop run
+for N ms (so dialogs open, signals fire and the canvas renders) before the next step. Checks
+are recorded with ``d.check(name, condition, detail)`` and written as JSON when the scenario
+ends, fails or times out; then QGIS quits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from pathlib import Path
+
+from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from qgis.utils import iface, plugins
+
+
+class Driver:
+    def __init__(self, out_dir: str):
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.checks: list[dict] = []
+        self.errors: list[str] = []
+        self.finished = False
+        self.iface = iface
+
+    @property
+    def plugin(self):
+        return plugins.get("classification_plugin")
+
+    def check(self, name: str, condition, detail="") -> bool:
+        self.checks.append({"name": name, "ok": bool(condition), "detail": str(detail)[:2000]})
+        return bool(condition)
+
+    def screenshot(self, name: str, widget=None) -> str:
+        path = self.out_dir / f"{name}.png"
+        (widget or self.iface.mainWindow()).grab().save(str(path))
+        return str(path)
+
+    def top_dialogs(self, cls=QDialog):
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+
+    def answer_input(self, text: str) -> bool:
+        """Type ``text`` into the visible QInputDialog and accept it."""
+        for dialog in self.top_dialogs(QInputDialog):
+            dialog.setTextValue(text)
+            dialog.accept()
+            return True
+        return False
+
+    def dismiss_message_boxes(self) -> list[str]:
+        texts = []
+        for box in self.top_dialogs(QMessageBox):
+            texts.append(box.text())
+            box.close()
+        return texts
+
+    def later(self, ms: int, fn) -> None:
+        QTimer.singleShot(ms, fn)
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, scenario, timeout_s: float = 120) -> None:
+        self._steps = scenario(self)
+        QTimer.singleShot(int(timeout_s * 1000), lambda: self._finish("timeout after %ss" % timeout_s))
+        QTimer.singleShot(500, self._next)
+
+    def _next(self) -> None:
+        if self.finished:
+            return
+        try:
+            wait = next(self._steps)
+        except StopIteration:
+            self._finish(None)
+            return
+        except Exception:  # noqa: BLE001 - every failure must reach the JSON result
+            self._finish(traceback.format_exc())
+            return
+        QTimer.singleShot(int(wait or 0), self._next)
+
+    def _finish(self, error) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if error:
+            self.errors.append(error)
+        result = {"checks": self.checks, "errors": self.errors}
+        (self.out_dir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
+        QTimer.singleShot(0, QApplication.instance().quit)
+        # QGIS sometimes lingers in exit handlers under Xvfb; the runner kills it after the result
+        QTimer.singleShot(15000, lambda: os._exit(0))
