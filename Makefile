@@ -17,8 +17,8 @@ APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb
 # make deploy: the QGIS profile to install into (QGIS's own default unless overridden)
 QGIS_PROFILES ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
 PROFILE       ?= default
-# make run: a private profile, so the user's own is left alone unless RUN_PROFILES is set
-RUN_PROFILES  ?= $(CURDIR)/build/run-profiles
+# make run: a private QGIS folder, so the user's own profile is left alone unless RUN_QGIS_DIR is set
+RUN_QGIS_DIR  ?= $(CURDIR)/build/run-qgis
 PYTEST_ENV    := QT_QPA_PLATFORM=offscreen QGIS_AUTH_DB_DIR_PATH=$(CURDIR)/build/qgis-auth
 
 .PHONY: help deps venv i18n package deploy run demo test test-unit test-qgis test-e2e lint bench clean
@@ -70,8 +70,8 @@ demo: venv
 	$(PYTEST_ENV) $(PY) scripts/make_demo.py build/demo
 
 run: venv demo
-	$(MAKE) --no-print-directory deploy QGIS_PROFILES=$(RUN_PROFILES) PROFILE=default
-	$(PY) scripts/run_qgis.py --profiles "$(RUN_PROFILES)" --project build/demo/demo.qgz
+	$(MAKE) --no-print-directory deploy QGIS_PROFILES=$(RUN_QGIS_DIR)/profiles PROFILE=default
+	$(PY) scripts/run_qgis.py --profiles "$(RUN_QGIS_DIR)" --project build/demo/demo.qgz
 
 test: venv package
 	$(MAKE) --no-print-directory test-unit test-qgis test-e2e

@@ -47,6 +47,8 @@ class IndicatorManager(QObject):
         # a layer's tree node exists only after layersAdded: follow the tree itself, which also
         # catches nodes re-created when a layer is dragged into a group
         project.layerTreeRoot().addedChildren.connect(self._on_nodes_added)
+        # reading a project builds the tree before its layers exist: refresh once it is read
+        project.readProject.connect(self.refresh_all)
         project.layersWillBeRemoved.connect(self._on_layers_removed)
         store.labelChanged.connect(self.refresh_layer)
         self.refresh_all()
@@ -55,7 +57,7 @@ class IndicatorManager(QObject):
         self.mandatory = mandatory
         self.refresh_all()
 
-    def refresh_all(self) -> None:
+    def refresh_all(self, *_args) -> None:
         for layer_id in QgsProject.instance().mapLayers():
             self.refresh_layer(layer_id)
 
@@ -106,6 +108,7 @@ class IndicatorManager(QObject):
     def unload(self) -> None:
         project = QgsProject.instance()
         project.layerTreeRoot().addedChildren.disconnect(self._on_nodes_added)
+        project.readProject.disconnect(self.refresh_all)
         project.layersWillBeRemoved.disconnect(self._on_layers_removed)
         self.store.labelChanged.disconnect(self.refresh_layer)
         for layer_id in list(self._indicators):

@@ -26,6 +26,7 @@ class Driver:
         self.errors: list[str] = []
         self.finished = False
         self.iface = iface
+        iface.mainWindow().resize(1400, 900)  # Xvfb has no window manager to maximise
 
     @property
     def plugin(self):
