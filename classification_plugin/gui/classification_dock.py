@@ -91,7 +91,7 @@ class ClassificationDock(QgsDockWidget):
                 "; ".join(label.caveats) if label else "",
             ]
             row = []
-            for column, value in enumerate(values):
+            for value in values:
                 item = QStandardItem(value)
                 item.setData(layer.id(), LAYER_ID_ROLE)
                 item.setData(value.lower(), RANK_ROLE)

@@ -96,7 +96,8 @@ def _sidecar_label(layer: QgsMapLayer) -> Label | None:
     if not document.setContent(sidecar.read_bytes())[0]:
         return None
     metadata = QgsLayerMetadata()
-    metadata.readMetadataXml(document.documentElement())
+    if not metadata.readMetadataXml(document.documentElement()):
+        return None
     return _label_from_metadata(metadata)
 
 

@@ -65,7 +65,7 @@ class Driver:
     # -- running -------------------------------------------------------------------------------
     def run(self, scenario, timeout_s: float = 120) -> None:
         self._steps = scenario(self)
-        QTimer.singleShot(int(timeout_s * 1000), lambda: self._finish("timeout after %ss" % timeout_s))
+        QTimer.singleShot(int(timeout_s * 1000), lambda: self._finish(f"timeout after {timeout_s}s"))
         QTimer.singleShot(500, self._next)
 
     def _next(self) -> None:
