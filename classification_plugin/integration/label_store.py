@@ -26,6 +26,7 @@ from classification_plugin.core.schemes import Scheme, SchemeRegistry
 
 PROPERTY_LABEL = "classification_guard/label"
 PROPERTY_STORED_IN = "classification_guard/stored_in"
+PROPERTY_LOADED = "classification_guard/loaded"  # the data source was read for a label
 KEYWORD_VOCABULARY = "classification-guard:label"
 CONSTRAINT_TYPE = "Security"
 
@@ -150,8 +151,12 @@ class LabelStore(QObject):
 
     # -- reading -------------------------------------------------------------------------------
     def label(self, layer: QgsMapLayer) -> Label | None:
+        """The layer's label; a layer never seen before (e.g. loaded by Processing from a path)
+        is read from its data source first, so a label cannot be bypassed by reloading."""
         text = layer.customProperty(PROPERTY_LABEL, "")
         if not text:
+            if not layer.customProperty(PROPERTY_LOADED, False):
+                return self.load(layer)
             return None
         try:
             return Label.from_json(text)
@@ -168,6 +173,7 @@ class LabelStore(QObject):
 
         The data source wins over a stale copy in the project: it is what travels with the file.
         """
+        layer.setCustomProperty(PROPERTY_LOADED, True)
         from_data = _label_from_metadata(layer.metadata())
         if from_data is None and storage_for(layer) == STORED_SIDECAR:
             from_data = _sidecar_label(layer)
@@ -178,7 +184,8 @@ class LabelStore(QObject):
                     source_path(layer).suffix.lower() == ".gpkg" else STORED_SIDECAR
             self._mirror(layer, from_data, stored_in)
             return from_data
-        return self.label(layer)
+        text = layer.customProperty(PROPERTY_LABEL, "")
+        return self.label(layer) if text else None
 
     def level_name(self, label: Label | None, language: str = "en") -> str:
         scheme = self.scheme_of(label)

@@ -53,3 +53,30 @@ def clean_project(qgis_app):
     QgsProject.instance().clear()
     yield QgsProject.instance()
     QgsProject.instance().clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_audit_log(tmp_path_factory):
+    """Every test writes its access log into a temporary folder, never the user's profile."""
+    import os
+
+    from classification_plugin.integration import services as services_module
+
+    path = tmp_path_factory.mktemp("audit") / "audit.sqlite"
+    os.environ["CLASSIFICATION_AUDIT_LOG"] = str(path)
+    services_module.shutdown()
+    yield path
+    services_module.shutdown()
+
+
+@pytest.fixture
+def classification_provider(qgis_processing):
+    """The plugin's Processing provider, registered as the desktop would."""
+    from qgis.core import QgsApplication
+
+    from classification_plugin.processing.provider import ClassificationProvider
+
+    provider = ClassificationProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    yield provider
+    QgsApplication.processingRegistry().removeProvider(provider)

@@ -45,8 +45,8 @@ def test_geopackage_label_is_per_table_and_survives_a_new_project(store, survey_
     again = gpkg_layer(survey_gpkg, "control_points")
     other_table = gpkg_layer(survey_gpkg, "flight_track")
     fresh_store = LabelStore(SchemeRegistry(), "cn_state_secret")
-    assert fresh_store.label(again) is None  # nothing in the project any more
-    loaded = fresh_store.load(again)
+    assert not again.customProperty(ls.PROPERTY_LABEL)  # nothing in the project any more...
+    loaded = fresh_store.label(again)  # ...but the label comes from the data itself
     assert loaded is not None and loaded.level == "secret" and loaded.uid == label.uid
     assert fresh_store.stored_in(again) == ls.STORED_GEOPACKAGE
     assert fresh_store.load(other_table) is None  # the other table of the same file stays unlabelled
