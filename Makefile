@@ -91,7 +91,7 @@ lint: venv
 	$(VENV)/bin/flake8 --select=QGS $(PLUGIN)
 
 bench: venv package
-	$(PYTEST_ENV) $(PY) bench/run_all.py
+	$(PYTEST_ENV) $(PY) bench/run_all.py $(BENCH)
 
 clean:
 	rm -rf build dist i18n/*.qm
