@@ -22,6 +22,7 @@ class ClassificationGuardPlugin:
         self.parts = []  # objects with unload(), undone in reverse order
         self.layer_actions = []
         self.menu = None
+        self.open_dialogs = []
 
     def initProcessing(self):
         from classification_plugin.processing.provider import ClassificationProvider
@@ -90,6 +91,9 @@ class ClassificationGuardPlugin:
             return None
         svc = services_module.services()
         dialog = ClassifyDialog(layers, svc.labels, svc.settings.default_level, self.iface.mainWindow())
+        # keep the Python side alive while open: a parent alone does not (its accept() would be lost)
+        self.open_dialogs.append(dialog)
+        dialog.finished.connect(lambda _result, dlg=dialog: self.open_dialogs.remove(dlg))
         dialog.open()
         return dialog
 

@@ -66,6 +66,7 @@ class OptionsPage(QgsOptionsPageWidget):
     def _reload_schemes(self, *_args) -> None:
         registry = SchemeRegistry(self.folder.filePath() or None)
         self.errors.setText("\n".join(registry.errors))
+        self.errors.setVisible(bool(registry.errors))
         current = self.scheme.currentData() or self.settings.scheme
         self.scheme.blockSignals(True)
         self.scheme.clear()
