@@ -15,7 +15,8 @@ def scenario(d):
 
     d.check("adding an unlabelled layer opens the Classify dialog", len(dialogs) == 1
             and dialogs[0].layers == [layer],
-            [(type(w).__name__, w.objectName(), w.windowTitle()) for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()])
+            [(type(w).__name__, w.objectName(), w.windowTitle())
+             for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()])
     node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
     tips = [i.toolTip() for i in d.iface.layerTreeView().indicators(node)]
     d.check("unlabelled layer is marked", any("not classified" in t for t in tips), tips)
