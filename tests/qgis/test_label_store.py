@@ -118,3 +118,19 @@ def test_label_survives_project_save_and_reload(store, make_memory_layer, clean_
     assert clean_project.read(path)
     reloaded = next(iter(clean_project.mapLayers().values()))
     assert store.label(reloaded).level == "secret"
+
+
+def test_geotiff_label_goes_to_a_qmd_sidecar(store, tmp_path, qgis_app):
+    from osgeo import gdal
+    from qgis.core import QgsRasterLayer
+
+    path = tmp_path / "ortho.tif"
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), 4, 4, 1, gdal.GDT_Byte)
+    dataset.SetGeoTransform((116.3, 0.01, 0, 39.9, 0, -0.01))
+    dataset = None
+    raster = QgsRasterLayer(str(path), "ortho")
+    assert raster.isValid()
+    store.change(raster, LabelRequest(level="secret", reason="orthophoto of a restricted site"))
+    assert store.stored_in(raster) == ls.STORED_SIDECAR and (tmp_path / "ortho.qmd").is_file()
+    again = QgsRasterLayer(str(path), "ortho again")
+    assert LabelStore(SchemeRegistry(), "cn_state_secret").label(again).level == "secret"
