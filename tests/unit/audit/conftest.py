@@ -106,6 +106,11 @@ def backend(request, tmp_path) -> Backend:
 
 
 @pytest.fixture
+def pg_location(pg_server) -> str:
+    return new_pg_database(pg_server)
+
+
+@pytest.fixture
 def sqlite_backend(tmp_path) -> Backend:
     return Backend("sqlite", str(tmp_path / "audit.sqlite"))
 
@@ -178,3 +183,14 @@ def spawn_writer():
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+
+
+@pytest.fixture
+def cli():
+    """Run ``python -m classification_plugin.core.audit ARGS`` in a fresh interpreter."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "classification_plugin.core.audit", *args],
+                              capture_output=True, text=True, env=python_env(), cwd=REPO, timeout=120)
+
+    return run
