@@ -21,7 +21,7 @@ PROFILE       ?= default
 RUN_QGIS_DIR  ?= $(CURDIR)/build/run-qgis
 PYTEST_ENV    := QT_QPA_PLATFORM=offscreen QGIS_AUTH_DB_DIR_PATH=$(CURDIR)/build/qgis-auth
 
-.PHONY: help deps venv i18n package deploy run demo test test-unit test-qgis test-e2e lint bench clean
+.PHONY: help deps venv i18n package deploy run demo test test-unit test-qgis test-e2e lint bench screenshots clean
 
 help:
 	@echo "make run      start QGIS with the plugin and a demo project"
@@ -92,6 +92,13 @@ lint: venv
 
 bench: venv package
 	$(PYTEST_ENV) $(PY) bench/run_all.py $(BENCH)
+
+# README images: copied from what the end-to-end tests and make run last saved
+SCREENSHOTS := labels/classify_dialog labels/classification_panel labels/labelled_secret mandatory/options_page
+screenshots:
+	mkdir -p docs/screenshots
+	for shot in $(SCREENSHOTS); do cp tests/e2e/output/$$shot.png docs/screenshots/; done
+	cp build/screenshots/make_run.png docs/screenshots/demo_project.png
 
 clean:
 	rm -rf build dist i18n/*.qm

@@ -18,7 +18,7 @@ from qgis.PyQt.QtWidgets import (
 
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.swatch import level_icon
-from classification_plugin.integration.label_store import storage_description
+from classification_plugin.integration.label_store import storage_description, storage_short_name
 
 LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 RANK_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -85,7 +85,7 @@ class ClassificationDock(QgsDockWidget):
             values = [
                 layer.name(),
                 self.store.level_name(label, language) if label else tr("not classified"),
-                storage_description(self.store.stored_in(layer)) if label else "",
+                storage_short_name(self.store.stored_in(layer)) if label else "",
                 label.classified_by if label else "",
                 label.classified_at if label else "",
                 "; ".join(label.caveats) if label else "",
@@ -96,6 +96,8 @@ class ClassificationDock(QgsDockWidget):
                 item.setData(layer.id(), LAYER_ID_ROLE)
                 item.setData(value.lower(), RANK_ROLE)
                 row.append(item)
+            if label is not None:
+                row[2].setToolTip(storage_description(self.store.stored_in(layer)))
             row[1].setIcon(level_icon(level, 16))
             row[1].setData(level.rank if level else -1, RANK_ROLE)
             if level is not None:

@@ -46,6 +46,14 @@ def storage_description(stored_in: str) -> str:
     }.get(stored_in, tr("not labelled"))
 
 
+def storage_short_name(stored_in: str) -> str:
+    return {
+        STORED_GEOPACKAGE: tr("GeoPackage"),
+        STORED_SIDECAR: tr(".qmd file"),
+        STORED_PROJECT: tr("Project"),
+    }.get(stored_in, "")
+
+
 def source_path(layer: QgsMapLayer) -> Path | None:
     """The local file behind a layer, or None for memory, web and database sources."""
     if layer.providerType() not in ("ogr", "gdal", "pdal", "mdal"):

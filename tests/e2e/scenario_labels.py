@@ -84,7 +84,11 @@ def scenario(d):
     yield 300
     d.check("panel lists both layers", plugin.dock.row_count() == 2, plugin.dock.row_count())
     d.screenshot("labelled_secret")
+    plugin.dock.setFloating(True)
+    plugin.dock.resize(620, 260)
+    yield 300
     d.screenshot("classification_panel", plugin.dock)
+    plugin.dock.setFloating(False)
 
     # hiding the layer takes the marking away
     node.setItemVisibilityChecked(False)
