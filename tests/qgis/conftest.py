@@ -80,3 +80,42 @@ def classification_provider(qgis_processing):
     QgsApplication.processingRegistry().addProvider(provider)
     yield provider
     QgsApplication.processingRegistry().removeProvider(provider)
+
+
+# -- export guard (issue "Export guard") ---------------------------------------------------------
+class RecordingRecorder:
+    """Stands in for the audit recorder: keeps (action, layer name, outcome, details)."""
+
+    def __init__(self):
+        self.events = []
+
+    def record(self, action, layer=None, outcome="ok", details=None):
+        self.events.append((getattr(action, "value", action), layer.name() if layer is not None else "",
+                            getattr(outcome, "value", outcome), dict(details or {})))
+
+    def actions(self):
+        return [event[0] for event in self.events]
+
+
+@pytest.fixture
+def guard_services(qgis_app):
+    """A services()-like object: default settings, a real LabelStore, a recorder that keeps events."""
+    from types import SimpleNamespace
+
+    from classification_plugin.core.schemes import SchemeRegistry
+    from classification_plugin.core.settings import Settings
+    from classification_plugin.integration.label_store import LabelStore
+
+    registry = SchemeRegistry()
+    recorder = RecordingRecorder()
+    labels = LabelStore(registry, "cn_state_secret", user="tester")
+    return SimpleNamespace(settings=Settings(), registry=registry, recorder=recorder, labels=labels)
+
+
+@pytest.fixture
+def export_guard(qgis_processing, qgis_iface, guard_services, clean_project):
+    from classification_plugin.integration.export_guard import ExportGuard
+
+    guard = ExportGuard(qgis_iface, guard_services)
+    yield guard
+    guard.unload()

@@ -1,0 +1,897 @@
+"""The export guard: classified layers cannot leave QGIS through its own export paths unnoticed.
+
+One :class:`ExportGuard` installs, and its ``unload()`` removes:
+
+- an application-wide event filter: Save Features As / raster Save As / Save Map as Image or PDF /
+  DXF export dialogs are refused on Show (or need a justification first), layer drags from the
+  layer tree onto the Browser are dropped;
+- wrappers around ``Processing.runAlgorithm`` (``processing.run``), ``AlgorithmDialog`` and
+  ``BatchAlgorithmDialog`` ``runAlgorithm``/``finish``: classified inputs with file or database
+  outputs are checked before the run, outputs are labelled (high-water mark) after it;
+- proxies for the print layout designer's export and print actions;
+- a clipboard watch that clears copied features of a blocked layer;
+- connections recording Save as Layer Definition / Copy Layer and labelling Save As outputs.
+
+Decisions come from :mod:`classification_plugin.core.policy`; every refusal, justification and
+allowed export of classified data is recorded through ``services().recorder``.
+
+Scripts supply a justification for ``processing.run`` with :func:`justified`::
+
+    from classification_plugin.integration.export_guard import justified
+    with justified("Delivery to the survey bureau, contract 2024-17"):
+        processing.run("native:savefeatures", {...})
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from qgis.core import (
+    Qgis,
+    QgsLayoutItemLabel,
+    QgsLayoutItemMap,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsMapLayer,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsProperty,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsUnitTypes,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
+from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
+from qgis.PyQt.QtWidgets import QAction, QApplication, QMenu, QMenuBar, QMessageBox, QToolBar, QToolButton
+
+from classification_plugin.core.audit.events import Action, Outcome
+from classification_plugin.core.i18n import current_language, tr
+from classification_plugin.core.labels import inherited_label
+from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, Decision, decide
+
+OWN_PROVIDER = "classification"
+TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
+SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
+MAP_DIALOGS = {"QgsMapSaveDialog", "QgsDxfExportDialog"}
+LAYOUT_ACTIONS = (
+    "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
+    "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
+    "mActionExportReportAsImage", "mActionExportReportAsPDF", "mActionExportReportAsSVG", "mActionPrintReport",
+)
+RECORD_ONLY_ACTIONS = {"mActionSaveLayerDefinition": "layer_definition", "mActionCopyLayer": "copy_layer"}
+LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "layer", "multilayer", "mesh", "pointcloud"}
+DATABASE_PREFIXES = ("postgres:", "postgis:", "spatialite:", "mssql:", "oracle:", "hana:")
+LAYER_TREE_MIME = "application/qgis.layertreemodeldata"
+URI_MIME = "application/x-vnd.qgis.qgis.uri"
+_STRICTNESS = {ALLOW: 0, JUSTIFY: 1, BLOCK: 2}
+
+_justifications = threading.local()
+
+
+@contextmanager
+def justified(text: str):
+    """Within this block, ``processing.run`` exports that need a justification use ``text``."""
+    text = str(text or "").strip()
+    if not text:
+        raise ValueError(tr("A justification cannot be empty"))
+    stack = getattr(_justifications, "stack", None)
+    if stack is None:
+        stack = _justifications.stack = []
+    stack.append(text)
+    try:
+        yield text
+    finally:
+        stack.pop()
+
+
+def current_justification() -> str:
+    stack = getattr(_justifications, "stack", None)
+    return stack[-1] if stack else ""
+
+
+# -- Processing parameters ---------------------------------------------------------------------
+def _static(value):
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        value = value.source
+    if isinstance(value, QgsProperty):
+        value = value.staticValue()
+    return value
+
+
+def is_temporary(destination: str) -> bool:
+    text = (destination or "").strip()
+    return text in ("", TEMPORARY_OUTPUT) or text.lower().startswith("memory:")
+
+
+def destination_path(destination: str) -> str | None:
+    """The file or folder an output goes to; None for database outputs."""
+    text = (destination or "").strip()
+    if text.lower().startswith(DATABASE_PREFIXES):
+        return None
+    if text.lower().startswith("ogr:"):
+        match = re.search(r"dbname='([^']*)'", text) or re.search(r"dbname=(\S+)", text)
+        return match.group(1) if match else None
+    return text.split("|")[0]
+
+
+@dataclass
+class Output:
+    name: str
+    destination: str
+    temporary: bool
+    path: str | None
+
+
+def processing_outputs(alg, parameters) -> list[Output]:
+    outputs = []
+    for definition in alg.destinationParameterDefinitions():
+        value = _static(parameters.get(definition.name(), definition.defaultValue()))
+        if value is None and definition.flags() & definition.FlagOptional and \
+                definition.name() not in parameters:
+            continue
+        text = "" if value is None else str(value)
+        temporary = is_temporary(text)
+        outputs.append(Output(definition.name(), text, temporary, None if temporary else destination_path(text)))
+    return outputs
+
+
+def _collect_layers(value, context, found: list) -> None:
+    value = _static(value)
+    if value is None:
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_layers(item, context, found)
+        return
+    if isinstance(value, QgsMapLayer):
+        found.append(value)
+        return
+    if isinstance(value, str) and value:
+        layer = QgsProcessingUtils.mapLayerFromString(value, context)
+        if layer is not None:
+            found.append(layer)
+
+
+def processing_inputs(alg, parameters, context) -> list[QgsMapLayer]:
+    """The layers an algorithm reads (for a model: its inputs, which feed every child)."""
+    found: list = []
+    for definition in alg.parameterDefinitions():
+        if definition.isDestination() or definition.type() not in LAYER_PARAMETER_TYPES:
+            continue
+        _collect_layers(parameters.get(definition.name(), definition.defaultValue()), context, found)
+    return found
+
+
+def _project_context() -> QgsProcessingContext:
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    return context
+
+
+class ExportGuard(QObject):
+    def __init__(self, iface, svc):
+        super().__init__()
+        self.iface = iface
+        self.svc = svc
+        self._patches: list = []  # (owner, name, original, replacement)
+        self._connections: list = []  # (signal, slot)
+        self._designers: dict = {}  # id(designer) -> _DesignerGuard
+        self._clipboard_busy = False
+        self.refusals: list[str] = []  # last refusal texts, newest last (tests and screenshots)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+            self._app = app
+        else:
+            self._app = None
+        self._install_processing()
+        self._connect(iface.layoutDesignerOpened, self._designer_opened)
+        self._connect(iface.layoutDesignerWillBeClosed, self._designer_closing)
+        for designer in iface.openLayoutDesigners() or []:
+            self._designer_opened(designer)
+        self._connect(iface.layerSavedAs, self._layer_saved_as)
+        if app is not None:
+            self._connect(QApplication.clipboard().dataChanged, self._clipboard_changed)
+        main = iface.mainWindow()
+        for name, channel in RECORD_ONLY_ACTIONS.items():
+            action = main.findChild(QAction, name) if main is not None else None
+            if isinstance(action, QAction):
+                self._connect(action.triggered, lambda _c=False, ch=channel: self._record_only(ch))
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _connect(self, signal, slot) -> None:
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _patch(self, owner, name, make) -> None:
+        original = owner.__dict__[name]
+        replacement = make(original)
+        setattr(owner, name, replacement)
+        self._patches.append((owner, name, original, replacement))
+
+    @property
+    def scheme(self):
+        return self.svc.labels.scheme
+
+    def label(self, layer):
+        store = self.svc.labels
+        label = store.label(layer)
+        if label is None and QgsProject.instance().mapLayer(layer.id()) is None:
+            label = store.load(layer)  # a file read by path: its own metadata tells
+        return label
+
+    def decision_for(self, layer, destination=None, temporary=False) -> tuple[Decision, object]:
+        label = self.label(layer) if layer is not None else None
+        decision = decide(label.level if label else None, self.scheme, self.svc.settings, destination,
+                          temporary, current_language())
+        return decision, label
+
+    def strictest(self, layers, destinations=(None,), temporary=False):
+        """(decision, layer, label) of the strictest input over all destinations."""
+        best = (Decision(ALLOW, tr("The data is not classified")), None, None)
+        for layer in layers:
+            for destination in destinations:
+                decision, label = self.decision_for(layer, destination, temporary)
+                if label is None:
+                    continue
+                if best[2] is None or _STRICTNESS[decision.action] > _STRICTNESS[best[0].action] or (
+                        decision.action == best[0].action and self._rank(label) > self._rank(best[2])):
+                    best = (decision, layer, label)
+        return best
+
+    def _rank(self, label) -> int:
+        scheme = self.scheme
+        return scheme.level(label.level).rank if scheme.has_level(label.level) else 10 ** 6
+
+    def level_name(self, label) -> str:
+        return self.svc.labels.level_name(label, current_language()) if label else ""
+
+    def refusal_text(self, layer, label, decision, what: str) -> str:
+        return tr("{what} refused: layer '{layer}' is classified {level}. {reason}.").format(
+            what=what, layer=layer.name() if layer else "", level=self.level_name(label), reason=decision.reason)
+
+    def justification_prompt(self, layer, label, decision, what: str) -> str:
+        return tr("{what}: layer '{layer}' is classified {level}. {reason}.").format(
+            what=what, layer=layer.name() if layer else "", level=self.level_name(label), reason=decision.reason)
+
+    def record(self, action, layer, outcome, details) -> None:
+        try:
+            self.svc.recorder.record(action, layer, outcome=outcome, details=details)
+        except Exception as error:  # noqa: BLE001 - a failing log must not open the export
+            self._message(tr("The access log could not record the export: {error}").format(error=error),
+                          Qgis.MessageLevel.Critical)
+
+    def _message(self, text, level=Qgis.MessageLevel.Critical, duration=0, bar=None) -> None:
+        self.refusals.append(text)
+        del self.refusals[:-20]
+        try:
+            (bar or self.iface.messageBar()).pushMessage(tr("Export guard"), text, level, duration)
+        except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
+            pass
+
+    def _refusal_box(self, text) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("Export refused"), text,
+                          QMessageBox.StandardButton.Ok, self.iface.mainWindow())
+        box.setObjectName("ClassificationGuardRefusal")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _ask(self, text, parent=None) -> str | None:
+        from classification_plugin.gui.justification_dialog import ask_justification
+
+        return ask_justification(text, parent or self.iface.mainWindow())
+
+    def gate(self, layers, what: str, channel: str, details: dict, destinations=(None,), ask=None,
+             refuse=None, hint: str = "") -> tuple[bool, str]:
+        """Decide for ``layers``; record; ask for a justification when needed.
+
+        ``ask(prompt)`` returns the justification or None; ``refuse(text)`` shows a refusal.
+        Returns (allowed, message).
+        """
+        decision, layer, label = self.strictest(layers, destinations)
+        if label is None:
+            return True, ""
+        details = {"channel": channel, **details, "level": label.level, "reason": decision.reason}
+        if decision.action == ALLOW:
+            self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED, details)
+            return True, ""
+        if decision.action == JUSTIFY:
+            self.record(Action.EXPORT_ATTEMPTED, layer, Outcome.OK, details)
+            text = ask(self.justification_prompt(layer, label, decision, what)) if ask else None
+            if text:
+                self.record(Action.EXPORT_ALLOWED, layer, Outcome.JUSTIFIED, {**details, "justification": text})
+                return True, ""
+            message = tr("{what} refused: layer '{layer}' is classified {level} and no justification was "
+                         "given.").format(what=what, layer=layer.name(), level=self.level_name(label))
+            if hint:
+                message += " " + hint
+            self.record(Action.EXPORT_BLOCKED, layer, Outcome.BLOCKED, {**details, "justification": ""})
+        else:
+            message = self.refusal_text(layer, label, decision, what)
+            self.record(Action.EXPORT_BLOCKED, layer, Outcome.BLOCKED, details)
+        if refuse is not None:
+            refuse(message)
+        return False, message
+
+    # -- Processing ----------------------------------------------------------------------------
+    def check_processing(self, alg, parameters, context, ask=None, refuse=None, where="processing.run",
+                         hint=""):
+        """(allowed, message, source labels) for running ``alg`` with ``parameters``."""
+        provider = alg.provider()
+        if provider is not None and provider.id() == OWN_PROVIDER:
+            return True, "", []
+        outputs = processing_outputs(alg, parameters)
+        files = [o for o in outputs if not o.temporary]
+        inputs = processing_inputs(alg, parameters, context)
+        labels = [self.label(layer) for layer in inputs]
+        if not files or not any(labels):
+            return True, "", labels
+        what = tr("Processing '{algorithm}'").format(algorithm=alg.displayName())
+        details = {"algorithm": alg.id(), "where": where,
+                   "destination": "; ".join(o.destination for o in files)}
+        ok, message = self.gate(inputs, what, "processing", details, [o.path for o in files], ask, refuse, hint)
+        return ok, message, labels
+
+    def label_outputs(self, alg, results, labels, context=None) -> list:
+        """Give each output of a run the highest input label; returns the labelled layers."""
+        if not results or not any(labels):
+            return []
+        label = inherited_label(labels, self.scheme, self.svc.labels.user,
+                                tr("Derived by {algorithm}").format(algorithm=alg.id()))
+        if label is None:
+            return []
+        done = []
+        for definition in alg.destinationParameterDefinitions():
+            value = results.get(definition.name())
+            for layer in self._output_layers(value, context):
+                try:
+                    self.svc.labels.write(layer, label)
+                    done.append(layer)
+                except Exception as error:  # noqa: BLE001 - report, never lose the result
+                    self._message(tr("Could not label output '{output}': {error}").format(
+                        output=layer.name(), error=error), Qgis.MessageLevel.Warning, 10)
+        return done
+
+    def _output_layers(self, value, context) -> list:
+        value = _static(value)
+        if value is None or value == "":
+            return []
+        if isinstance(value, (list, tuple)):
+            return [layer for item in value for layer in self._output_layers(item, context)]
+        if isinstance(value, QgsMapLayer):
+            return [value]
+        text = str(value)
+        project = QgsProject.instance()
+        layer = project.mapLayer(text)
+        if layer is not None:
+            return [layer]
+        if context is not None:
+            layer = context.getMapLayer(text) if hasattr(context, "getMapLayer") else None
+            if layer is None:
+                layer = context.temporaryLayerStore().mapLayer(text)
+            if layer is not None:
+                return [layer]
+        path = destination_path(text)
+        if not path:
+            return []
+        same = [lyr for lyr in project.mapLayers().values() if _source_file(lyr) == path]
+        if same:
+            return same
+        return _open_outputs(text)
+
+    def _install_processing(self) -> None:
+        try:
+            from processing.core.Processing import Processing
+            from processing.gui.AlgorithmDialog import AlgorithmDialog
+            from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+        except ImportError:  # Processing plugin disabled
+            return
+        guard = self
+
+        def wrap_run(original):
+            run = original.__func__ if isinstance(original, staticmethod) else original
+
+            def runAlgorithm(algOrName, parameters, onFinish=None, feedback=None, context=None):
+                from qgis.core import QgsApplication
+
+                alg = algOrName if not isinstance(algOrName, str) else \
+                    QgsApplication.processingRegistry().algorithmById(algOrName)
+                if alg is None:
+                    return run(algOrName, parameters, onFinish, feedback, context)
+                check_context = context or _project_context()
+
+                def refuse(message):
+                    if feedback is not None:
+                        feedback.reportError(message, True)
+
+                ok, message, labels = guard.check_processing(
+                    alg, parameters, check_context, ask=lambda _prompt: current_justification() or None,
+                    refuse=refuse, hint=tr("From a script, run it inside "
+                                           "classification_plugin.integration.export_guard.justified(\"why\")."))
+                if not ok:
+                    raise QgsProcessingException(message)
+                results = run(algOrName, parameters, onFinish, feedback, context)
+                guard.label_outputs(alg, results, labels, context)
+                return results
+
+            runAlgorithm.classification_guard = True
+            return staticmethod(runAlgorithm) if isinstance(original, staticmethod) else runAlgorithm
+
+        def wrap_dialog_run(original):
+            def runAlgorithm(dialog):
+                if getattr(dialog, "in_place", False):
+                    return original(dialog)
+                try:
+                    parameters = dialog.createProcessingParameters()
+                except Exception:  # noqa: BLE001 - invalid values: QGIS reports them itself
+                    return original(dialog)
+                ok, _message, labels = guard.check_processing(
+                    dialog.algorithm(), parameters, _project_context(),
+                    ask=lambda prompt: guard._ask(prompt, dialog),
+                    refuse=lambda text: guard._refuse_in_dialog(dialog, text), where="dialog")
+                if not ok:
+                    return None
+                dialog._classification_guard_labels = labels
+                return original(dialog)
+
+            runAlgorithm.classification_guard = True
+            return runAlgorithm
+
+        def wrap_dialog_finish(original):
+            def finish(dialog, successful, result, context, feedback, *args, **kwargs):
+                value = original(dialog, successful, result, context, feedback, *args, **kwargs)
+                labels = getattr(dialog, "_classification_guard_labels", None)
+                if successful and labels:
+                    guard.label_outputs(dialog.algorithm(), result, labels, context)
+                return value
+
+            finish.classification_guard = True
+            return finish
+
+        def wrap_batch_run(original):
+            def runAlgorithm(dialog):
+                widget = dialog.mainWidget()
+                rows = []
+                for row in range(widget.batchRowCount()):
+                    parameters, ok = widget.parametersForRow(row, destinationProject=None, warnOnInvalid=False)
+                    if ok:
+                        rows.append(parameters)
+                alg = dialog.algorithm()
+                context = _project_context()
+                asked: list = []
+
+                def ask(prompt):
+                    if not asked:
+                        asked.append(guard._ask(prompt, dialog))
+                    return asked[0]
+
+                for parameters in rows:
+                    ok, _message, _labels = guard.check_processing(
+                        alg, parameters, context, ask=ask,
+                        refuse=lambda text: guard._refuse_in_dialog(dialog, text), where="batch")
+                    if not ok:
+                        return None
+                return original(dialog)
+
+            runAlgorithm.classification_guard = True
+            return runAlgorithm
+
+        def wrap_batch_finish(original):
+            def finish(dialog, algorithm_results, errors):
+                value = original(dialog, algorithm_results, errors)
+                alg = dialog.algorithm()
+                for entry in algorithm_results or []:
+                    context = _project_context()
+                    labels = [guard.label(layer) for layer in processing_inputs(alg, entry["parameters"], context)]
+                    guard.label_outputs(alg, entry["results"], labels, context)
+                return value
+
+            finish.classification_guard = True
+            return finish
+
+        self._patch(Processing, "runAlgorithm", wrap_run)
+        self._patch(AlgorithmDialog, "runAlgorithm", wrap_dialog_run)
+        self._patch(AlgorithmDialog, "finish", wrap_dialog_finish)
+        self._patch(BatchAlgorithmDialog, "runAlgorithm", wrap_batch_run)
+        self._patch(BatchAlgorithmDialog, "finish", wrap_batch_finish)
+
+    def _refuse_in_dialog(self, dialog, text) -> None:
+        try:
+            dialog.messageBar().pushMessage(tr("Export guard"), text, Qgis.MessageLevel.Critical, 0)
+            dialog.setInfo(text, True)
+        except Exception:  # noqa: BLE001 - older dialogs without a bar or log
+            pass
+        self._message(text)
+
+    # -- dialogs, drops ------------------------------------------------------------------------
+    def eventFilter(self, obj, event):
+        kind = event.type()
+        if kind == QEvent.Type.Show:
+            if obj.isWidgetType():
+                name = obj.metaObject().className()
+                if name in SAVE_DIALOGS or name in MAP_DIALOGS:
+                    self._dialog_shown(obj, name)
+        elif kind == QEvent.Type.Drop:
+            return self._drop(obj, event)
+        return False
+
+    def _current_layer(self):
+        view = self.iface.layerTreeView()
+        layer = view.currentLayer() if view is not None else None
+        return layer or self.iface.activeLayer()
+
+    def _visible_layers(self) -> list:
+        return [layer for layer in QgsProject.instance().layerTreeRoot().checkedLayers() if layer is not None]
+
+    def _dialog_shown(self, dialog, name) -> None:
+        if dialog.property("classificationGuardChecked"):
+            return
+        dialog.setProperty("classificationGuardChecked", True)
+        if name in SAVE_DIALOGS:
+            layer = self._current_layer()
+            layers = [layer] if layer is not None else []
+            what, channel = tr("Saving '{layer}' as a new file").format(
+                layer=layer.name() if layer else ""), "save_as"
+        else:
+            layers = self._visible_layers()
+            what = tr("Exporting the map to DXF") if name == "QgsDxfExportDialog" else \
+                tr("Saving the map as an image or PDF")
+            channel = "dxf" if name == "QgsDxfExportDialog" else "map_export"
+        decision, _layer, label = self.strictest(layers)
+        if label is None:
+            return
+        if decision.action == BLOCK:
+            dialog.setEnabled(False)
+        QTimer.singleShot(0, lambda: self._decide_dialog(dialog, layers, what, channel, name))
+
+    def _decide_dialog(self, dialog, layers, what, channel, name) -> None:
+        def refuse(text):
+            dialog.reject()
+            self._message(text)
+            self._refusal_box(text)
+
+        dialog.setEnabled(False)
+        ok, _message = self.gate(layers, what, channel, {"dialog": name}, ask=lambda p: self._ask(p, dialog),
+                                 refuse=refuse)
+        dialog.setEnabled(True)
+
+    def _layer_saved_as(self, layer, path) -> None:
+        """Label a written copy with the label of the layer it came from."""
+        label = self.svc.labels.label(layer) if layer is not None else None
+        if label is None:
+            return
+        inherited = inherited_label([label], self.scheme, self.svc.labels.user,
+                                    tr("Saved as a copy of '{layer}'").format(layer=layer.name()))
+        if inherited is None:
+            return
+        for target in self._output_layers(path, None):
+            if target is not layer:
+                self.svc.labels.write(target, inherited)
+        self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED,
+                    {"channel": "save_as", "destination": str(path), "labelled": True})
+
+    def _drop(self, obj, event) -> bool:
+        mime = event.mimeData() if hasattr(event, "mimeData") else None
+        if mime is None or not (mime.hasFormat(LAYER_TREE_MIME) or mime.hasFormat(URI_MIME)):
+            return False
+        if not _inside_class(obj, "QgsBrowserTreeView"):
+            return False
+        text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace") + \
+            bytes(mime.data(URI_MIME)).decode("utf-8", "replace")
+        layers = [layer for layer_id, layer in QgsProject.instance().mapLayers().items() if layer_id in text]
+        if not layers:
+            return False
+        decision, layer, label = self.strictest(layers)
+        if label is None:
+            return False
+        if decision.action == ALLOW:
+            self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED,
+                        {"channel": "drag_to_browser", "level": label.level})
+            return False
+        message = self.refusal_text(layer, label, decision, tr("Dragging layers into the Browser"))
+        if decision.action == JUSTIFY:
+            message += " " + tr("Use Save Features As, which asks for a justification.")
+        self.record(Action.EXPORT_BLOCKED, layer, Outcome.BLOCKED,
+                    {"channel": "drag_to_browser", "level": label.level, "reason": decision.reason})
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.ignore()
+        self._message(message)
+        return True
+
+    def _record_only(self, channel) -> None:
+        view = self.iface.layerTreeView()
+        for layer in (view.selectedLayers() if view is not None else []):
+            label = self.svc.labels.label(layer)
+            if label is not None:
+                self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED,
+                            {"channel": channel, "level": label.level, "note": "no data, references only"})
+
+    # -- clipboard -----------------------------------------------------------------------------
+    def _clipboard_changed(self) -> None:
+        if self._clipboard_busy:
+            return
+        clipboard = QApplication.clipboard()
+        text = clipboard.text()
+        if not text:
+            return
+        layers = [layer for layer in QgsProject.instance().mapLayers().values()
+                  if isinstance(layer, QgsVectorLayer) and layer.selectedFeatureCount()
+                  and self.svc.labels.label(layer) is not None and _copied_from(layer, text)]
+        if not layers:
+            return
+        decision, layer, label = self.strictest(layers)
+        what = tr("Copying features of '{layer}' to the clipboard").format(layer=layer.name())
+        details = {"channel": "clipboard", "features": layer.selectedFeatureCount()}
+        if decision.action == ALLOW:
+            self.gate(layers, what, "clipboard", details)
+            return
+        self._set_clipboard("")
+        if decision.action == JUSTIFY:
+            def later():
+                ok, _message = self.gate(layers, what, "clipboard", details, ask=self._ask,
+                                         refuse=lambda t: self._message(t))
+                if ok:
+                    self._set_clipboard(text)
+
+            QTimer.singleShot(0, later)
+            return
+        self.gate(layers, what, "clipboard", details, refuse=lambda t: self._message(t))
+
+    def _set_clipboard(self, text) -> None:
+        self._clipboard_busy = True
+        try:
+            if text:
+                QApplication.clipboard().setText(text)
+            else:
+                QApplication.clipboard().clear()
+        finally:
+            self._clipboard_busy = False
+
+    # -- layouts -------------------------------------------------------------------------------
+    def _designer_opened(self, designer) -> None:
+        if designer is None or id(designer) in self._designers:
+            return
+        self._designers[id(designer)] = _DesignerGuard(self, designer)
+
+    def _designer_closing(self, designer) -> None:
+        guard = self._designers.pop(id(designer), None)
+        if guard is not None:
+            guard.restore()
+
+    def layout_layers(self, layout) -> list:
+        layers = []
+        project = layout.project() or QgsProject.instance()
+        for item in layout.items():
+            if not isinstance(item, QgsLayoutItemMap):
+                continue
+            if item.keepLayerSet():
+                layers.extend(item.layers())
+            elif item.followVisibilityPreset() and item.followVisibilityPresetName():
+                layers.extend(project.mapThemeCollection().mapThemeVisibleLayers(
+                    item.followVisibilityPresetName()))
+            else:
+                layers.extend(project.layerTreeRoot().checkedLayers())
+        return [layer for layer in dict.fromkeys(layers) if layer is not None]
+
+    def layout_export(self, designer, original: QAction) -> bool:
+        layout = designer.layout()
+        layers = self.layout_layers(layout) if layout is not None else []
+        what = tr("Exporting layout '{layout}'").format(layout=layout.name() if layout else "")
+        window = designer.window()
+
+        def refuse(text):
+            self._message(text)
+            try:
+                self._message(text, bar=designer.messageBar())
+            except Exception:  # noqa: BLE001
+                pass
+
+        ok, _message = self.gate(layers, what, "layout", {"layout": layout.name() if layout else "",
+                                                          "action": original.objectName()},
+                                 ask=lambda p: self._ask(p, window), refuse=refuse)
+        if not ok:
+            return False
+        items = self._add_layout_marking(layout, layers)
+        try:
+            original.trigger()
+        finally:
+            self._remove_layout_marking(layout, items)
+        return True
+
+    def _add_layout_marking(self, layout, layers) -> list:
+        from classification_plugin.gui.banner import banner_text
+
+        marking = banner_text(self.svc.labels, layers) if layout is not None else None
+        if marking is None:
+            return []
+        text, background, foreground = marking
+        items = []
+        stack = layout.undoStack()
+        stack.blockCommands(True)
+        try:
+            for index in range(layout.pageCollection().pageCount()):
+                page = layout.pageCollection().page(index)
+                size = page.pageSize()
+                width = layout.convertToLayoutUnits(size).width()
+                height = layout.convertToLayoutUnits(size).height()
+                band = 7.0
+                for top in (0.0, height - band):
+                    item = QgsLayoutItemLabel(layout)
+                    item.setId("classification_guard_marking")
+                    item.setText(text)
+                    font = QFont()
+                    font.setBold(True)
+                    font.setPointSizeF(11)
+                    item.setFont(font)
+                    item.setFontColor(QColor(foreground))
+                    item.setBackgroundEnabled(True)
+                    item.setBackgroundColor(QColor(background))
+                    item.setFrameEnabled(False)
+                    item.setHAlign(Qt.AlignmentFlag.AlignHCenter)
+                    item.setVAlign(Qt.AlignmentFlag.AlignVCenter)
+                    item.setZValue(10 ** 6)
+                    layout.addLayoutItem(item)
+                    item.attemptResize(QgsLayoutSize(width, band, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
+                    item.attemptMove(QgsLayoutPoint(0, top, QgsUnitTypes.LayoutUnit.LayoutMillimeters), True,
+                                     False, index)
+                    items.append(item)
+        finally:
+            stack.blockCommands(False)
+        return items
+
+    def _remove_layout_marking(self, layout, items) -> None:
+        if not items:
+            return
+        stack = layout.undoStack()
+        stack.blockCommands(True)
+        try:
+            for item in items:
+                layout.removeLayoutItem(item)
+        finally:
+            stack.blockCommands(False)
+
+    # -- unload --------------------------------------------------------------------------------
+    def unload(self) -> None:
+        if self._app is not None:
+            self._app.removeEventFilter(self)
+        for owner, name, original, replacement in reversed(self._patches):
+            if owner.__dict__.get(name) is replacement:
+                setattr(owner, name, original)
+        self._patches = []
+        for signal, slot in reversed(self._connections):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        for guard in list(self._designers.values()):
+            guard.restore()
+        self._designers = {}
+
+
+class _DesignerGuard:
+    """Puts a checking proxy in place of each export/print action of one layout designer."""
+
+    def __init__(self, guard: ExportGuard, designer):
+        self.swaps: list = []  # (original, proxy, [(kind, widget)], shortcut, sync)
+        window = designer.window()
+        for name in LAYOUT_ACTIONS:
+            original = window.findChild(QAction, name)
+            if original is None:
+                continue
+            proxy = QAction(original.icon(), original.text(), original.parent())
+            proxy.setObjectName(name + "_ClassificationGuard")
+
+            def sync(o=original, p=proxy):
+                p.setText(o.text())
+                p.setToolTip(o.toolTip())
+                p.setStatusTip(o.statusTip())
+                p.setEnabled(o.isEnabled())
+                p.setVisible(o.isVisible())
+
+            sync()
+            shortcut = original.shortcut()
+            proxy.setShortcut(shortcut)
+            original.setShortcut(QKeySequence())
+            original.changed.connect(sync)
+            proxy.triggered.connect(lambda _c=False, o=original: guard.layout_export(designer, o))
+            places = []
+            widgets = list(original.associatedWidgets())
+            for widget in widgets:  # tool buttons of their own (not the ones a toolbar makes per action)
+                parent = widget.parentWidget()
+                made_by_toolbar = isinstance(parent, QToolBar) and original in parent.actions()
+                if isinstance(widget, QToolButton) and widget.defaultAction() is original and not made_by_toolbar:
+                    widget.setDefaultAction(proxy)
+                    places.append(("default", widget))
+            for widget in widgets:
+                if isinstance(widget, (QMenu, QMenuBar, QToolBar)):
+                    widget.insertAction(original, proxy)
+                    widget.removeAction(original)
+                    places.append(("list", widget))
+            self.swaps.append((original, proxy, places, shortcut, sync))
+
+    def restore(self) -> None:
+        for original, proxy, places, shortcut, sync in reversed(self.swaps):
+            try:
+                original.changed.disconnect(sync)
+            except (TypeError, RuntimeError):
+                pass
+            try:
+                original.setShortcut(shortcut)
+            except RuntimeError:  # the designer window is already gone
+                continue
+            for kind, widget in places:
+                try:
+                    _put_back(widget, kind, original, proxy)
+                except RuntimeError:  # one of its widgets is already gone
+                    pass
+            proxy.deleteLater()
+        self.swaps = []
+
+
+def _put_back(widget, kind, original, proxy) -> None:
+    if kind == "default":
+        widget.setDefaultAction(original)
+        widget.removeAction(proxy)
+    else:
+        widget.insertAction(proxy, original)
+        widget.removeAction(proxy)
+
+
+def _inside_class(obj, class_name: str) -> bool:
+    widget = obj
+    while widget is not None:
+        if widget.metaObject().className() == class_name:
+            return True
+        widget = widget.parent()
+    return False
+
+
+def _open_outputs(text: str) -> list:
+    """Layers for a written file: one per table of a GeoPackage, so each table gets the label."""
+    uris = [text]
+    if "|" not in text:
+        try:
+            details = QgsProviderRegistry.instance().querySublayers(text)
+        except Exception:  # noqa: BLE001 - unreadable output: nothing to label
+            details = []
+        uris = [d.uri() for d in details if d.providerKey() in ("ogr", "gdal")][:50] or [text]
+    layers = []
+    for uri in uris:
+        vector = QgsVectorLayer(uri, "output", "ogr")
+        if vector.isValid():
+            layers.append(vector)
+            continue
+        raster = QgsRasterLayer(uri, "output", "gdal")
+        if raster.isValid():
+            layers.append(raster)
+    return layers
+
+
+def _source_file(layer) -> str:
+    try:
+        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    except Exception:  # noqa: BLE001
+        return ""
+    return parts.get("path") or ""
+
+
+def _copied_from(layer, text: str) -> bool:
+    """Whether clipboard ``text`` looks like QGIS's copy of ``layer``'s features (any format)."""
+    names = [f.name() for f in layer.fields()]
+    if not names:
+        return "wkt_geom" in text or '"geometry"' in text
+    head = text.splitlines()[0] if text.splitlines() else ""
+    if all(name in head.split("\t") for name in names):
+        return True
+    return all(f'"{name}"' in text for name in names)

@@ -1,0 +1,241 @@
+"""The export guard in pytest-qgis: processing.run is checked, outputs are labelled, unload restores."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildParameterSource,
+    QgsProcessingModelOutput,
+    QgsProcessingModelParameter,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterVectorLayer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtWidgets import QApplication
+
+from classification_plugin.core.labels import LabelRequest
+from classification_plugin.core.schemes import SchemeRegistry
+from classification_plugin.integration import export_guard as eg
+from classification_plugin.integration.label_store import LabelStore
+from classification_plugin.integration.network_exposure import online_hosts, unapproved_hosts
+
+
+@pytest.fixture
+def layer_of(guard_services, make_memory_layer, clean_project):
+    def make(level, name=None):
+        layer = make_memory_layer(["POINT(116.39 39.91)", "POINT(116.40 39.92)"], name=name or f"{level}_points")
+        clean_project.addMapLayer(layer)
+        if level:
+            guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
+        return layer
+
+    return make
+
+
+def saved_label(path):
+    layer = QgsVectorLayer(str(path), "check", "ogr")
+    assert layer.isValid()
+    return LabelStore(SchemeRegistry(), "cn_state_secret").load(layer)
+
+
+def test_secret_to_a_geopackage_is_blocked_and_nothing_is_written(export_guard, layer_of, tmp_path,
+                                                                   guard_services):
+    import processing
+
+    secret = layer_of("secret", "control_points")
+    target = tmp_path / "leak.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("native:savefeatures", {"INPUT": secret, "OUTPUT": str(target)})
+    assert "control_points" in str(refused.value) and "Secret" in str(refused.value)
+    assert not target.exists()
+    action, layer_name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, layer_name, outcome) == ("export_blocked", "control_points", "blocked")
+    assert details["algorithm"] == "native:savefeatures" and str(target) in details["destination"]
+
+
+def test_secret_by_id_in_a_list_and_as_source_definition_is_blocked(export_guard, layer_of, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    secret = layer_of("secret")
+    public = layer_of("public")
+    with pytest.raises(QgsProcessingException):
+        processing.run("native:package", {"LAYERS": [public.id(), secret.id()], "OUTPUT": str(tmp_path / "p.gpkg"),
+                                          "OVERWRITE": True})
+    with pytest.raises(QgsProcessingException):
+        processing.run("native:buffer", {"INPUT": QgsProcessingFeatureSourceDefinition(secret.id(), True),
+                                         "DISTANCE": 0.1, "OUTPUT": str(tmp_path / "b.shp")})
+    assert not (tmp_path / "p.gpkg").exists() and not (tmp_path / "b.shp").exists()
+
+
+def test_temporary_output_is_allowed_and_labelled_secret(export_guard, layer_of, guard_services):
+    import processing
+
+    secret = layer_of("secret")
+    public = layer_of("public")
+    result = processing.run("native:mergevectorlayers", {"LAYERS": [public, secret], "OUTPUT": "TEMPORARY_OUTPUT"})
+    output = result["OUTPUT"]
+    assert output.featureCount() == 4
+    label = guard_services.labels.label(output)
+    assert label is not None and label.level == "secret"  # the high-water mark, not the first input
+    assert "export_blocked" not in guard_services.recorder.actions()
+
+
+def test_confidential_needs_a_justification_and_records_it(export_guard, layer_of, tmp_path, guard_services):
+    import processing
+
+    confidential = layer_of("confidential", "parcels")
+    target = tmp_path / "delivery.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("native:savefeatures", {"INPUT": confidential, "OUTPUT": str(target)})
+    assert "justified" in str(refused.value) and not target.exists()
+    assert guard_services.recorder.events[-1][:3] == ("export_blocked", "parcels", "blocked")
+
+    with eg.justified("Delivery to the survey bureau, contract 17"):
+        processing.run("native:savefeatures", {"INPUT": confidential, "OUTPUT": str(target)})
+    assert target.exists()
+    allowed = [e for e in guard_services.recorder.events if e[0] == "export_allowed"]
+    assert allowed[-1][2] == "allowed_with_justification"
+    assert allowed[-1][3]["justification"] == "Delivery to the survey bureau, contract 17"
+    label = saved_label(target)
+    assert label is not None and label.level == "confidential"  # the file itself carries it
+    assert eg.current_justification() == ""  # the context manager does not leak
+
+
+def test_public_and_unlabelled_pass_through(export_guard, layer_of, tmp_path, guard_services):
+    import processing
+
+    unlabelled = layer_of(None, "plain")
+    target = tmp_path / "plain.gpkg"
+    processing.run("native:savefeatures", {"INPUT": unlabelled, "OUTPUT": str(target)})
+    assert target.exists() and saved_label(target) is None
+    assert guard_services.recorder.events == []
+    public = layer_of("public", "roads")
+    public_target = tmp_path / "roads.gpkg"
+    processing.run("native:savefeatures", {"INPUT": public, "OUTPUT": str(public_target)})
+    assert public_target.exists() and saved_label(public_target).level == "public"
+
+
+def test_approved_destination_takes_secret(export_guard, layer_of, tmp_path, guard_services):
+    import processing
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    guard_services.settings.approved_destinations = [{"folder": str(vault), "max_level": "secret"}]
+    secret = layer_of("secret")
+    processing.run("native:savefeatures", {"INPUT": secret, "OUTPUT": str(vault / "ok.gpkg")})
+    assert saved_label(vault / "ok.gpkg").level == "secret"
+    with pytest.raises(QgsProcessingException):
+        processing.run("native:savefeatures", {"INPUT": secret, "OUTPUT": str(tmp_path / "no.gpkg")})
+
+
+def buffer_model():
+    model = QgsProcessingModelAlgorithm("buffer model", "tests")
+    model.addModelParameter(QgsProcessingParameterVectorLayer("zones", "Zones"),
+                            QgsProcessingModelParameter("zones"))
+    child = QgsProcessingModelChildAlgorithm("native:buffer")
+    child.setChildId("buffer")
+    child.addParameterSources("INPUT", [QgsProcessingModelChildParameterSource.fromModelParameter("zones")])
+    child.addParameterSources("DISTANCE", [QgsProcessingModelChildParameterSource.fromStaticValue(0.01)])
+    output = QgsProcessingModelOutput("buffered")
+    output.setChildOutputName("OUTPUT")
+    child.setModelOutputs({"buffered": output})
+    model.addChildAlgorithm(child)
+    model.updateDestinationParameters()
+    return model
+
+
+def test_model_with_a_secret_input_and_a_file_output_is_blocked(export_guard, layer_of, tmp_path):
+    import processing
+
+    model = buffer_model()
+    sinks = [d for d in model.destinationParameterDefinitions() if isinstance(d, QgsProcessingParameterFeatureSink)]
+    assert sinks, "the model has a file output"
+    secret = layer_of("secret")
+    target = tmp_path / "buffered.shp"
+    with pytest.raises(QgsProcessingException):
+        processing.run(model, {"zones": secret, sinks[0].name(): str(target)})
+    assert not target.exists()
+    result = processing.run(model, {"zones": layer_of(None), sinks[0].name(): str(tmp_path / "fine.shp")})
+    assert (tmp_path / "fine.shp").exists() and result
+
+
+def test_algorithm_dialog_refuses_in_the_dialog(export_guard, layer_of, tmp_path, guard_services, qgis_iface,
+                                                monkeypatch):
+    from qgis.core import QgsApplication
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+
+    secret = layer_of("secret", "control_points")
+    alg = QgsApplication.processingRegistry().createAlgorithmById("native:savefeatures")
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: None, raising=False)  # the stub's is a MagicMock
+    dialog = AlgorithmDialog(alg)
+    target = tmp_path / "from_dialog.gpkg"
+    dialog.mainWidget().setParameters({"INPUT": secret.id(), "OUTPUT": str(target)})
+    dialog.runAlgorithm()
+    QApplication.processEvents()
+    assert not target.exists()
+    assert guard_services.recorder.events[-1][:3] == ("export_blocked", "control_points", "blocked")
+    assert "control_points" in export_guard.refusals[-1]
+    dialog.deleteLater()
+
+
+def test_clipboard_copy_of_secret_features_is_cleared(export_guard, layer_of, guard_services):
+    secret = layer_of("secret", "control_points")
+    secret.selectAll()
+    clipboard = QApplication.clipboard()
+    clipboard.setText("wkt_geom\tname\nPoint (116.39 39.91)\tf0\n")
+    QApplication.processEvents()
+    assert clipboard.text() == ""
+    assert guard_services.recorder.events[-1][:3] == ("export_blocked", "control_points", "blocked")
+    clipboard.setText("unrelated text")  # other copies are left alone
+    QApplication.processEvents()
+    assert clipboard.text() == "unrelated text"
+
+
+def test_own_algorithms_are_not_checked(export_guard, layer_of):
+    class Alg:
+        def provider(self):
+            class Provider:
+                def id(self):
+                    return "classification"
+            return Provider()
+
+    ok, message, _labels = export_guard.check_processing(Alg(), {}, None)
+    assert ok and message == ""
+
+
+def test_unload_restores_the_original_functions(qgis_processing, qgis_iface, guard_services, clean_project):
+    from processing.core.Processing import Processing
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+
+    before = {(cls, name): cls.__dict__[name] for cls, name in [
+        (Processing, "runAlgorithm"), (AlgorithmDialog, "runAlgorithm"), (AlgorithmDialog, "finish"),
+        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, "finish")]}
+    guard = eg.ExportGuard(qgis_iface, guard_services)
+    assert all(cls.__dict__[name] is not original for (cls, name), original in before.items())
+    guard.unload()
+    assert all(cls.__dict__[name] is original for (cls, name), original in before.items())
+    assert guard._patches == [] and guard._connections == []
+
+
+def test_unloaded_guard_no_longer_blocks(qgis_processing, qgis_iface, guard_services, layer_of, tmp_path):
+    import processing
+
+    guard = eg.ExportGuard(qgis_iface, guard_services)
+    guard.unload()
+    secret = layer_of("secret")
+    processing.run("native:savefeatures", {"INPUT": secret, "OUTPUT": str(tmp_path / "after.gpkg")})
+    assert (tmp_path / "after.gpkg").exists()
+
+
+def test_online_hosts():
+    xyz = "type=xyz&url=https://tile.openstreetmap.org/%7Bz%7D/%7Bx%7D/%7By%7D.png&zmax=19"
+    assert online_hosts("wms", xyz) == {"tile.openstreetmap.org"}
+    assert online_hosts("ogr", "/data/x.gpkg") == set()
+    assert unapproved_hosts("wms", xyz, ["maps.example.cn"]) == {"tile.openstreetmap.org"}
+    assert unapproved_hosts("wms", xyz, ["openstreetmap.org"]) == set()
+    assert unapproved_hosts("WFS", "typename=x", []) == {"?"}
