@@ -1,0 +1,342 @@
+"""Protected-area zone checks on shapely 2 / numpy arrays: no QGIS, metres in, pairs out.
+
+A :class:`ZoneIndex` holds protected-area polygons already projected into a metric CRS. It answers
+which survey features (points, tracks, footprints) are inside a zone or within ``buffer_m`` metres
+of it, as plain numpy arrays of (survey index, zone index, distance, inside) pairs.
+
+Points stay numpy coordinates all the way: candidate (point, zone) pairs come from a uniform grid
+over the points (sorted by cell, so the points of one row of cells are a contiguous slice), the
+exact test is ``shapely.intersects_xy`` on prepared zones, and point objects are only made for the
+few candidates that lie in a zone's buffered bounding box but not in the zone, to measure distance.
+Lines and polygons go through an ``STRtree`` query with the ``dwithin`` (or ``intersects``)
+predicate. Distances are planar, in the index's CRS units (metres).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+_PARALLEL_MIN = 50_000  # distance computations worth splitting over two threads
+
+
+@dataclass(frozen=True)
+class Conflicts:
+    """(survey feature, zone) pairs found by a check; all arrays have the same length.
+
+    ``survey`` indexes the input of the check, ``zone`` indexes :attr:`ZoneIndex.ids` (the kept
+    zones), ``distance_m`` is 0 for pairs that intersect, and ``inside`` says they intersect.
+    ``skipped`` and ``repaired`` count survey inputs that were null/empty or invalid and repaired.
+    """
+
+    survey: np.ndarray
+    zone: np.ndarray
+    distance_m: np.ndarray
+    inside: np.ndarray
+    skipped: int = 0
+    repaired: int = 0
+
+    @classmethod
+    def empty(cls, skipped: int = 0, repaired: int = 0) -> Conflicts:
+        return cls(
+            np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64), np.empty(0, bool),
+            skipped, repaired,
+        )
+
+    def __len__(self) -> int:
+        return int(self.survey.size)
+
+    def conflicting(self) -> np.ndarray:
+        """Distinct survey indices that have at least one pair."""
+        return np.unique(self.survey)
+
+    def sorted(self) -> Conflicts:
+        """The same pairs ordered by survey index, then zone index."""
+        if self.survey.size < 2:
+            return self
+        order = np.argsort(self.survey * (int(self.zone.max()) + 1) + self.zone, kind="stable")
+        return Conflicts(self.survey[order], self.zone[order], self.distance_m[order], self.inside[order],
+                         self.skipped, self.repaired)
+
+
+@dataclass
+class GeometryCleanup:
+    """What :func:`clean_geometries` did: which inputs were kept, how many repaired or skipped."""
+
+    geometries: np.ndarray  # the kept geometries, 2D and valid
+    kept: np.ndarray  # their positions in the input
+    repaired: int = 0
+    skipped: int = 0
+
+
+def clean_geometries(geometries, polygonal: bool = False) -> GeometryCleanup:
+    """Drop null/empty inputs, force 2D, repair invalid ones with ``make_valid``.
+
+    With ``polygonal`` the repaired result keeps only its polygon parts (a bow-tie becomes two
+    triangles); an input left with no area is skipped.
+    """
+    geoms = np.asarray(geometries, dtype=object).ravel()
+    if geoms.size == 0:
+        return GeometryCleanup(np.empty(0, dtype=object), np.empty(0, np.int64))
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    kept = np.flatnonzero(present)
+    geoms = shapely.force_2d(geoms[kept])
+    invalid = ~shapely.is_valid(geoms)
+    repaired = int(invalid.sum())
+    if repaired:
+        fixed = shapely.make_valid(geoms[invalid])
+        if polygonal:
+            fixed = np.array([_polygon_parts(g) for g in fixed], dtype=object)
+        geoms[invalid] = fixed
+    if polygonal:
+        types = shapely.get_type_id(geoms)
+        usable = np.isin(types, (3, 6)) & ~shapely.is_empty(geoms)
+        if not usable.all():
+            geoms, kept = geoms[usable], kept[usable]
+    skipped = int(present.size - kept.size)
+    return GeometryCleanup(geoms, kept.astype(np.int64), repaired, skipped)
+
+
+def _polygon_parts(geom):
+    """The polygonal part of a ``make_valid`` result (which may mix polygons, lines and points)."""
+    if geom is None or geom.geom_type in _POLYGONAL:
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL]
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(parts)
+
+
+@dataclass
+class ZoneIndex:
+    """Protected-area zones in a metric CRS, ready for repeated checks.
+
+    Build it with :meth:`build`. ``ids``, ``names`` and ``kinds`` describe the kept zones (null,
+    empty and area-less zones are skipped and counted in ``skipped``; invalid ones are repaired
+    with ``make_valid`` and counted in ``repaired``).
+    """
+
+    geometries: np.ndarray
+    ids: np.ndarray
+    names: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)
+    repaired: int = 0
+    skipped: int = 0
+
+    def __post_init__(self) -> None:
+        shapely.prepare(self.geometries)
+        self.tree = shapely.STRtree(self.geometries)
+        self.bounds = shapely.bounds(self.geometries).reshape(-1, 4)
+
+    @classmethod
+    def build(
+        cls,
+        geometries,
+        ids: Sequence | None = None,
+        names: Sequence | None = None,
+        kinds: Sequence | None = None,
+    ) -> ZoneIndex:
+        """Index zone polygons (shapely geometries or None), repairing and skipping as needed."""
+        cleanup = clean_geometries(geometries, polygonal=True)
+        count = len(np.asarray(geometries, dtype=object).ravel())
+        all_ids = np.arange(count, dtype=np.int64) if ids is None else np.asarray(ids)
+        pick = cleanup.kept
+
+        def subset(values):
+            if values is None:
+                return [None] * len(pick)
+            values = list(values)
+            return [values[i] for i in pick]
+
+        return cls(cleanup.geometries, all_ids[pick], subset(names), subset(kinds),
+                   cleanup.repaired, cleanup.skipped)
+
+    def __len__(self) -> int:
+        return int(self.geometries.size)
+
+    # -- points ---------------------------------------------------------------------------------
+
+    def check_points(self, xs, ys, buffer_m: float = 0.0) -> Conflicts:
+        """Pairs of (point, zone) with the point inside the zone or within ``buffer_m`` of it.
+
+        ``xs``/``ys`` are coordinates in the index CRS; NaN coordinates (null or empty points)
+        are skipped and counted. A point on a zone's edge is inside (distance 0).
+        """
+        xs = np.ascontiguousarray(xs, dtype=np.float64).ravel()
+        ys = np.ascontiguousarray(ys, dtype=np.float64).ravel()
+        buffer_m = _check_buffer(buffer_m)
+        finite = np.isfinite(xs) & np.isfinite(ys)
+        skipped = int(xs.size - finite.sum())
+        if skipped:
+            index = np.flatnonzero(finite)
+            xs, ys = xs[index], ys[index]
+        else:
+            index = None
+        if xs.size == 0 or len(self) == 0:
+            return Conflicts.empty(skipped)
+        cand_point, cand_zone = self._point_candidates(xs, ys, buffer_m)
+        cx, cy = xs[cand_point], ys[cand_point]
+        inside = shapely.intersects_xy(self.geometries[cand_zone], cx, cy)
+        if buffer_m > 0:
+            outside = np.flatnonzero(~inside)
+            distance = np.zeros(cand_point.size)
+            if outside.size:
+                distance[outside] = _point_distances(self.geometries[cand_zone[outside]], cx[outside], cy[outside])
+            keep = inside | (distance <= buffer_m)
+            distance[inside] = 0.0
+        else:
+            keep = inside
+            distance = np.zeros(cand_point.size)
+        survey = cand_point[keep]
+        if index is not None:
+            survey = index[survey]
+        return Conflicts(survey.astype(np.int64), cand_zone[keep].astype(np.int64), distance[keep],
+                         inside[keep], skipped).sorted()
+
+    def _point_candidates(self, xs: np.ndarray, ys: np.ndarray, buffer_m: float):
+        """(point, zone) pairs whose point lies in the zone's bounding box grown by ``buffer_m``."""
+        x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+        zb = self.bounds.copy()
+        zb[:, :2] -= buffer_m
+        zb[:, 2:] += buffer_m
+        near = (zb[:, 0] <= x1) & (zb[:, 2] >= x0) & (zb[:, 1] <= y1) & (zb[:, 3] >= y0)
+        zones = np.flatnonzero(near)
+        if zones.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        zb = zb[zones]
+        cell = _cell_size(zb, xs.size, x1 - x0, y1 - y0)
+        ncols = int((x1 - x0) // cell) + 1
+        nrows = int((y1 - y0) // cell) + 1
+        inv = 1.0 / cell
+        # each zone covers a block of cells; one (zone, row) item per row of that block
+        c0 = np.clip(((zb[:, 0] - x0) * inv).astype(np.int64), 0, ncols - 1)
+        c1 = np.clip(((zb[:, 2] - x0) * inv).astype(np.int64), 0, ncols - 1)
+        r0 = np.clip(((zb[:, 1] - y0) * inv).astype(np.int64), 0, nrows - 1)
+        r1 = np.clip(((zb[:, 3] - y0) * inv).astype(np.int64), 0, nrows - 1)
+        nrow = r1 - r0 + 1
+        item_zone = np.repeat(np.arange(zones.size), nrow)
+        item_row = r0[item_zone] + _ranges(nrow)
+        first = item_row * ncols + c0[item_zone]
+        last = item_row * ncols + c1[item_zone]
+        # cells touched by any zone (difference array), then only the points in them are sorted
+        ncells = ncols * nrows
+        touched = np.bincount(first, minlength=ncells + 1) - np.bincount(last + 1, minlength=ncells + 1)
+        touched = np.cumsum(touched[:-1]) > 0
+        # coordinates are >= the grid origin, so truncation is floor (and far cheaper than //)
+        key = np.minimum(((ys - y0) * inv).astype(np.int64), nrows - 1)
+        key *= ncols
+        key += np.minimum(((xs - x0) * inv).astype(np.int64), ncols - 1)
+        near_points = np.flatnonzero(touched[key])
+        key = key[near_points]
+        order = np.argsort(key)
+        sorted_key = key[order]
+        order = near_points[order]
+        start = np.searchsorted(sorted_key, first, side="left")
+        stop = np.searchsorted(sorted_key, last, side="right")
+        counts = stop - start
+        pair_zone = np.repeat(item_zone, counts)
+        pair_point = order[np.repeat(start, counts) + _ranges(counts)]
+        # exact bounding-box test before the geometric one
+        px, py = xs[pair_point], ys[pair_point]
+        box = zb[pair_zone]
+        hit = (px >= box[:, 0]) & (px <= box[:, 2]) & (py >= box[:, 1]) & (py <= box[:, 3])
+        return pair_point[hit], zones[pair_zone[hit]]
+
+    # -- lines and polygons ---------------------------------------------------------------------
+
+    def check_geometries(self, geometries, buffer_m: float = 0.0) -> Conflicts:
+        """Pairs of (geometry, zone) that intersect or lie within ``buffer_m`` of each other.
+
+        Null/empty inputs are skipped and counted; invalid ones are repaired with ``make_valid``
+        and counted; Z/M are dropped. Multipart inputs are measured as a whole (nearest part).
+        """
+        buffer_m = _check_buffer(buffer_m)
+        cleanup = clean_geometries(geometries)
+        if cleanup.geometries.size == 0 or len(self) == 0:
+            return Conflicts.empty(cleanup.skipped, cleanup.repaired)
+        geoms = cleanup.geometries
+        if buffer_m > 0:
+            pairs = self.tree.query(geoms, predicate="dwithin", distance=buffer_m)
+        else:
+            pairs = self.tree.query(geoms, predicate="intersects")
+        survey, zone = pairs[0], pairs[1]
+        zone_geoms = self.geometries[zone]
+        inside = shapely.intersects(zone_geoms, geoms[survey]) if buffer_m > 0 else np.ones(survey.size, bool)
+        distance = np.zeros(survey.size)
+        if buffer_m > 0 and (~inside).any():
+            outside = ~inside
+            distance[outside] = shapely.distance(zone_geoms[outside], geoms[survey][outside])
+        return Conflicts(cleanup.kept[survey], zone.astype(np.int64), distance, inside,
+                         cleanup.skipped, cleanup.repaired).sorted()
+
+    # -- one feature (editing) ------------------------------------------------------------------
+
+    def check_one(self, geometry, buffer_m: float = 0.0) -> Conflicts:
+        """Check one geometry (or an ``(x, y)`` tuple) with one tree query: the editing path."""
+        buffer_m = _check_buffer(buffer_m)
+        if isinstance(geometry, tuple):
+            geometry = shapely.Point(*geometry[:2])
+        if geometry is None or geometry.is_empty or len(self) == 0:
+            return Conflicts.empty(skipped=1)
+        repaired = 0
+        if shapely.get_coordinate_dimension(geometry) > 2:
+            geometry = shapely.force_2d(geometry)
+        if not geometry.is_valid:
+            geometry, repaired = shapely.make_valid(geometry), 1
+        if buffer_m > 0:
+            zone = self.tree.query(geometry, predicate="dwithin", distance=buffer_m)
+        else:
+            zone = self.tree.query(geometry, predicate="intersects")
+        zone_geoms = self.geometries[zone]
+        distance = shapely.distance(zone_geoms, geometry) if buffer_m > 0 else np.zeros(zone.size)
+        inside = shapely.intersects(zone_geoms, geometry) if buffer_m > 0 else np.ones(zone.size, bool)
+        distance = np.where(inside, 0.0, distance)
+        order = np.argsort(zone)
+        return Conflicts(np.zeros(zone.size, np.int64), zone[order].astype(np.int64), distance[order],
+                         inside[order], 0, repaired)
+
+
+def _point_distances(zones: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Planar distances zone[i] - (xs[i], ys[i]); shapely releases the GIL, so big inputs use two threads."""
+
+    def run(part: slice) -> np.ndarray:
+        return shapely.distance(zones[part], shapely.points(xs[part], ys[part]))
+
+    if zones.size < _PARALLEL_MIN:
+        return run(slice(None))
+    half = zones.size // 2
+    with ThreadPoolExecutor(2) as pool:
+        return np.concatenate(list(pool.map(run, (slice(0, half), slice(half, None)))))
+
+
+def _check_buffer(buffer_m) -> float:
+    buffer_m = float(buffer_m or 0.0)
+    if not np.isfinite(buffer_m) or buffer_m < 0:
+        raise ValueError(f"buffer must be a finite distance >= 0, got {buffer_m}")
+    return buffer_m
+
+
+def _ranges(counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(c)`` for each c in ``counts`` (vectorised)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, np.int64)
+    ends = np.cumsum(counts)
+    offsets = np.repeat(ends - counts, counts)
+    return np.arange(total, dtype=np.int64) - offsets
+
+
+def _cell_size(zone_bounds: np.ndarray, npoints: int, width: float, height: float) -> float:
+    """A grid cell about the size of a typical (buffered) zone, but never a grid finer than the points."""
+    sizes = np.maximum(zone_bounds[:, 2] - zone_bounds[:, 0], zone_bounds[:, 3] - zone_bounds[:, 1])
+    typical = float(np.median(sizes)) if sizes.size else 0.0
+    extent = max(width, height, 1e-9)
+    # about one cell per point at the finest, at most 2048 cells a side
+    finest = extent / max(1.0, min(2048.0, np.sqrt(npoints)))
+    return max(typical / 2.0, finest, 1e-9)
