@@ -1,0 +1,269 @@
+"""Survey watcher: roles in the project, edit-time checks, background checks, the access-log event."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProject, QgsTask, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
+
+from classification_plugin.core.audit.events import Action, Outcome
+from classification_plugin.integration import roles
+from classification_plugin.integration.survey_watcher import SurveyWatcher
+
+ZONE = "POLYGON((116.38 39.93, 116.42 39.93, 116.42 39.955, 116.38 39.955, 116.38 39.93))"
+INSIDE = "POINT(116.40 39.94)"
+OUTSIDE = "POINT(116.30 39.80)"  # ~17 km away
+NEAR = "POINT(116.40 39.9285)"  # ~170 m south of the zone
+
+
+class RecorderStub:
+    def __init__(self):
+        self.events = []
+
+    def record(self, action, layer=None, outcome=Outcome.OK, details=None):
+        self.events.append((action, layer.id() if layer is not None else None, outcome, dict(details or {})))
+
+
+def zones_layer(buffer_m=0.0):
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326&field=name:string&field=kind:string&field=min_level:string",
+                           "protected_areas", "memory")
+    feature = QgsFeature(layer.fields())
+    feature.setAttributes(["Restricted Area 17", "military", "secret"])
+    feature.setGeometry(QgsGeometry.fromWkt(ZONE))
+    layer.dataProvider().addFeature(feature)
+    layer.updateExtents()
+    roles.set_protected(layer, roles.ProtectedSettings(kind="military", name_field="name", kind_field="kind",
+                                                       buffer_m=buffer_m, min_level_field="min_level"))
+    return layer
+
+
+def survey_layer(make_memory_layer, wkts, name="drone_photos"):
+    layer = make_memory_layer(wkts, name=name)
+    roles.set_survey(layer, "photos")
+    return layer
+
+
+@pytest.fixture
+def recorder():
+    return RecorderStub()
+
+
+@pytest.fixture
+def watched(clean_project, recorder):
+    """A watcher over the cleared project; stopped afterwards."""
+    made = []
+
+    def start(*layers):
+        clean_project.addMapLayers(list(layers))
+        watcher = SurveyWatcher(recorder, clean_project)
+        made.append(watcher)
+        return watcher
+
+    yield start
+    for watcher in made:
+        watcher.cancel()
+        wait_idle(watcher)
+        watcher.unload()
+
+
+def wait_idle(watcher, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while (watcher.running() or watcher.timer.isActive()) and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
+    assert not watcher.running(), "the background check did not finish"
+
+
+def reports_of(watcher):
+    found = []
+    watcher.checkFinished.connect(found.append)
+    return found
+
+
+def add_feature(layer, wkt):
+    feature = QgsFeature(layer.fields())
+    feature.setAttribute("name", "new")
+    feature.setGeometry(QgsGeometry.fromWkt(wkt))
+    assert layer.addFeature(feature)
+    return feature.id()
+
+
+# -- roles ---------------------------------------------------------------------------------------
+
+def test_roles_persist_through_project_save_and_reload(clean_project, survey_gpkg, tmp_path):
+    points = QgsVectorLayer(f"{survey_gpkg}|layername=control_points", "control_points", "ogr")
+    track = QgsVectorLayer(f"{survey_gpkg}|layername=flight_track", "flight_track", "ogr")
+    other = QgsVectorLayer(f"{survey_gpkg}|layername=flight_track", "plain", "ogr")
+    clean_project.addMapLayers([points, track, other])
+    settings = roles.ProtectedSettings(kind="nature_reserve", name_field="name", buffer_m=250.0,
+                                       min_level="confidential")
+    roles.set_protected(points, settings)
+    roles.set_survey(track, "tracks")
+    ids = points.id(), track.id(), other.id()
+    path = tmp_path / "roles.qgz"
+    assert clean_project.write(str(path))
+    clean_project.clear()
+    assert clean_project.mapLayer(ids[0]) is None
+    assert clean_project.read(str(path))
+    points, track, other = (clean_project.mapLayer(i) for i in ids)
+    assert roles.role_of(points) == roles.PROTECTED
+    assert roles.protected_settings(points) == settings
+    assert roles.role_of(track) == roles.SURVEY and roles.survey_kind(track) == "tracks"
+    assert roles.role_of(other) == roles.NO_ROLE and roles.protected_settings(other) is None
+
+
+def test_changing_the_role_replaces_the_old_one(make_memory_layer):
+    layer = make_memory_layer(["POINT(0 0)"])
+    roles.set_protected(layer, roles.ProtectedSettings(buffer_m=10))
+    roles.set_survey(layer, "points")
+    assert roles.role_of(layer) == roles.SURVEY and roles.protected_settings(layer) is None
+    roles.clear_role(layer)
+    assert roles.role_of(layer) == roles.NO_ROLE and roles.survey_kind(layer) == ""
+    assert roles.hint_dismissed(layer)
+
+
+def test_damaged_settings_fall_back_to_defaults(make_memory_layer):
+    layer = make_memory_layer(["POINT(0 0)"])
+    roles.set_protected(layer, roles.ProtectedSettings())
+    layer.setCustomProperty(roles.PROTECTED_KEY, '{"buffer_m": "lots", "kind": "airport", "bogus": 1}')
+    assert roles.protected_settings(layer) == roles.ProtectedSettings(kind="airport", buffer_m=0.0)
+
+
+# -- editing ---------------------------------------------------------------------------------------
+
+def test_feature_added_while_editing_is_reported_once(watched, recorder, make_memory_layer):
+    zones = zones_layer()
+    survey = survey_layer(make_memory_layer, [OUTSIDE])
+    watcher = watched(zones, survey)
+    reports = reports_of(watcher)
+    renamed = []
+    watcher.featureRenamed.connect(lambda layer_id, old, new: renamed.append((old, new)))
+    survey.startEditing()
+    temporary = add_feature(survey, INSIDE)
+    assert temporary < 0
+    assert len(reports) == 1 and reports[0].features == [temporary]
+    row = reports[0].rows[0]
+    assert (row.zone_name, row.zone_kind, row.inside, row.min_level) == (
+        "Restricted Area 17", "military", True, "secret")
+    assert survey.commitChanges(), survey.commitErrors()
+    QCoreApplication.processEvents()
+    committed = [f.id() for f in survey.getFeatures() if f["name"] == "new"]
+    assert len(reports) == 1, [r.features for r in reports]  # not a second time with the committed id
+    assert renamed == [(temporary, committed[0])]
+    warnings = [e for e in recorder.events if e[0] == Action.PROTECTED_AREA_WARNING]
+    assert len(warnings) == 1
+
+
+def test_feature_added_outside_is_not_reported(watched, recorder, make_memory_layer):
+    watcher = watched(zones_layer(), survey_layer(make_memory_layer, [OUTSIDE]))
+    survey = QgsProject.instance().mapLayersByName("drone_photos")[0]
+    reports = reports_of(watcher)
+    survey.startEditing()
+    add_feature(survey, OUTSIDE)
+    assert [r.rows for r in reports] == [[]]
+    assert recorder.events == []
+    survey.rollBack()
+
+
+def test_moved_feature_is_checked_again(watched, recorder, make_memory_layer):
+    survey = survey_layer(make_memory_layer, [OUTSIDE])
+    watcher = watched(zones_layer(buffer_m=500.0), survey)
+    reports = reports_of(watcher)
+    cleared = []
+    watcher.featureCleared.connect(lambda layer_id, fid: cleared.append(fid))
+    fid = next(survey.getFeatures()).id()
+    survey.startEditing()
+    assert survey.changeGeometry(fid, QgsGeometry.fromWkt(NEAR))
+    assert len(reports) == 1 and reports[0].features == [fid]
+    row = reports[0].rows[0]
+    assert not row.inside and 100 < row.distance_m < 250, row  # in the buffer, not in the zone
+    assert survey.changeGeometry(fid, QgsGeometry.fromWkt(INSIDE))
+    assert len(reports) == 2 and reports[1].rows[0].inside
+    assert survey.changeGeometry(fid, QgsGeometry.fromWkt(OUTSIDE))
+    assert len(reports) == 3 and reports[2].rows == [] and cleared == [fid]
+    assert len([e for e in recorder.events if e[0] == Action.PROTECTED_AREA_WARNING]) == 2
+    survey.rollBack()
+
+
+def test_edits_of_a_layer_without_role_are_ignored(watched, recorder, make_memory_layer):
+    plain = make_memory_layer([OUTSIDE], name="plain")
+    watcher = watched(zones_layer(), plain)
+    reports = reports_of(watcher)
+    plain.startEditing()
+    add_feature(plain, INSIDE)
+    plain.rollBack()
+    assert reports == [] and recorder.events == []
+
+
+# -- background checks -----------------------------------------------------------------------------
+
+def test_full_check_records_one_access_log_event(watched, recorder, make_memory_layer):
+    survey = survey_layer(make_memory_layer, [INSIDE, OUTSIDE, NEAR, INSIDE])
+    zones = zones_layer(buffer_m=300.0)
+    watcher = watched(zones, survey)
+    reports = reports_of(watcher)
+    task = watcher.check_layer(survey)
+    assert isinstance(task, QgsTask)
+    wait_idle(watcher)
+    assert len(reports) == 1 and not reports[0].canceled, reports
+    report = reports[0]
+    ids = [f.id() for f in survey.getFeatures()]
+    assert report.features == [ids[0], ids[2], ids[3]]
+    assert sorted(r.inside for r in report.rows) == [False, True, True]
+    assert recorder.events == [(Action.PROTECTED_AREA_WARNING, survey.id(), Outcome.WARNING, {
+        "zones": ["Restricted Area 17"], "pairs": 3, "features": 3, "buffer_m": 300.0, "check": "full"})]
+
+
+def test_setting_a_role_starts_a_check(watched, recorder, make_memory_layer):
+    zones = zones_layer()
+    survey = make_memory_layer([INSIDE], name="not yet survey")
+    watcher = watched(zones, survey)
+    reports = reports_of(watcher)
+    assert not watcher.timer.isActive() and reports == []
+    roles.set_survey(survey, "points")
+    assert watcher.timer.isActive()
+    wait_idle(watcher)
+    assert [r.features for r in reports] == [[next(survey.getFeatures()).id()]]
+    assert len(recorder.events) == 1
+
+
+def test_background_check_can_be_canceled(watched, recorder, make_memory_layer):
+    import random
+
+    rng = random.Random(7)
+    # inside, away from the edges (a parallel of latitude is not straight in the metric frame)
+    wkts = [f"POINT({116.385 + rng.random() * 0.03} {39.935 + rng.random() * 0.015})" for _ in range(50000)]
+    survey = survey_layer(make_memory_layer, wkts)
+    watcher = watched(zones_layer(), survey)
+    reports = reports_of(watcher)
+    task = watcher.check_layer(survey)
+    watcher.cancel(survey.id())
+    wait_idle(watcher)
+    assert task.status() == QgsTask.TaskStatus.Terminated
+    assert len(reports) == 1 and reports[0].canceled and reports[0].rows == []
+    assert recorder.events == []  # a canceled check records nothing
+    # and the same check, not canceled, finds every point
+    watcher.check_layer(survey)
+    wait_idle(watcher)
+    assert len(reports[1].features) == 50000
+
+
+def test_removing_a_layer_cancels_its_check(watched, recorder, make_memory_layer):
+    survey = survey_layer(make_memory_layer, [INSIDE] * 2000)
+    watcher = watched(zones_layer(), survey)
+    task = watcher.check_layer(survey)
+    QgsProject.instance().removeMapLayer(survey.id())
+    wait_idle(watcher)
+    assert task.isCanceled()
+    assert recorder.events == []
+
+
+def test_task_manager_is_used(watched, make_memory_layer):
+    survey = survey_layer(make_memory_layer, [INSIDE])
+    watcher = watched(zones_layer(), survey)
+    task = watcher.check_layer(survey)
+    assert task in QgsApplication.taskManager().tasks() or task.status() == QgsTask.TaskStatus.Complete
+    wait_idle(watcher)
