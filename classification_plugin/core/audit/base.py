@@ -72,6 +72,11 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _json_escaped(text: str) -> str:
+    """How ``text`` is written inside the stored JSON (quotes and backslashes escaped)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def where_clause(filters: Optional[AuditFilter], ph: str, like: str) -> tuple:
     """``(" WHERE ...", params)`` for ``filters`` with placeholder ``ph`` and operator ``like``."""
     if filters is None or filters.is_empty():
@@ -90,14 +95,16 @@ def where_clause(filters: Optional[AuditFilter], ph: str, like: str) -> tuple:
             clauses.append(f"{column} = {ph}")
             params.append(str(getattr(value, "value", value)))
     if filters.layer:
-        clauses.append(f"(layer_id = {ph} OR layer_name {like} {ph} ESCAPE '\\')")
-        params += [filters.layer, _like_pattern(filters.layer)]
+        # The cheap test on the stored JSON text first spares decoding most rows.
+        clauses.append(f"(layer_id = {ph} OR (entry {like} {ph} ESCAPE '\\' "
+                       f"AND layer_name {like} {ph} ESCAPE '\\'))")
+        params += [filters.layer, _like_pattern(_json_escaped(filters.layer)), _like_pattern(filters.layer)]
     if filters.text:
-        pattern = _like_pattern(filters.text)
-        # The cheap test on the whole entry first; then make sure the match is in a value, not a key.
+        pattern, escaped = _like_pattern(filters.text), _like_pattern(_json_escaped(filters.text))
+        # The match must be in a value, not in a key of the stored JSON; details are JSON text.
         fields = " OR ".join(f"{column} {like} {ph} ESCAPE '\\'" for column in TEXT_COLUMNS)
         clauses.append(f"(entry {like} {ph} ESCAPE '\\' AND ({fields}))")
-        params += [pattern] * (len(TEXT_COLUMNS) + 1)
+        params += [escaped] + [escaped if column == "details" else pattern for column in TEXT_COLUMNS]
     return " WHERE " + " AND ".join(clauses), params
 
 

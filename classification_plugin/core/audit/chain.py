@@ -255,7 +255,7 @@ Row = tuple  # (seq, entry, hash, mac)
 
 
 def verify_rows(
-    rows: Iterable[Row],
+    row_batches: Iterable[list],
     total: int,
     *,
     key: Optional[bytes] = None,
@@ -266,49 +266,48 @@ def verify_rows(
     progress: Optional[Callable[[float], None]] = None,
     is_canceled: Optional[Callable[[], bool]] = None,
 ) -> VerifyResult:
-    """Walk the rows in ascending ``seq`` order and check every link, MAC and the checkpoint.
+    """Check every link, MAC and the checkpoint; the first problem found is reported.
 
-    ``total`` is only used for progress (percent 0-100). The first problem found is reported.
+    ``row_batches`` yields lists of ``(seq, entry, hash, mac)`` rows in ascending ``seq`` order.
+    ``total`` is only used for progress (percent 0-100). Each batch is checked in one pass with
+    no per-row branching (the hash of entry n only needs the *stored* hash of entry n-1); a batch
+    with any problem is walked again row by row to name the first bad entry precisely.
     """
     sha256 = hashlib.sha256
     digest = hmac.digest
-    compare = hmac.compare_digest
     expected = 1
     prev = GENESIS
     head_at_checkpoint = None
     cp_count = checkpoint.count if checkpoint is not None else -1
-    step = PROGRESS_EVERY
-    next_report = step
 
-    def bad(seq: int, message: str) -> VerifyResult:
-        return VerifyResult(False, expected - 1, seq, message)
-
-    for seq, entry, stored_hash, mac in rows:
-        if seq != expected:
-            if seq > expected:
-                return bad(expected, tr("Entry {seq} is missing: it was deleted from the log.").format(
-                    seq=expected))
-            return bad(seq, tr("Entry {seq} appears twice or out of order.").format(seq=seq))
-        data = f"{seq}\n{prev}\n{entry}".encode()
-        if sha256(data).hexdigest() != stored_hash:
-            return bad(seq, tr(
-                "Entry {seq} does not match the chain: it, or the entry before it, was changed, "
-                "inserted or moved.").format(seq=seq))
-        if key is not None:
-            if not mac or not compare(digest(key, data, "sha256").hex(), mac):
-                return bad(seq, tr(
-                    "Entry {seq} does not carry a valid administrator signature (HMAC): it was "
-                    "written or rewritten without the key.").format(seq=seq))
-        if seq == cp_count:
-            head_at_checkpoint = stored_hash
-        prev = stored_hash
-        expected += 1
-        if expected > next_report:
-            next_report += step
-            if is_canceled is not None and is_canceled():
-                return VerifyResult(False, expected - 1, None, tr("Verification was canceled."), True)
-            if progress is not None and total > 0:
-                progress(min(100.0, 100.0 * (expected - 1) / total))
+    for rows in row_batches:
+        n = len(rows)
+        seqs_ok = rows[0][0] == expected and rows[-1][0] == expected + n - 1  # seq is unique, ascending
+        hashes = [row[2] for row in rows]
+        if isinstance(rows[0][1], bytes):  # SQLite hands out the stored UTF-8 bytes directly: faster
+            prevs = [prev.encode(), *hashes[:-1]]
+            datas = [b"%d\n%b\n%b" % (row[0], p, row[1]) for row, p in zip(rows, prevs)] if seqs_ok else []
+            ok = seqs_ok and [sha256(data).hexdigest().encode() for data in datas] == hashes
+            if ok and key is not None:
+                ok = all(row[3] and hmac.compare_digest(digest(key, data, "sha256").hex().encode(), row[3])
+                         for row, data in zip(rows, datas))
+        else:
+            prevs = [prev, *hashes[:-1]]
+            datas = [f"{row[0]}\n{p}\n{row[1]}".encode() for row, p in zip(rows, prevs)] if seqs_ok else []
+            ok = seqs_ok and [sha256(data).hexdigest() for data in datas] == hashes
+            if ok and key is not None:
+                ok = all(row[3] and hmac.compare_digest(digest(key, data, "sha256").hex(), row[3])
+                         for row, data in zip(rows, datas))
+        if not ok:
+            return _first_bad_row(rows, expected, prev, key)
+        if expected <= cp_count < expected + n:
+            head_at_checkpoint = _text(hashes[cp_count - expected])
+        prev = _text(hashes[-1])
+        expected += n
+        if is_canceled is not None and is_canceled():
+            return VerifyResult(False, expected - 1, None, tr("Verification was canceled."), True)
+        if progress is not None and total > 0:
+            progress(min(100.0, 100.0 * (expected - 1) / total))
     entries = expected - 1
     if progress is not None:
         progress(100.0)
@@ -328,7 +327,7 @@ def verify_rows(
                 name=checkpoint_name, other=checkpoint.log_id, this=log_id))
     if key is not None:
         expected_mac = checkpoint_mac(key, checkpoint.log_id, checkpoint.count, checkpoint.head)
-        if not checkpoint.mac or not compare(expected_mac, checkpoint.mac):
+        if not checkpoint.mac or not hmac.compare_digest(expected_mac, checkpoint.mac):
             return VerifyResult(False, entries, None, tr(
                 "The checkpoint {name} does not carry a valid administrator signature (HMAC): it was "
                 "rewritten without the key.").format(name=checkpoint_name))
@@ -345,9 +344,44 @@ def verify_rows(
         n=entries, signed=signed))
 
 
-def batched(fetchmany: Callable[[int], list], size: int = 10000) -> Iterator[Row]:
+def batches(fetchmany: Callable[[int], list], size: int = PROGRESS_EVERY) -> Iterator[list]:
     while True:
         rows = fetchmany(size)
         if not rows:
             return
+        yield rows
+
+
+def batched(fetchmany: Callable[[int], list], size: int = 10000) -> Iterator[Row]:
+    for rows in batches(fetchmany, size):
         yield from rows
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _first_bad_row(rows: list, expected: int, prev: str, key: Optional[bytes]) -> VerifyResult:
+    """Walk one batch that failed the fast check and name its first bad entry."""
+    for row in rows:
+        seq, entry, stored_hash = row[0], _text(row[1]), _text(row[2])
+        mac = _text(row[3]) if len(row) > 3 else None
+        if seq != expected:
+            if seq > expected:
+                return VerifyResult(False, expected - 1, expected, tr(
+                    "Entry {seq} is missing: it was deleted from the log.").format(seq=expected))
+            return VerifyResult(False, expected - 1, seq, tr(
+                "Entry {seq} appears twice or out of order.").format(seq=seq))
+        data = link_bytes(seq, prev, entry)
+        if hashlib.sha256(data).hexdigest() != stored_hash:
+            return VerifyResult(False, expected - 1, seq, tr(
+                "Entry {seq} does not match the chain: it, or the entry before it, was changed, "
+                "inserted or moved.").format(seq=seq))
+        if key is not None and (not mac or not hmac.compare_digest(
+                hmac.digest(key, data, "sha256").hex(), mac)):
+            return VerifyResult(False, expected - 1, seq, tr(
+                "Entry {seq} does not carry a valid administrator signature (HMAC): it was "
+                "written or rewritten without the key.").format(seq=seq))
+        prev = stored_hash
+        expected += 1
+    raise AssertionError("a batch that failed the fast check passed row by row")

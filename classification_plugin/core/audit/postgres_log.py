@@ -39,6 +39,7 @@ from classification_plugin.core.audit.chain import (
     Checkpoint,
     VerifyResult,
     batched,
+    batches,
     checkpoint_mac,
     encode_entry,
     entry_hash,
@@ -227,7 +228,7 @@ class PostgresAuditLog(AuditLog):
                 with conn.cursor(name="cg_audit_verify") as cursor:
                     cursor.itersize = 10000
                     cursor.execute(f"SELECT seq, entry, hash, mac FROM {LOG_TABLE} ORDER BY seq")
-                    return verify_rows(batched(cursor.fetchmany), total, key=self.hmac_key,
+                    return verify_rows(batches(cursor.fetchmany), total, key=self.hmac_key,
                                        log_id=self.log_id, checkpoint=checkpoint,
                                        checkpoint_name=CHECKPOINT_TABLE, progress=progress,
                                        is_canceled=is_canceled)

@@ -45,6 +45,7 @@ from classification_plugin.core.audit.chain import (
     CheckpointFile,
     VerifyResult,
     batched,
+    batches,
     checkpoint_mac,
     encode_entry,
     entry_hash,
@@ -239,8 +240,10 @@ class SQLiteAuditLog(AuditLog):
         try:
             conn.execute("BEGIN")
             total = conn.execute(f"SELECT max(seq) FROM {LOG_TABLE}").fetchone()[0] or 0
-            cursor = conn.execute(f"SELECT seq, entry, hash, mac FROM {LOG_TABLE} ORDER BY seq")
-            return verify_rows(batched(cursor.fetchmany), total, key=self.hmac_key, log_id=self.log_id,
+            conn.text_factory = bytes  # hash the stored UTF-8 as it is, without decoding it
+            columns = "seq, entry, hash, mac" if self.hmac_key else "seq, entry, hash"
+            cursor = conn.execute(f"SELECT {columns} FROM {LOG_TABLE} ORDER BY seq")
+            return verify_rows(batches(cursor.fetchmany), total, key=self.hmac_key, log_id=self.log_id,
                                checkpoint=checkpoint, checkpoint_error=checkpoint_error,
                                checkpoint_name=self.checkpoint.path, progress=progress,
                                is_canceled=is_canceled)

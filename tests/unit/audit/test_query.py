@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from classification_plugin.core.audit import AuditFilter, open_log
+from classification_plugin.core.audit import AuditEvent, AuditFilter, open_log
 
 
 @pytest.fixture
@@ -83,3 +83,13 @@ def test_export_csv(log, tmp_path):
 def test_distinct_values(log):
     assert log.distinct_values("user") == ["alice", "bob"]
     assert log.distinct_values("label") == ["internal", "secret", "top_secret"]
+
+
+def test_filters_with_characters_escaped_in_json(backend):
+    log = open_log(backend.location)
+    log.append(AuditEvent(time_ms=1, action="x", layer_name='The "quoted" \\ layer', details={"q": 'a"b'}))
+    log.append(AuditEvent(time_ms=2, action="x", layer_name="plain"))
+    assert log.count(AuditFilter(layer='"quoted" \\')) == 1
+    assert log.count(AuditFilter(text='a"b')) == 1
+    assert log.count(AuditFilter(text="plain")) == 1
+    log.close()
