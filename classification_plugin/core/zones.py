@@ -22,6 +22,7 @@ import numpy as np
 import shapely
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+ZONE_KINDS = ("military", "nature_reserve", "critical_infrastructure", "airport", "custom")
 _PARALLEL_MIN = 50_000  # distance computations worth splitting over two threads
 
 

@@ -1,0 +1,335 @@
+"""Read survey and zone layers fast, with their real feature ids, as numpy / shapely arrays.
+
+Three paths, fastest first:
+
+1. GeoPackage point tables: ``SELECT fid, geom`` with sqlite3 and slice x/y out of the blobs with
+   numpy (8-byte header, an envelope whose size the flags give, then WKB in either byte order).
+   Two fid ranges are read by two threads (sqlite3 lets go of the GIL while it steps).
+2. Anything GDAL opens: ``ogr.Layer.GetArrowStreamAsNumPy`` (GDAL >= 3.6) and ``shapely.from_wkb``,
+   with the layer's subset string as an OGR attribute filter.
+3. Everything else (memory layers, WFS, PostGIS, layers with unsaved edits, SQL subsets): QGIS
+   feature iteration over a ``QgsVectorLayerFeatureSource`` snapshot taken on the calling thread.
+
+:func:`source_spec` runs on the calling thread and captures plain data (plus that snapshot);
+:func:`read_points` and :func:`read_geometries` may run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from classification_plugin.integration.metric import crs_definition
+
+_ENVELOPE_BYTES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
+_PARALLEL_ROWS = 200_000  # below this one reader thread is as fast as two
+
+
+class NoFastPathError(Exception):
+    """A fast path cannot read this source; the caller tries the next one."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What a reader needs to know about a layer, captured on the calling thread."""
+
+    name: str
+    provider: str
+    path: str
+    layer_name: str
+    subset: str
+    crs: str
+    is_point: bool  # single-part points: coordinates can stay numpy
+    attributes: tuple = ()
+    attribute_indexes: tuple = ()
+    gdal_readable: bool = False
+    feature_source: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class PointData:
+    fids: np.ndarray
+    xs: np.ndarray  # NaN for null or empty points
+    ys: np.ndarray
+    method: str
+
+
+@dataclass
+class GeometryData:
+    fids: np.ndarray
+    geometries: np.ndarray  # shapely geometries, None for null
+    attributes: dict
+    method: str
+
+
+def source_spec(layer, attributes=()) -> SourceSpec:
+    """Plain description of ``layer`` (a QgsVectorLayer) for the readers; call on the layer's thread."""
+    from qgis.core import QgsProviderRegistry, QgsVectorLayerFeatureSource, QgsWkbTypes
+
+    provider = layer.providerType()
+    path, layer_name = "", ""
+    subset = layer.subsetString() or ""
+    gdal_readable = False
+    if provider == "ogr":
+        parts = QgsProviderRegistry.instance().decodeUri(provider, layer.source())
+        path = parts.get("path") or ""
+        layer_name = parts.get("layerName") or ""
+        if not layer_name and parts.get("layerId") not in (None, ""):
+            layer_name = f"#{parts['layerId']}"
+        gdal_readable = bool(path) and not subset.strip().lower().startswith("select")
+    if layer.isEditable() and layer.isModified():
+        gdal_readable = False  # unsaved edits live only in QGIS's edit buffer
+    wanted = tuple(a for a in attributes if a)
+    missing = [a for a in wanted if layer.fields().indexOf(a) < 0]
+    if missing:
+        raise ValueError(f"{layer.name()} has no field {missing[0]}")
+    wkb_type = layer.wkbType()
+    is_point = (QgsWkbTypes.geometryType(wkb_type) == QgsWkbTypes.GeometryType.PointGeometry
+                and not QgsWkbTypes.isMultiType(wkb_type))
+    return SourceSpec(
+        name=layer.name(), provider=provider, path=path, layer_name=layer_name, subset=subset,
+        crs=crs_definition(layer.crs()), is_point=is_point, attributes=wanted,
+        attribute_indexes=tuple(layer.fields().indexOf(a) for a in wanted),
+        gdal_readable=gdal_readable, feature_source=QgsVectorLayerFeatureSource(layer),
+    )
+
+
+# -- points --------------------------------------------------------------------------------------
+
+
+def read_points(spec: SourceSpec, feedback=None, parallel: bool = True) -> PointData:
+    """Feature ids and x/y of a single-part point layer, by the fastest path that can read it."""
+    if spec.gdal_readable and not spec.subset:
+        try:
+            return _gpkg_points(spec.path, spec.layer_name, parallel)
+        except NoFastPathError:
+            pass
+    data = read_geometries(spec, feedback)
+    return points_from_geometries(data)
+
+
+def points_from_geometries(data: GeometryData) -> PointData:
+    geoms = data.geometries
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    xs = np.full(geoms.size, np.nan)
+    ys = np.full(geoms.size, np.nan)
+    if usable.any():
+        coords = shapely.get_coordinates(geoms[usable])
+        if coords.shape[0] != int(usable.sum()):
+            raise NoFastPathError("not single points")
+        xs[usable], ys[usable] = coords[:, 0], coords[:, 1]
+    return PointData(data.fids, xs, ys, data.method)
+
+
+def _gpkg_points(path: str, table: str, parallel: bool) -> PointData:
+    if not path.lower().endswith(".gpkg") or not os.path.isfile(path) or table.startswith("#"):
+        raise NoFastPathError("not a GeoPackage table")
+    with _connect(path) as db:
+        row = db.execute(
+            "SELECT column_name, upper(geometry_type_name) FROM gpkg_geometry_columns WHERE table_name = ?",
+            (table,),
+        ).fetchone()
+        if row is None or row[1] != "POINT":
+            raise NoFastPathError("not a GeoPackage point table")
+        geom_column = row[0]
+        pk = [r[1] for r in db.execute(f"PRAGMA table_info({_quote(table)})") if r[5]]
+        if len(pk) != 1:
+            raise NoFastPathError("no single primary key")
+        fid_column = pk[0]
+        low, high, count = db.execute(
+            f"SELECT min({_quote(fid_column)}), max({_quote(fid_column)}), count(*) FROM {_quote(table)}"
+        ).fetchone()
+    if not count:
+        return PointData(np.empty(0, np.int64), np.empty(0), np.empty(0), "gpkg")
+    query = (f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)} "
+             f"WHERE {_quote(fid_column)} BETWEEN ? AND ?")
+
+    def read(bounds):
+        with _connect(path) as db:
+            rows = db.execute(query, bounds).fetchall()
+        fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
+        return fids, xs, ys
+
+    if parallel and count >= _PARALLEL_ROWS:
+        middle = (low + high) // 2
+        with ThreadPoolExecutor(2) as pool:
+            parts = list(pool.map(read, [(low, middle), (middle + 1, high)]))
+    else:
+        parts = [read((low, high))]
+    fids = np.concatenate([p[0] for p in parts])
+    return PointData(fids, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]), "gpkg")
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    from pathlib import Path
+
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def parse_point_wkb(blobs: list, gpkg: bool) -> tuple:
+    """x and y of point blobs (GeoPackage binary when ``gpkg``, else WKB), NaN for null/empty.
+
+    Handles both byte orders, every GeoPackage envelope size and Z/M points (ISO WKB types 1,
+    1001, 2001, 3001); anything else raises :class:`NoFastPathError`.
+    """
+    n = len(blobs)
+    lengths = np.fromiter((0 if b is None else len(b) for b in blobs), np.int64, n)
+    xs = np.full(n, np.nan)
+    ys = np.full(n, np.nan)
+    header = 8 if gpkg else 0
+    rows = np.flatnonzero(lengths > 0)
+    if rows.size == 0:
+        return xs, ys
+    buf = np.frombuffer(b"".join(b for b in blobs if b), np.uint8)
+    starts = (np.cumsum(lengths) - lengths)[rows]
+    ends = starts + lengths[rows]
+    if gpkg:
+        if (ends - starts < 8).any():
+            raise NoFastPathError("short GeoPackage blob")
+        flags = buf[starts + 3].astype(np.int64)
+        envelope = _ENVELOPE_BYTES[(flags >> 1) & 7]
+        if (envelope < 0).any() or (flags & 0x20).any():  # bad envelope code or extended geometry
+            raise NoFastPathError("unsupported GeoPackage header")
+        empty = (flags & 0x10) != 0
+        wkb = starts + header + envelope
+    else:
+        empty = np.zeros(rows.size, bool)
+        wkb = starts
+    if (wkb + 5 > ends).any():
+        raise NoFastPathError("short WKB")
+    little = buf[wkb] == 1
+    types = np.where(little, _gather(buf, wkb + 1, "<u4"), _gather(buf, wkb + 1, ">u4"))
+    if not np.isin(types, (1, 1001, 2001, 3001)).all():
+        raise NoFastPathError("not single points")
+    full = ~empty & (wkb + 21 <= ends)
+    if (~empty & ~full).any():
+        raise NoFastPathError("short point WKB")
+    x = np.where(little, _gather(buf, wkb + 5, "<f8", full), _gather(buf, wkb + 5, ">f8", full))
+    y = np.where(little, _gather(buf, wkb + 13, "<f8", full), _gather(buf, wkb + 13, ">f8", full))
+    x[~full] = np.nan
+    y[~full] = np.nan
+    xs[rows], ys[rows] = x, y
+    return xs, ys
+
+
+def _gather(buf: np.ndarray, offsets: np.ndarray, dtype: str, mask: np.ndarray | None = None) -> np.ndarray:
+    """Numbers of ``dtype`` at byte ``offsets`` of ``buf`` (zero where ``mask`` is False)."""
+    width = np.dtype(dtype).itemsize
+    offsets = offsets if mask is None else np.where(mask, offsets, 0)
+    if buf.size < width:
+        return np.zeros(offsets.size, dtype=np.dtype(dtype).newbyteorder("="))
+    offsets = np.minimum(offsets, buf.size - width)
+    raw = buf[offsets[:, None] + np.arange(width)]
+    return raw.view(dtype).ravel().astype(np.dtype(dtype).newbyteorder("="))
+
+
+# -- any geometry --------------------------------------------------------------------------------
+
+
+def read_geometries(spec: SourceSpec, feedback=None) -> GeometryData:
+    """Feature ids, shapely geometries and the wanted attributes of a layer."""
+    if spec.gdal_readable:
+        try:
+            return _gdal_geometries(spec)
+        except NoFastPathError:
+            pass
+    return _qgis_geometries(spec, feedback)
+
+
+def _gdal_geometries(spec: SourceSpec) -> GeometryData:
+    from osgeo import gdal, ogr
+
+    if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):
+        raise NoFastPathError("GDAL < 3.6")
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        return _gdal_read(gdal, spec)
+    finally:
+        gdal.PopErrorHandler()
+
+
+def _gdal_read(gdal, spec: SourceSpec) -> GeometryData:
+    # works whether or not gdal.UseExceptions() is in force: failures are None/non-zero or raise
+    try:
+        dataset = gdal.OpenEx(spec.path, gdal.OF_VECTOR | gdal.OF_READONLY)
+    except RuntimeError as error:
+        raise NoFastPathError(str(error)) from error
+    if dataset is None:
+        raise NoFastPathError("GDAL cannot open the source")
+    if spec.layer_name.startswith("#"):
+        layer = dataset.GetLayer(int(spec.layer_name[1:]))
+    elif spec.layer_name:
+        layer = dataset.GetLayerByName(spec.layer_name)
+    else:
+        layer = dataset.GetLayer(0)
+    if layer is None:
+        raise NoFastPathError("layer not found")
+    definition = layer.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    missing = [a for a in spec.attributes if a not in names]
+    if missing:
+        raise NoFastPathError(f"fields {missing} not in the source")
+    layer.SetIgnoredFields([n for n in names if n not in spec.attributes])
+    if spec.subset:
+        try:
+            if layer.SetAttributeFilter(spec.subset) != 0:
+                raise NoFastPathError("subset not understood by GDAL")
+        except RuntimeError as error:
+            raise NoFastPathError(str(error)) from error
+    fid_key = layer.GetFIDColumn() or "OGC_FID"
+    geom_key = layer.GetGeometryColumn() or "wkb_geometry"
+    fids, wkbs, values = [], [], {a: [] for a in spec.attributes}
+    try:
+        stream = layer.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"])
+        for batch in stream:
+            fids.append(np.asarray(batch[fid_key], dtype=np.int64))
+            wkbs.append(batch[geom_key])
+            for name in spec.attributes:
+                values[name].extend(_plain(v) for v in batch[name].tolist())
+    except (RuntimeError, KeyError) as error:
+        raise NoFastPathError(str(error)) from error
+    if not fids:
+        return GeometryData(np.empty(0, np.int64), np.empty(0, dtype=object), values, "gdal")
+    geometries = shapely.from_wkb(np.concatenate(wkbs), on_invalid="ignore")
+    return GeometryData(np.concatenate(fids), geometries, values, "gdal")
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
+
+
+def _qgis_geometries(spec: SourceSpec, feedback=None) -> GeometryData:
+    from qgis.core import NULL, QgsFeatureRequest
+
+    source = spec.feature_source
+    request = QgsFeatureRequest()
+    if spec.attributes:
+        request.setSubsetOfAttributes(list(spec.attribute_indexes))
+    else:
+        request.setNoAttributes()
+    fids, wkbs, values = [], [], {a: [] for a in spec.attributes}
+    for count, feature in enumerate(source.getFeatures(request)):
+        if feedback is not None and count % 10_000 == 0 and feedback.isCanceled():
+            break
+        fids.append(feature.id())
+        geometry = feature.geometry()
+        wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
+        for name, index in zip(spec.attributes, spec.attribute_indexes):
+            value = feature.attribute(index)
+            values[name].append(None if value == NULL else value)
+    geometries = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore") if wkbs \
+        else np.empty(0, dtype=object)
+    return GeometryData(np.array(fids, dtype=np.int64), geometries, values, "qgis")
+

@@ -1,0 +1,302 @@
+"""Protected-area check of a survey layer against a zones layer: the entry the GUI and Processing call.
+
+Two halves, so the heavy one can run in a ``QgsTask``:
+
+- :func:`prepare_check` runs on the layers' thread and captures plain data only (sources, CRS
+  definitions, field names, a thread-safe feature-source snapshot for layers GDAL cannot read).
+- :func:`run_check` does the reading, projecting and checking; it touches no layer object and
+  reports progress / honours cancel through any object with ``setProgress`` and ``isCanceled``.
+
+:func:`check_layers` is both in one call. For the editing case, :class:`ZoneChecker` indexes the
+zones once and checks one geometry at a time in well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex
+from classification_plugin.integration.fast_reader import (
+    NoFastPathError,
+    SourceSpec,
+    read_geometries,
+    read_points,
+    source_spec,
+)
+from classification_plugin.integration.metric import (
+    MetricFrame,
+    frame_for_layers,
+    transform_geometries,
+    transform_xy,
+)
+
+INSIDE = "inside"
+WITHIN_BUFFER = "within_buffer"
+_SCALE_WARNING = 1e-3  # warn when the working projection may be off by more than 0.1 %
+
+
+@dataclass(frozen=True)
+class ConflictPair:
+    survey_fid: int
+    zone_fid: int
+    zone_name: str | None
+    zone_kind: str | None
+    distance_m: float
+    relation: str  # INSIDE or WITHIN_BUFFER
+
+
+@dataclass
+class CheckResult:
+    """Every (survey feature, zone) pair inside a zone or within the buffer, with counts and messages."""
+
+    buffer_m: float
+    survey_fids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    zone_fids: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    zone_names: list = field(default_factory=list)
+    zone_kinds: list = field(default_factory=list)
+    distances_m: np.ndarray = field(default_factory=lambda: np.empty(0))
+    inside: np.ndarray = field(default_factory=lambda: np.empty(0, bool))
+    survey_read: int = 0
+    zones_read: int = 0
+    survey_repaired: int = 0
+    survey_skipped: int = 0
+    zones_repaired: int = 0
+    zones_skipped: int = 0
+    messages: list = field(default_factory=list)
+    canceled: bool = False
+    working_crs: str = ""
+    read_method: str = ""
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def pair_count(self) -> int:
+        return int(self.survey_fids.size)
+
+    @property
+    def feature_count(self) -> int:
+        """Distinct survey features with at least one pair."""
+        return int(np.unique(self.survey_fids).size)
+
+    def conflicting_fids(self) -> np.ndarray:
+        return np.unique(self.survey_fids)
+
+    @property
+    def pairs(self) -> list:
+        """The pairs as :class:`ConflictPair` objects (built on demand: arrays are cheaper)."""
+        return [
+            ConflictPair(int(s), int(z), name, kind, float(d), INSIDE if i else WITHIN_BUFFER)
+            for s, z, name, kind, d, i in zip(self.survey_fids, self.zone_fids, self.zone_names,
+                                               self.zone_kinds, self.distances_m, self.inside)
+        ]
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """Plain data for :func:`run_check`: safe to hand to a worker thread."""
+
+    survey: SourceSpec
+    zones: SourceSpec
+    frame: MetricFrame
+    buffer_m: float
+    zone_name_field: str | None = None
+    zone_kind_field: str | None = None
+    zone_kind: str = "custom"
+
+
+def prepare_check(survey_layer, zones_layer, buffer_m: float, zone_name_field: str | None = None,
+                  zone_kind: str = "custom", zone_kind_field: str | None = None) -> CheckJob:
+    """Capture what :func:`run_check` needs; call on the thread that owns the layers."""
+    buffer_m = float(buffer_m or 0.0)
+    if buffer_m < 0:
+        raise ValueError(tr("The buffer distance cannot be negative"))
+    attributes = tuple(a for a in (zone_name_field, zone_kind_field) if a)
+    return CheckJob(
+        survey=source_spec(survey_layer),
+        zones=source_spec(zones_layer, attributes),
+        frame=frame_for_layers(survey_layer, zones_layer),
+        buffer_m=buffer_m,
+        zone_name_field=zone_name_field or None,
+        zone_kind_field=zone_kind_field or None,
+        zone_kind=zone_kind or "custom",
+    )
+
+
+def check_layers(survey_layer, zones_layer, buffer_m: float = 0.0, zone_name_field: str | None = None,
+                 zone_kind: str = "custom", feedback=None, zone_kind_field: str | None = None) -> CheckResult:
+    """Full check of a survey layer against a zones layer, on the calling thread."""
+    return run_check(prepare_check(survey_layer, zones_layer, buffer_m, zone_name_field, zone_kind,
+                                   zone_kind_field), feedback)
+
+
+# -- the heavy half (no layer objects) -----------------------------------------------------------
+
+
+def build_zone_index(job: CheckJob, feedback=None) -> ZoneIndex:
+    """Read the zones, project them into the job's metric CRS and index them."""
+    data = read_geometries(job.zones, feedback)
+    geometries = transform_geometries(job.zones.crs, job.frame.definition, data.geometries)
+    names = data.attributes.get(job.zone_name_field) if job.zone_name_field else None
+    if job.zone_kind_field:
+        kinds = [None if k is None else str(k) for k in data.attributes.get(job.zone_kind_field, [])]
+    else:
+        kinds = [job.zone_kind] * len(data.fids)
+    if names is not None:
+        names = [None if n is None else str(n) for n in names]
+    return ZoneIndex.build(geometries, ids=data.fids, names=names, kinds=kinds)
+
+
+def run_check(job: CheckJob, feedback=None) -> CheckResult:
+    """Read, project and check; never raises for data problems, reports them as messages."""
+    result = CheckResult(buffer_m=job.buffer_m, working_crs=job.frame.description)
+    started = time.perf_counter()
+    if job.frame.scale_error > _SCALE_WARNING:
+        result.messages.append(tr(
+            "The layers cover a large area: distances may be off by up to {percent} %"
+        ).format(percent=f"{100 * job.frame.scale_error:.2f}"))
+    _progress(feedback, 5)
+    index = build_zone_index(job, feedback)
+    result.zones_read = len(index) + index.skipped
+    result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
+    result.timings["zones_s"] = time.perf_counter() - started
+    if _canceled(feedback, result):
+        return result
+    _progress(feedback, 20)
+    if len(index) == 0:
+        result.messages.append(tr("The protected-area layer has no usable zone polygons"))
+        _report_counts(result)
+        return result
+
+    mark = time.perf_counter()
+    conflicts, fids = _check_survey(job, index, result, feedback)
+    result.timings["survey_s"] = time.perf_counter() - mark
+    if conflicts is None:
+        return result
+    _progress(feedback, 90)
+    result.survey_repaired, result.survey_skipped = conflicts.repaired, conflicts.skipped
+    result.survey_fids = fids[conflicts.survey]
+    result.zone_fids = np.asarray(index.ids)[conflicts.zone].astype(np.int64)
+    result.zone_names = [index.names[z] for z in conflicts.zone]
+    result.zone_kinds = [index.kinds[z] for z in conflicts.zone]
+    result.distances_m = conflicts.distance_m
+    result.inside = conflicts.inside
+    if result.survey_read == 0:
+        result.messages.append(tr("The survey layer has no features"))
+    _report_counts(result)
+    result.timings["total_s"] = time.perf_counter() - started
+    _progress(feedback, 100)
+    return result
+
+
+def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback):
+    """(Conflicts, survey fids) or (None, None) when canceled."""
+    target = job.frame.definition
+    if job.survey.is_point:
+        try:
+            points = read_points(job.survey, feedback)
+        except NoFastPathError:
+            points = None
+        if points is not None:
+            result.read_method = points.method
+            result.survey_read = int(points.fids.size)
+            if _canceled(feedback, result):
+                return None, None
+            _progress(feedback, 50)
+            xs, ys = transform_xy(job.survey.crs, target, points.xs, points.ys)
+            if _canceled(feedback, result):
+                return None, None
+            _progress(feedback, 60)
+            return index.check_points(xs, ys, job.buffer_m), points.fids
+    data = read_geometries(job.survey, feedback)
+    result.read_method = data.method
+    result.survey_read = int(data.fids.size)
+    if _canceled(feedback, result):
+        return None, None
+    _progress(feedback, 50)
+    geometries = transform_geometries(job.survey.crs, target, data.geometries)
+    if _canceled(feedback, result):
+        return None, None
+    _progress(feedback, 60)
+    return index.check_geometries(geometries, job.buffer_m), data.fids
+
+
+def _report_counts(result: CheckResult) -> None:
+    if result.zones_repaired:
+        result.messages.append(tr("{count} invalid zone geometries were repaired").format(
+            count=result.zones_repaired))
+    if result.zones_skipped:
+        result.messages.append(tr("{count} zones without a usable polygon were skipped").format(
+            count=result.zones_skipped))
+    if result.survey_repaired:
+        result.messages.append(tr("{count} invalid survey geometries were repaired").format(
+            count=result.survey_repaired))
+    if result.survey_skipped:
+        result.messages.append(tr("{count} survey features without geometry were skipped").format(
+            count=result.survey_skipped))
+
+
+def _progress(feedback, value: float) -> None:
+    if feedback is not None:
+        feedback.setProgress(value)
+
+
+def _canceled(feedback, result: CheckResult) -> bool:
+    if feedback is not None and feedback.isCanceled():
+        result.canceled = True
+        result.messages.append(tr("The protected-area check was canceled"))
+        return True
+    return False
+
+
+# -- one edited feature ---------------------------------------------------------------------------
+
+
+class ZoneChecker:
+    """Zones indexed once in a metric CRS, for checking single survey geometries as they are edited."""
+
+    def __init__(self, job: CheckJob, index: ZoneIndex) -> None:
+        self.job = job
+        self.index = index
+
+    @classmethod
+    def for_layers(cls, survey_layer, zones_layer, buffer_m: float = 0.0, zone_name_field: str | None = None,
+                   zone_kind: str = "custom", zone_kind_field: str | None = None) -> ZoneChecker:
+        job = prepare_check(survey_layer, zones_layer, buffer_m, zone_name_field, zone_kind, zone_kind_field)
+        return cls(job, build_zone_index(job))
+
+    def check_geometry(self, geometry, fid: int = -1) -> list:
+        """Pairs for one survey geometry (QgsGeometry, shapely geometry or WKB, in the survey CRS)."""
+        shape = _to_shapely(geometry)
+        if shape is None or shape.is_empty:
+            return []
+        shape = transform_geometries(self.job.survey.crs, self.job.frame.definition, np.array([shape]))[0]
+        conflicts: Conflicts = self.index.check_one(shape, self.job.buffer_m)
+        return [
+            ConflictPair(int(fid), int(self.index.ids[z]), self.index.names[z], self.index.kinds[z], float(d),
+                         INSIDE if i else WITHIN_BUFFER)
+            for z, d, i in zip(conflicts.zone, conflicts.distance_m, conflicts.inside)
+        ]
+
+
+def _to_shapely(geometry):
+    if geometry is None:
+        return None
+    if isinstance(geometry, shapely.Geometry):
+        return geometry
+    if isinstance(geometry, (bytes, bytearray)):
+        return shapely.from_wkb(bytes(geometry))
+    if hasattr(geometry, "asWkb"):  # QgsGeometry
+        if geometry.isNull():
+            return None
+        return shapely.from_wkb(bytes(geometry.asWkb()))
+    raise TypeError(f"cannot check a {type(geometry).__name__}")
+
+
+__all__ = [
+    "INSIDE", "WITHIN_BUFFER", "ZONE_KINDS", "CheckJob", "CheckResult", "ConflictPair", "ZoneChecker",
+    "build_zone_index", "check_layers", "prepare_check", "run_check",
+]
