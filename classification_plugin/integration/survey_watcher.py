@@ -20,14 +20,12 @@ from dataclasses import dataclass, field, replace
 
 from qgis.core import (
     QgsApplication,
-    QgsCoordinateTransform,
     QgsFeatureRequest,
     QgsGeometry,
     QgsMapLayer,
     QgsProject,
     QgsTask,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
@@ -85,13 +83,9 @@ class ZoneCache:
     """One protected layer, ready for single-feature checks (built on the main thread)."""
 
     layer_id: str
-    index: object  # core.zones.ZoneIndex in a metric CRS
-    crs: object  # that metric CRS
+    checker: object  # protected_check.ZoneChecker
     settings: roles.ProtectedSettings
-    fids: list
-    names: list
-    kinds: list
-    levels: list
+    levels: dict  # zone fid -> minimum level id
 
 
 def zone_attributes(layer: QgsVectorLayer, settings: roles.ProtectedSettings, fids) -> tuple:
@@ -234,7 +228,7 @@ class SurveyWatcher(QObject):
         jobs = []
         for zone_layer in zones:
             settings = roles.protected_settings(zone_layer)
-            jobs.append((zone_layer.id(), settings, prepare(survey_layer, zone_layer, settings.buffer_m)))
+            jobs.append((zone_layer.id(), settings, prepare(survey_layer, zone_layer, settings)))
         layer_id = survey_layer.id()
         started = time.monotonic()
 
@@ -243,13 +237,7 @@ class SurveyWatcher(QObject):
             for number, (zone_id, settings, job) in enumerate(jobs):
                 if task.isCanceled():
                     return None
-                base = 100.0 * number / len(jobs)
-
-                def progress(value, base=base):
-                    task.setProgress(base + value / len(jobs))
-                    return not task.isCanceled()
-
-                found = run(job, progress)
+                found = run(job, _Progress(task, number, len(jobs)))
                 if found is None:
                     return None
                 results.append((zone_id, settings, found))
@@ -282,11 +270,10 @@ class SurveyWatcher(QObject):
             zone_layer = self.project.mapLayer(zone_id)
             if zone_layer is None or result is None:
                 continue
-            pairs = list(result)
-            zone_fids = [p[1] for p in pairs]
-            names, kinds, levels = zone_attributes(zone_layer, settings, zone_fids)
-            for (fid, zone_fid, distance, inside), name, kind, level in zip(pairs, names, kinds, levels):
-                rows.append(ConflictRow(layer_id, int(fid), zone_id, int(zone_fid), name, kind,
+            _names, _kinds, levels = zone_attributes(zone_layer, settings, [p[1] for p in result])
+            for (fid, zone_fid, name, kind, distance, inside), level in zip(result, levels):
+                rows.append(ConflictRow(layer_id, int(fid), zone_id, int(zone_fid),
+                                        name or tr("zone {fid}").format(fid=zone_fid), kind or settings.kind,
                                         float(distance), bool(inside), level))
         return rows
 
@@ -356,10 +343,14 @@ class SurveyWatcher(QObject):
             settings = roles.protected_settings(zone_layer)
             if settings is None:
                 return None
-            index, crs = zone_index(survey_layer, zone_layer)
-            fids = [int(i) for i in index.ids]
-            names, kinds, levels = zone_attributes(zone_layer, settings, fids)
-            cache = ZoneCache(zone_layer.id(), index, crs, settings, fids, names, kinds, levels)
+            from classification_plugin.integration.protected_check import ZoneChecker
+
+            checker = ZoneChecker.for_layers(survey_layer, zone_layer, settings.buffer_m,
+                                             settings.name_field or None, settings.kind,
+                                             settings.kind_field or None)
+            fids = [int(i) for i in checker.index.ids]
+            _names, _kinds, levels = zone_attributes(zone_layer, settings, fids)
+            cache = ZoneCache(zone_layer.id(), checker, settings, dict(zip(fids, levels)))
             self.zone_caches[key] = cache
         return cache
 
@@ -369,8 +360,6 @@ class SurveyWatcher(QObject):
 
     def check_feature(self, layer: QgsVectorLayer, fid: int) -> CheckReport | None:
         """Check one feature of a survey layer at once (the editing path)."""
-        import shapely
-
         feature = layer.getFeature(fid)
         if not feature.isValid() or not feature.hasGeometry():
             return None
@@ -381,16 +370,12 @@ class SurveyWatcher(QObject):
             cache = self.zone_cache(layer, zone_layer)
             if cache is None:
                 continue
-            geometry = feature.geometry()
-            transform = QgsCoordinateTransform(layer.crs(), cache.crs, self.project.transformContext())
-            geometry.transform(transform)
-            found = cache.index.check_one(shapely.from_wkb(bytes(geometry.asWkb())), cache.settings.buffer_m)
             buffer_m = max(buffer_m, cache.settings.buffer_m)
-            for zone, distance, inside in zip(found.zone, found.distance_m, found.inside):
-                zone = int(zone)
-                rows.append(ConflictRow(layer.id(), fid, zone_layer.id(), cache.fids[zone], cache.names[zone],
-                                        cache.kinds[zone], float(distance), bool(inside),
-                                        cache.levels[zone]))
+            for pair in cache.checker.check_geometry(feature.geometry(), fid):
+                rows.append(ConflictRow(layer.id(), fid, zone_layer.id(), pair.zone_fid,
+                                        pair.zone_name or tr("zone {fid}").format(fid=pair.zone_fid),
+                                        pair.zone_kind or cache.settings.kind, pair.distance_m,
+                                        pair.relation == "inside", cache.levels.get(pair.zone_fid, "")))
         report = CheckReport(layer.id(), rows, buffer_m, full=False, seconds=time.monotonic() - started)
         if not rows:
             self.featureCleared.emit(layer.id(), fid)
@@ -426,101 +411,51 @@ class SurveyWatcher(QObject):
                 pass
 
 
-# -- the check engine, behind three calls ---------------------------------------------------------
-# ``prepare`` (main thread: reads layers into plain data), ``run`` (pure: any thread) and
-# ``zone_index`` (the editing path). They go to ``integration.protected_check`` once it exists;
-# until then they are thin glue over the engine's own pieces (core.zones + integration.metric).
+# -- the check engine (integration.protected_check), behind two calls --------------------------------
 
 
-@dataclass
-class _Job:
-    frame: object
-    survey_crs: str
-    zone_crs: str
-    survey_fids: list
-    survey_wkb: list
-    zone_fids: list
-    zone_wkb: list
-    buffer_m: float
-    points: bool
+def survey_source(survey_layer):
+    """The layer to check: a vector layer itself, or a raster's footprint (its extent polygon)."""
+    from qgis.core import QgsFeature, QgsRasterLayer
+
+    if not isinstance(survey_layer, QgsRasterLayer):
+        return survey_layer
+    footprint = QgsVectorLayer(f"Polygon?crs={survey_layer.crs().authid()}", survey_layer.name(), "memory")
+    if not survey_layer.crs().authid():
+        footprint.setCrs(survey_layer.crs())
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromRect(survey_layer.extent()))
+    footprint.dataProvider().addFeature(feature)
+    return footprint
 
 
-def _read(layer, geometry_of=None):
-    fids, wkbs = [], []
-    request = QgsFeatureRequest().setNoAttributes()
-    for feature in layer.getFeatures(request):
-        geometry = feature.geometry() if geometry_of is None else geometry_of(feature)
-        if geometry is None or geometry.isNull():
-            continue
-        fids.append(feature.id())
-        wkbs.append(bytes(geometry.asWkb()))
-    return fids, wkbs
+def prepare(survey_layer, zone_layer, settings: roles.ProtectedSettings):
+    """Main thread: the engine's plain-data job for one survey/zones pair."""
+    from classification_plugin.integration.protected_check import prepare_check
+
+    return prepare_check(survey_source(survey_layer), zone_layer, settings.buffer_m,
+                         settings.name_field or None, settings.kind, settings.kind_field or None)
 
 
-def prepare(survey_layer, zone_layer, buffer_m: float):
-    """Main thread: the survey features (a raster's footprint) and zones as WKB, and the metric frame."""
-    from qgis.core import QgsRasterLayer
+def run(job, feedback=None):
+    """Any thread: [(survey fid, zone fid, zone name, zone kind, distance m, inside)], None if canceled."""
+    from classification_plugin.integration.protected_check import run_check
 
-    from classification_plugin.integration.metric import crs_definition, frame_for_layers
-
-    frame = frame_for_layers(survey_layer, zone_layer)
-    if isinstance(survey_layer, QgsRasterLayer):
-        fids, wkbs = [0], [bytes(QgsGeometry.fromRect(survey_layer.extent()).asWkb())]
-        points = False
-    else:
-        fids, wkbs = _read(survey_layer)
-        points = survey_layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry
-    zone_fids, zone_wkb = _read(zone_layer)
-    return _Job(frame, crs_definition(survey_layer.crs()), crs_definition(zone_layer.crs()), fids, wkbs,
-                zone_fids, zone_wkb, float(buffer_m), points)
-
-
-def _zones(job: _Job):
-    import shapely
-
-    from classification_plugin.core.zones import ZoneIndex
-    from classification_plugin.integration.metric import transform_geometries
-
-    geoms = transform_geometries(job.zone_crs, job.frame.definition, shapely.from_wkb(job.zone_wkb))
-    return ZoneIndex.build(geoms, ids=job.zone_fids)
-
-
-def run(job: _Job, progress=None):
-    """Any thread: [(survey fid, zone fid, distance m, inside)]; None when ``progress`` says stop."""
-    import shapely
-
-    from classification_plugin.integration.metric import transform_geometries
-
-    index = _zones(job)
-    if progress is not None and not progress(30.0):
+    result = run_check(job, feedback)
+    if result.canceled:
         return None
-    geoms = transform_geometries(job.survey_crs, job.frame.definition, shapely.from_wkb(job.survey_wkb))
-    if progress is not None and not progress(60.0):
-        return None
-    if job.points and len(geoms):
-        found = index.check_points(shapely.get_x(geoms), shapely.get_y(geoms), job.buffer_m)
-    else:
-        found = index.check_geometries(geoms, job.buffer_m)
-    if progress is not None and not progress(100.0):
-        return None
-    return [(job.survey_fids[s], int(index.ids[z]), float(d), bool(i))
-            for s, z, d, i in zip(found.survey, found.zone, found.distance_m, found.inside)]
+    return list(zip(result.survey_fids.tolist(), result.zone_fids.tolist(), result.zone_names,
+                    result.zone_kinds, result.distances_m.tolist(), result.inside.tolist()))
 
 
-def zone_index(survey_layer, zone_layer):
-    """(ZoneIndex, metric CRS, the CRS's pyproj definition) for single-feature checks."""
-    from qgis.core import QgsCoordinateReferenceSystem
+class _Progress:
+    """Feedback for one of several engine runs inside one task: scales progress, passes cancel."""
 
-    job = prepare_zones_only(survey_layer, zone_layer)
-    index = _zones(job)
-    crs = survey_layer.crs() if job.frame.kept_source else \
-        QgsCoordinateReferenceSystem.fromProj(job.frame.definition)
-    return index, crs
+    def __init__(self, task, number: int, count: int):
+        self.task, self.base, self.count = task, 100.0 * number / count, count
 
+    def setProgress(self, value: float) -> None:
+        self.task.setProgress(self.base + value / self.count)
 
-def prepare_zones_only(survey_layer, zone_layer) -> _Job:
-    from classification_plugin.integration.metric import crs_definition, frame_for_layers
-
-    zone_fids, zone_wkb = _read(zone_layer)
-    return _Job(frame_for_layers(survey_layer, zone_layer), crs_definition(survey_layer.crs()),
-                crs_definition(zone_layer.crs()), [], [], zone_fids, zone_wkb, 0.0, False)
+    def isCanceled(self) -> bool:
+        return self.task.isCanceled()
