@@ -54,6 +54,10 @@ class ClassificationGuardPlugin:
         self.parts = [self.loader, self.indicators, self.banner, self.dock]
         self._add_layer_actions(svc)
         self._add_menu()
+        from classification_plugin.gui.protected_ui import ProtectedAreasUi
+
+        self.protected = ProtectedAreasUi(self.iface, svc, self.menu)
+        self.parts.append(self.protected)
         svc.recorder.record(Action.PLUGIN_LOADED)
 
     # -- layer context menu ------------------------------------------------------------------
