@@ -11,11 +11,13 @@ from classification_plugin.core.paths import resource
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; each module holds one algorithm and no logic of its own."""
+    from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
     from classification_plugin.processing.get_label import GetLabelAlgorithm
     from classification_plugin.processing.set_label import SetLabelAlgorithm
 
     classes = [SetLabelAlgorithm, GetLabelAlgorithm]
     # Further algorithms register here, one import each.
+    classes.append(CheckProtectedAreasAlgorithm)
     return classes
 
 

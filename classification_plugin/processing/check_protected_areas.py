@@ -1,0 +1,156 @@
+"""classification:checkprotectedareas - survey features inside or near protected-area zones."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterVectorLayer,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.core.zones import ZONE_KINDS
+from classification_plugin.integration.protected_check import prepare_check, run_check
+
+_SOURCE_TYPE = getattr(QgsProcessing, "SourceType", QgsProcessing)
+_NUMBER_TYPE = getattr(QgsProcessingParameterNumber, "Type", QgsProcessingParameterNumber)
+_FIELD_TYPE = getattr(QgsProcessingParameterField, "DataType", QgsProcessingParameterField)
+_SINK_FLAG = getattr(QgsFeatureSink, "Flag", QgsFeatureSink)
+
+
+def _kind_names() -> list:
+    return [tr("Military zone"), tr("Nature reserve"), tr("Critical infrastructure"), tr("Airport"), tr("Custom")]
+
+
+class CheckProtectedAreasAlgorithm(QgsProcessingAlgorithm):
+    INPUT = "INPUT"
+    PROTECTED = "PROTECTED"
+    ZONE_NAME_FIELD = "ZONE_NAME_FIELD"
+    ZONE_KIND = "ZONE_KIND"
+    ZONE_KIND_FIELD = "ZONE_KIND_FIELD"
+    BUFFER = "BUFFER"
+    OUTPUT = "OUTPUT"
+    CONFLICTS = "CONFLICTS"
+    CONFLICTING_FEATURES = "CONFLICTING_FEATURES"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._job = None
+
+    def name(self) -> str:
+        return "checkprotectedareas"
+
+    def displayName(self) -> str:
+        return tr("Check survey data against protected areas")
+
+    def group(self) -> str:
+        return tr("Protected areas")
+
+    def groupId(self) -> str:
+        return "protectedareas"
+
+    def shortHelpString(self) -> str:
+        return tr(
+            "Finds every survey feature (point, track or footprint) that lies inside a protected-area "
+            "zone or within the buffer distance of one. The buffer is in metres whatever the layers' "
+            "CRSs. The output has one feature per (survey feature, zone) pair, with the survey "
+            "feature's geometry, the zone and the distance (0 when inside)."
+        )
+
+    def createInstance(self):
+        return CheckProtectedAreasAlgorithm()
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.INPUT, tr("Survey layer"), [_SOURCE_TYPE.TypeVectorAnyGeometry]))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.PROTECTED, tr("Protected-area zones"), [_SOURCE_TYPE.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterField(
+            self.ZONE_NAME_FIELD, tr("Zone name field"), parentLayerParameterName=self.PROTECTED,
+            type=_FIELD_TYPE.Any, optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ZONE_KIND, tr("Zone kind (when there is no kind field)"), options=_kind_names(),
+            defaultValue=len(ZONE_KINDS) - 1))
+        self.addParameter(QgsProcessingParameterField(
+            self.ZONE_KIND_FIELD, tr("Zone kind field"), parentLayerParameterName=self.PROTECTED,
+            type=_FIELD_TYPE.Any, optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.BUFFER, tr("Buffer distance (metres)"), type=_NUMBER_TYPE.Double, defaultValue=0.0,
+            minValue=0.0))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Protected-area conflicts")))
+        self.addOutput(QgsProcessingOutputNumber(self.CONFLICTS, tr("Conflicting pairs")))
+        self.addOutput(QgsProcessingOutputNumber(self.CONFLICTING_FEATURES, tr("Conflicting survey features")))
+
+    def prepareAlgorithm(self, parameters, context, feedback):
+        # main thread: capture plain data (and a feature-source snapshot) from the layers
+        survey = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        zones = self.parameterAsVectorLayer(parameters, self.PROTECTED, context)
+        if survey is None or zones is None:
+            raise QgsProcessingException(tr("The input layers could not be loaded"))
+        kind_index = self.parameterAsEnum(parameters, self.ZONE_KIND, context)
+        self._job = prepare_check(
+            survey, zones, self.parameterAsDouble(parameters, self.BUFFER, context),
+            zone_name_field=self.parameterAsString(parameters, self.ZONE_NAME_FIELD, context) or None,
+            zone_kind=ZONE_KINDS[kind_index] if 0 <= kind_index < len(ZONE_KINDS) else "custom",
+            zone_kind_field=self.parameterAsString(parameters, self.ZONE_KIND_FIELD, context) or None,
+        )
+        self._survey_crs = survey.crs()
+        self._survey_wkb_type = survey.wkbType()
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback):
+        result = run_check(self._job, feedback)
+        for message in result.messages:
+            feedback.pushWarning(message)
+        if result.canceled:
+            return {}
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, _output_fields(),
+                                             self._survey_wkb_type, self._survey_crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        geometries = _survey_geometries(self._job.survey.feature_source, result.conflicting_fids())
+        features = []
+        for pair in result.pairs:
+            feature = QgsFeature()
+            feature.setAttributes([pair.survey_fid, pair.zone_fid, pair.zone_name, pair.zone_kind,
+                                   pair.distance_m, pair.relation])
+            geometry = geometries.get(pair.survey_fid)
+            if geometry is not None:
+                feature.setGeometry(geometry)
+            features.append(feature)
+        sink.addFeatures(features, _SINK_FLAG.FastInsert)
+        feedback.pushInfo(tr("{pairs} pairs, {features} survey features in or near protected areas").format(
+            pairs=result.pair_count, features=result.feature_count))
+        return {self.OUTPUT: dest_id, self.CONFLICTS: result.pair_count,
+                self.CONFLICTING_FEATURES: result.feature_count}
+
+
+def _output_fields() -> QgsFields:
+    fields = QgsFields()
+    fields.append(QgsField("survey_fid", QVariant.Type.LongLong))
+    fields.append(QgsField("zone_fid", QVariant.Type.LongLong))
+    fields.append(QgsField("zone_name", QVariant.Type.String))
+    fields.append(QgsField("zone_kind", QVariant.Type.String))
+    fields.append(QgsField("distance_m", QVariant.Type.Double))
+    fields.append(QgsField("relation", QVariant.Type.String))
+    return fields
+
+
+def _survey_geometries(source, fids) -> dict:
+    """Geometries of the conflicting survey features only (output stays proportional to conflicts)."""
+    if len(fids) == 0:
+        return {}
+    request = QgsFeatureRequest().setFilterFids([int(f) for f in fids]).setNoAttributes()
+    return {feature.id(): feature.geometry() for feature in source.getFeatures(request)}
