@@ -58,6 +58,9 @@ class ClassificationGuardPlugin:
 
         self.protected = ProtectedAreasUi(self.iface, svc, self.menu)
         self.parts.append(self.protected)
+        from classification_plugin.gui.access_log_dock import install_access_log
+
+        self.parts += install_access_log(self.iface, svc, self.menu)  # after the LabelLoader
         svc.recorder.record(Action.PLUGIN_LOADED)
 
     # -- layer context menu ------------------------------------------------------------------

@@ -119,3 +119,54 @@ def export_guard(qgis_processing, qgis_iface, guard_services, clean_project):
     guard = ExportGuard(qgis_iface, guard_services)
     yield guard
     guard.unload()
+
+
+# -- access log (appended for the Access Log panel tests) --------------------------------------------
+AUDIT_USERS = ("alice", "bob", "chen", "dana")
+AUDIT_ACTIONS = ("layer_added", "layer_shown", "layer_hidden", "attribute_table_opened", "export_blocked")
+AUDIT_LEVELS = ("secret", "confidential", "")
+AUDIT_BASE_MS = 1_700_000_000_000  # 2023-11-14T22:13:20Z; entry i is i seconds later
+
+
+def synthetic_event(i: int):
+    """Entry ``i`` (0-based) of a synthetic log: users, actions, levels and layers cycle."""
+    from classification_plugin.core.audit import AuditEvent
+
+    return AuditEvent(time_ms=AUDIT_BASE_MS + i * 1000, action=AUDIT_ACTIONS[i % 5],
+                      outcome="blocked" if i % 5 == 4 else "ok", user=AUDIT_USERS[i % 4], host="ws-07",
+                      layer_id=f"layer_{i % 50}", layer_name=f"survey {i % 50}", provider="ogr",
+                      label=AUDIT_LEVELS[i % 3], details={"i": i})
+
+
+def write_synthetic_log(path, entries: int, chunk: int = 100_000):
+    """A real chained SQLite log of ``entries`` synthetic events, written through the core's
+    ``append_many`` (one transaction per chunk)."""
+    from classification_plugin.core.audit.sqlite_log import SQLiteAuditLog
+
+    log = SQLiteAuditLog(str(path))
+    try:
+        for start in range(0, entries, chunk):
+            log.append_many([synthetic_event(i) for i in range(start, min(entries, start + chunk))])
+    finally:
+        log.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def million_entry_log(tmp_path_factory):
+    """Path of a 1,000,000-entry log (built once per session, ~30 s); tests must not write to it."""
+    return write_synthetic_log(tmp_path_factory.mktemp("audit_1m") / "audit.sqlite", 1_000_000)
+
+
+@pytest.fixture
+def small_audit_log(tmp_path):
+    """Path of a 1,000-entry log the test may change."""
+    return write_synthetic_log(tmp_path / "audit.sqlite", 1000)
+
+
+@pytest.fixture
+def synthetic_audit():
+    """The synthetic log's generator and start time, for tests that compute expected rows."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(event=synthetic_event, base_ms=AUDIT_BASE_MS)
