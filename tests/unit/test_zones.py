@@ -1,0 +1,198 @@
+"""ZoneIndex on hand-worked cases in a metric CRS (run with -p no:qgis: no QGIS needed).
+
+The reference zone is the square 0..1000 x 0..1000 (metres); every expected distance below is
+worked out by hand from that square, not by calling the index another way.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+from shapely import wkt
+
+from classification_plugin.core.zones import ZoneIndex
+
+SQUARE = "POLYGON((0 0, 1000 0, 1000 1000, 0 1000, 0 0))"
+BOW_TIE = "POLYGON((0 0, 1000 1000, 1000 0, 0 1000, 0 0))"  # self-crossing at (500, 500)
+
+
+def square_index(**kwargs):
+    return ZoneIndex.build([wkt.loads(SQUARE)], ids=[42], names=["Base"], kinds=["military"], **kwargs)
+
+
+def pairs(conflicts):
+    return [(int(s), int(z), round(float(d), 6), bool(i)) for s, z, d, i in
+            zip(conflicts.survey, conflicts.zone, conflicts.distance_m, conflicts.inside)]
+
+
+# -- points ---------------------------------------------------------------------------------------
+
+
+def test_point_inside_and_on_edge_are_inside_with_distance_zero():
+    index = square_index()
+    result = index.check_points([500, 1000, 0, 1500], [500, 500, 0, 500], 0)
+    assert pairs(result) == [(0, 0, 0.0, True), (1, 0, 0.0, True), (2, 0, 0.0, True)]
+
+
+def test_buffer_199_metres_is_a_conflict_201_is_not():
+    index = square_index()
+    # east of the east edge x = 1000: distance is x - 1000
+    result = index.check_points([1199, 1201, 1200], [500, 500, 500], 200)
+    assert pairs(result) == [(0, 0, 199.0, False), (2, 0, 200.0, False)]
+
+
+def test_buffer_near_a_corner_uses_euclidean_distance():
+    index = square_index()
+    # off the corner (1000, 1000) by (141, 141): sqrt(2) * 141 = 199.40; by (142, 142): 200.82
+    result = index.check_points([1141, 1142], [1141, 1142], 200)
+    assert pairs(result) == [(0, 0, round(math.sqrt(2) * 141, 6), False)]
+    # the buffered bounding box holds both points; only the exact distance tells them apart
+    assert index.check_points([1142], [1142], 200.82).survey.tolist() == [0]
+
+
+def test_unbuffered_check_ignores_points_just_outside():
+    index = square_index()
+    assert len(index.check_points([1000.001, -0.001], [500, 500], 0)) == 0
+
+
+def test_nan_points_are_skipped_and_counted():
+    index = square_index()
+    result = index.check_points([np.nan, 500, 500], [500, np.nan, 500], 0)
+    assert result.skipped == 2
+    assert result.survey.tolist() == [2]
+
+
+def test_empty_point_input():
+    result = square_index().check_points(np.array([]), np.array([]), 100)
+    assert len(result) == 0 and result.skipped == 0
+
+
+def test_points_against_many_zones_match_a_brute_force_distance_table():
+    """Grid candidates vs. every (point, zone) distance measured one by one with shapely."""
+    rng = np.random.default_rng(7)
+    centres = rng.uniform(0, 20_000, (60, 2))
+    zones = [shapely.box(x, y, x + w, y + h) for (x, y), w, h in
+             zip(centres, rng.uniform(50, 900, 60), rng.uniform(50, 900, 60))]
+    xs, ys = rng.uniform(-500, 20_500, 1500), rng.uniform(-500, 20_500, 1500)
+    index = ZoneIndex.build(zones)
+    for buffer in (0.0, 150.0):
+        expected = set()
+        for z, zone in enumerate(zones):
+            for i, (x, y) in enumerate(zip(xs, ys)):
+                inside = zone.bounds[0] <= x <= zone.bounds[2] and zone.bounds[1] <= y <= zone.bounds[3]
+                dx = max(zone.bounds[0] - x, 0, x - zone.bounds[2])
+                dy = max(zone.bounds[1] - y, 0, y - zone.bounds[3])
+                if inside or math.hypot(dx, dy) <= buffer:
+                    expected.add((i, z))
+        result = index.check_points(xs, ys, buffer)
+        assert set(zip(result.survey.tolist(), result.zone.tolist())) == expected
+        assert len(expected) > 20
+
+
+# -- lines and polygons -----------------------------------------------------------------------------
+
+
+def test_line_crossing_a_zone_is_inside():
+    result = square_index().check_geometries([wkt.loads("LINESTRING(-500 500, 1500 500)")], 0)
+    assert pairs(result) == [(0, 0, 0.0, True)]
+
+
+def test_line_parallel_to_an_edge_within_buffer():
+    line = wkt.loads("LINESTRING(1100 -500, 1100 1500)")  # 100 m east of the square
+    assert len(square_index().check_geometries([line], 0)) == 0
+    assert pairs(square_index().check_geometries([line], 200)) == [(0, 0, 100.0, False)]
+    assert len(square_index().check_geometries([line], 99.9)) == 0
+
+
+def test_footprints_overlapping_and_near():
+    footprints = [
+        wkt.loads("POLYGON((900 900, 1100 900, 1100 1100, 900 1100, 900 900))"),  # overlaps a corner
+        wkt.loads("POLYGON((1150 0, 1300 0, 1300 100, 1150 100, 1150 0))"),  # 150 m east
+        wkt.loads("POLYGON((2000 0, 2100 0, 2100 100, 2000 100, 2000 0))"),  # 1000 m east
+    ]
+    assert pairs(square_index().check_geometries(footprints, 200)) == [(0, 0, 0.0, True), (1, 0, 150.0, False)]
+
+
+def test_multipart_survey_feature_is_measured_by_its_nearest_part():
+    multi = wkt.loads("MULTILINESTRING((5000 5000, 6000 6000), (1050 0, 1050 1000))")  # 2nd part 50 m away
+    assert pairs(square_index().check_geometries([multi], 100)) == [(0, 0, 50.0, False)]
+
+
+def test_z_and_m_coordinates_are_dropped():
+    index = ZoneIndex.build([wkt.loads("POLYGON Z((0 0 10, 1000 0 10, 1000 1000 10, 0 1000 10, 0 0 10))")])
+    survey = [wkt.loads("POINT Z(500 500 120)"), wkt.loads("LINESTRING Z(1100 0 5, 1100 900 5)")]
+    assert pairs(index.check_geometries(survey, 150)) == [(0, 0, 0.0, True), (1, 0, 100.0, False)]
+    assert pairs(index.check_points([1100.0], [500.0], 150)) == [(0, 0, 100.0, False)]
+
+
+def test_null_and_empty_survey_geometries_are_skipped_and_counted():
+    geoms = [None, wkt.loads("POINT(500 500)"), shapely.Point(), wkt.loads("POINT(5000 5000)")]
+    result = square_index().check_geometries(geoms, 0)
+    assert result.skipped == 2
+    assert pairs(result) == [(1, 0, 0.0, True)]
+
+
+def test_invalid_survey_polygon_is_repaired_and_counted():
+    result = square_index().check_geometries([wkt.loads(BOW_TIE)], 0)
+    assert result.repaired == 1 and result.survey.tolist() == [0]
+
+
+def test_empty_geometry_input():
+    result = square_index().check_geometries([], 100)
+    assert len(result) == 0 and result.skipped == 0
+
+
+# -- zones ------------------------------------------------------------------------------------------
+
+
+def test_invalid_bow_tie_zone_is_repaired_and_counted():
+    index = ZoneIndex.build([wkt.loads(BOW_TIE)])
+    assert index.repaired == 1 and len(index) == 1
+    # left triangle (0,0)-(500,500)-(0,1000) is part of the zone; (500, 100) lies in the gap below
+    # the crossing, 400 / sqrt(2) = 282.84 m from both triangles' inner edges
+    assert index.check_points([100], [500], 0).survey.tolist() == [0]
+    assert len(index.check_points([500], [100], 250)) == 0
+    assert pairs(index.check_points([500], [100], 300)) == [(0, 0, round(400 / math.sqrt(2), 6), False)]
+
+
+def test_multipart_zone_counts_once():
+    multi = shapely.MultiPolygon([shapely.box(0, 0, 100, 100), shapely.box(5000, 0, 5100, 100)])
+    index = ZoneIndex.build([multi], ids=[7])
+    result = index.check_points([5050, 50, 2500], [50, 50, 50], 0)
+    assert result.survey.tolist() == [0, 1]
+    assert index.ids[result.zone].tolist() == [7, 7]
+
+
+def test_null_empty_and_non_polygon_zones_are_skipped_and_ids_follow_the_kept_ones():
+    zones = [None, wkt.loads(SQUARE), shapely.Polygon(), wkt.loads("LINESTRING(0 0, 10 10)")]
+    index = ZoneIndex.build(zones, ids=[10, 11, 12, 13], names=["a", "b", "c", "d"], kinds=["k"] * 4)
+    assert index.skipped == 3 and len(index) == 1
+    assert index.ids.tolist() == [11] and index.names == ["b"]
+    result = index.check_points([500], [500], 0)
+    assert index.ids[result.zone].tolist() == [11]
+
+
+def test_no_zones_at_all():
+    index = ZoneIndex.build([])
+    assert len(index) == 0
+    assert len(index.check_points([1.0], [1.0], 10)) == 0
+    assert len(index.check_geometries([shapely.Point(1, 1)], 10)) == 0
+
+
+def test_negative_buffer_is_refused():
+    with pytest.raises(ValueError):
+        square_index().check_points([1.0], [1.0], -1)
+
+
+# -- one feature (editing) ------------------------------------------------------------------------
+
+
+def test_check_one_matches_the_hand_worked_distances():
+    index = square_index()
+    assert pairs(index.check_one((1199.0, 500.0), 200)) == [(0, 0, 199.0, False)]
+    assert len(index.check_one((1201.0, 500.0), 200)) == 0
+    assert pairs(index.check_one(wkt.loads("POINT Z(1000 500 30)"), 0)) == [(0, 0, 0.0, True)]
+    assert len(index.check_one(None, 10)) == 0
