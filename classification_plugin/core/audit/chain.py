@@ -128,13 +128,14 @@ class CheckpointFile:
         self.path = path
         self._fd: Optional[int] = None
         self._lock_fd: Optional[int] = None
+        self._known = b""  # the file's bytes after our last write, and what they hold
+        self._known_slots: list = [None, None]
 
     @staticmethod
     def _pack(checkpoint: Checkpoint) -> bytes:
         body = checkpoint.to_json()
-        line = json.dumps({"checkpoint": json.loads(body),
-                           "sha256": hashlib.sha256(body.encode("utf-8")).hexdigest()}, sort_keys=True)
-        data = line.encode("utf-8")
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        data = f'{{"checkpoint":{body},"sha256":"{digest}"}}'.encode()
         if len(data) > CheckpointFile.SLOT_SIZE - 1:
             raise ValueError("checkpoint too large")
         return data.ljust(CheckpointFile.SLOT_SIZE - 1, b" ") + b"\n"
@@ -201,19 +202,26 @@ class CheckpointFile:
             fd = self._open()
             os.lseek(fd, 0, os.SEEK_SET)
             data = os.read(fd, 2 * self.SLOT_SIZE)
-            slots = self._slots(data)
             if data and os.fstat(fd).st_ino != self._inode():
                 # The file was replaced or removed under us: start a fresh one.
                 os.close(fd)
                 self._fd = None
-                fd, slots = self._open(), [None, None]
+                fd, data = self._open(), b""
+            # Unchanged since our own last write (the usual case): no need to parse it again.
+            slots = self._known_slots if data == self._known else self._slots(data)
             current = [slot for slot in slots if slot is not None and slot.log_id == checkpoint.log_id]
             if current and max(slot.count for slot in current) >= checkpoint.count:
                 return
             latest = max(range(2), key=lambda i: slots[i].count if slots[i] is not None else -1)
             target = 1 - latest if slots[latest] is not None else 0
+            packed = self._pack(checkpoint)
             os.lseek(fd, target * self.SLOT_SIZE, os.SEEK_SET)
-            os.write(fd, self._pack(checkpoint))
+            os.write(fd, packed)
+            chunks = [data[i * self.SLOT_SIZE:(i + 1) * self.SLOT_SIZE] for i in range(2)]
+            chunks[target] = packed
+            slots = list(slots)
+            slots[target] = checkpoint
+            self._known, self._known_slots = b"".join(chunks), slots
         finally:
             self._unlock(lock)
 
@@ -288,16 +296,15 @@ def verify_rows(
             prevs = [prev.encode(), *hashes[:-1]]
             datas = [b"%d\n%b\n%b" % (row[0], p, row[1]) for row, p in zip(rows, prevs)] if seqs_ok else []
             ok = seqs_ok and [sha256(data).hexdigest().encode() for data in datas] == hashes
-            if ok and key is not None:
-                ok = all(row[3] and hmac.compare_digest(digest(key, data, "sha256").hex().encode(), row[3])
-                         for row, data in zip(rows, datas))
+            if ok and key is not None:  # verification is offline: no timing side channel to guard
+                macs = [digest(key, data, "sha256").hex().encode() for data in datas]
+                ok = macs == [row[3] for row in rows]
         else:
             prevs = [prev, *hashes[:-1]]
             datas = [f"{row[0]}\n{p}\n{row[1]}".encode() for row, p in zip(rows, prevs)] if seqs_ok else []
             ok = seqs_ok and [sha256(data).hexdigest() for data in datas] == hashes
             if ok and key is not None:
-                ok = all(row[3] and hmac.compare_digest(digest(key, data, "sha256").hex(), row[3])
-                         for row, data in zip(rows, datas))
+                ok = [digest(key, data, "sha256").hex() for data in datas] == [row[3] for row in rows]
         if not ok:
             return _first_bad_row(rows, expected, prev, key)
         if expected <= cp_count < expected + n:

@@ -183,7 +183,10 @@ class SQLiteAuditLog(AuditLog):
                             mac = entry_mac(key, seq, prev, entry) if key else None
                             rows.append((seq, entry, digest, mac))
                             prev = digest
-                        conn.executemany(INSERT, rows)
+                        if len(rows) == 1:
+                            conn.execute(INSERT, rows[0])
+                        else:
+                            conn.executemany(INSERT, rows)
                         conn.execute("COMMIT")
                     except BaseException:
                         if conn.in_transaction:
