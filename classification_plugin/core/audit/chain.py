@@ -346,9 +346,11 @@ def verify_rows(
         return VerifyResult(False, entries, checkpoint.count, tr(
             "Entry {seq} differs from the one recorded in the checkpoint: the log was rewritten up to "
             "there.").format(seq=checkpoint.count))
-    signed = tr(", signed with the administrator key") if key is not None else ""
-    return VerifyResult(True, entries, None, tr("The log is intact: {n} entries{signed}.").format(
-        n=entries, signed=signed))
+    if key is not None:
+        message = tr("The log is intact: {n} entries, signed with the administrator key.")
+    else:
+        message = tr("The log is intact: {n} entries.")
+    return VerifyResult(True, entries, None, message.format(n=entries))
 
 
 def batches(fetchmany: Callable[[int], list], size: int = PROGRESS_EVERY) -> Iterator[list]:
