@@ -162,15 +162,18 @@ class ZoneIndex:
 
     # -- points ---------------------------------------------------------------------------------
 
-    def check_points(self, xs, ys, buffer_m: float = 0.0) -> Conflicts:
+    def check_points(self, xs, ys, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
         """Pairs of (point, zone) with the point inside the zone or within ``buffer_m`` of it.
 
         ``xs``/``ys`` are coordinates in the index CRS; NaN coordinates (null or empty points)
-        are skipped and counted. A point on a zone's edge is inside (distance 0).
+        are skipped and counted. A point on a zone's edge is inside (distance 0), and so is one
+        within ``tolerance`` of it (use a millimetre or so after reprojection, whose rounding can
+        move a point that was exactly on an edge a few nanometres out).
         """
         xs = np.ascontiguousarray(xs, dtype=np.float64).ravel()
         ys = np.ascontiguousarray(ys, dtype=np.float64).ravel()
-        buffer_m = _check_buffer(buffer_m)
+        tolerance = _check_buffer(tolerance)
+        buffer_m = _check_buffer(buffer_m) + tolerance
         finite = np.isfinite(xs) & np.isfinite(ys)
         skipped = int(xs.size - finite.sum())
         if skipped:
@@ -188,6 +191,7 @@ class ZoneIndex:
             distance = np.zeros(cand_point.size)
             if outside.size:
                 distance[outside] = _point_distances(self.geometries[cand_zone[outside]], cx[outside], cy[outside])
+            inside |= distance <= tolerance
             keep = inside | (distance <= buffer_m)
             distance[inside] = 0.0
         else:
@@ -250,13 +254,15 @@ class ZoneIndex:
 
     # -- lines and polygons ---------------------------------------------------------------------
 
-    def check_geometries(self, geometries, buffer_m: float = 0.0) -> Conflicts:
+    def check_geometries(self, geometries, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
         """Pairs of (geometry, zone) that intersect or lie within ``buffer_m`` of each other.
 
         Null/empty inputs are skipped and counted; invalid ones are repaired with ``make_valid``
         and counted; Z/M are dropped. Multipart inputs are measured as a whole (nearest part).
+        ``tolerance`` as in :meth:`check_points`.
         """
-        buffer_m = _check_buffer(buffer_m)
+        tolerance = _check_buffer(tolerance)
+        buffer_m = _check_buffer(buffer_m) + tolerance
         cleanup = clean_geometries(geometries)
         if cleanup.geometries.size == 0 or len(self) == 0:
             return Conflicts.empty(cleanup.skipped, cleanup.repaired)
@@ -272,14 +278,17 @@ class ZoneIndex:
         if buffer_m > 0 and (~inside).any():
             outside = ~inside
             distance[outside] = shapely.distance(zone_geoms[outside], geoms[survey][outside])
+            inside |= distance <= tolerance
+            distance[inside] = 0.0
         return Conflicts(cleanup.kept[survey], zone.astype(np.int64), distance, inside,
                          cleanup.skipped, cleanup.repaired).sorted()
 
     # -- one feature (editing) ------------------------------------------------------------------
 
-    def check_one(self, geometry, buffer_m: float = 0.0) -> Conflicts:
+    def check_one(self, geometry, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
         """Check one geometry (or an ``(x, y)`` tuple) with one tree query: the editing path."""
-        buffer_m = _check_buffer(buffer_m)
+        tolerance = _check_buffer(tolerance)
+        buffer_m = _check_buffer(buffer_m) + tolerance
         if isinstance(geometry, tuple):
             geometry = shapely.Point(*geometry[:2])
         if geometry is None or geometry.is_empty or len(self) == 0:
@@ -296,6 +305,7 @@ class ZoneIndex:
         zone_geoms = self.geometries[zone]
         distance = shapely.distance(zone_geoms, geometry) if buffer_m > 0 else np.zeros(zone.size)
         inside = shapely.intersects(zone_geoms, geometry) if buffer_m > 0 else np.ones(zone.size, bool)
+        inside |= distance <= tolerance
         distance = np.where(inside, 0.0, distance)
         order = np.argsort(zone)
         return Conflicts(np.zeros(zone.size, np.int64), zone[order].astype(np.int64), distance[order],

@@ -145,14 +145,32 @@ def transform_xy(source: str, target: str, xs: np.ndarray, ys: np.ndarray) -> tu
     return np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
 
 
-def transform_geometries(source: str, target: str, geometries: np.ndarray) -> np.ndarray:
-    """Shapely geometries from ``source`` to ``target``, all coordinates in one vectorised call."""
+def transform_geometries(source: str, target: str, geometries: np.ndarray, densify: bool = True) -> np.ndarray:
+    """Shapely geometries from ``source`` to ``target``, all coordinates in one vectorised call.
+
+    With ``densify``, edges are first split to at most ~500 m (0.005 degree in a geographic CRS)
+    so that an edge keeps the course it has in the source CRS (a parallel stays a parallel, to
+    within a few millimetres) instead of becoming one straight chord in the working CRS.
+    """
     if same_crs(source, target) or len(geometries) == 0:
         return geometries
     transformer = _transformer(source, target)
+    if densify:
+        geometries = shapely.segmentize(geometries, _densify_step(source))
 
     def move(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
     return shapely.transform(geometries, move)
+
+
+@lru_cache(maxsize=32)
+def _densify_step(source: str) -> float:
+    from pyproj import CRS
+
+    crs = CRS.from_user_input(source)
+    if crs.is_geographic:
+        return 0.005
+    unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
+    return 500.0 / (unit or 1.0)

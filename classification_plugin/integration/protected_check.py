@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex
+from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex, clean_geometries
 from classification_plugin.integration.fast_reader import (
     NoFastPathError,
     SourceSpec,
@@ -37,7 +37,10 @@ from classification_plugin.integration.metric import (
 
 INSIDE = "inside"
 WITHIN_BUFFER = "within_buffer"
-_SCALE_WARNING = 1e-3  # warn when the working projection may be off by more than 0.1 %
+_SCALE_WARNING = 1e-3
+# after reprojection a point exactly on a zone edge can land nanometres outside it: closer than
+# this counts as touching (float64 at 1e6 m resolves 1e-10 m; PROJ round-trips to well under 1 mm)
+REPROJECTION_TOLERANCE_M = 1e-3  # warn when the working projection may be off by more than 0.1 %
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,11 @@ class CheckJob:
     zone_kind_field: str | None = None
     zone_kind: str = "custom"
 
+    @property
+    def tolerance(self) -> float:
+        reprojected = self.survey.crs != self.frame.definition or self.zones.crs != self.frame.definition
+        return REPROJECTION_TOLERANCE_M if reprojected else 0.0
+
 
 def prepare_check(survey_layer, zones_layer, buffer_m: float, zone_name_field: str | None = None,
                   zone_kind: str = "custom", zone_kind_field: str | None = None) -> CheckJob:
@@ -137,17 +145,24 @@ def check_layers(survey_layer, zones_layer, buffer_m: float = 0.0, zone_name_fie
 
 
 def build_zone_index(job: CheckJob, feedback=None) -> ZoneIndex:
-    """Read the zones, project them into the job's metric CRS and index them."""
+    """Read the zones, repair them in their own CRS, project them into the job's metric CRS, index them."""
     data = read_geometries(job.zones, feedback)
-    geometries = transform_geometries(job.zones.crs, job.frame.definition, data.geometries)
+    # validity is judged in the source CRS: densifying can turn a bow-tie into a "valid" pinched ring
+    cleanup = clean_geometries(data.geometries, polygonal=True)
+    geometries = transform_geometries(job.zones.crs, job.frame.definition, cleanup.geometries)
+    kept = cleanup.kept
     names = data.attributes.get(job.zone_name_field) if job.zone_name_field else None
-    if job.zone_kind_field:
-        kinds = [None if k is None else str(k) for k in data.attributes.get(job.zone_kind_field, [])]
-    else:
-        kinds = [job.zone_kind] * len(data.fids)
     if names is not None:
-        names = [None if n is None else str(n) for n in names]
-    return ZoneIndex.build(geometries, ids=data.fids, names=names, kinds=kinds)
+        names = [None if names[i] is None else str(names[i]) for i in kept]
+    if job.zone_kind_field:
+        kinds = data.attributes.get(job.zone_kind_field, [])
+        kinds = [None if kinds[i] is None else str(kinds[i]) for i in kept]
+    else:
+        kinds = [job.zone_kind] * len(kept)
+    index = ZoneIndex.build(geometries, ids=data.fids[kept], names=names, kinds=kinds)
+    index.repaired += cleanup.repaired
+    index.skipped += cleanup.skipped
+    return index
 
 
 def run_check(job: CheckJob, feedback=None) -> CheckResult:
@@ -210,18 +225,22 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
             if _canceled(feedback, result):
                 return None, None
             _progress(feedback, 60)
-            return index.check_points(xs, ys, job.buffer_m), points.fids
+            return index.check_points(xs, ys, job.buffer_m, job.tolerance), points.fids
     data = read_geometries(job.survey, feedback)
     result.read_method = data.method
     result.survey_read = int(data.fids.size)
     if _canceled(feedback, result):
         return None, None
     _progress(feedback, 50)
-    geometries = transform_geometries(job.survey.crs, target, data.geometries)
+    cleanup = clean_geometries(data.geometries)  # judged in the source CRS, as for zones
+    geometries = transform_geometries(job.survey.crs, target, cleanup.geometries)
     if _canceled(feedback, result):
         return None, None
     _progress(feedback, 60)
-    return index.check_geometries(geometries, job.buffer_m), data.fids
+    found = index.check_geometries(geometries, job.buffer_m, job.tolerance)
+    conflicts = Conflicts(cleanup.kept[found.survey], found.zone, found.distance_m, found.inside,
+                          found.skipped + cleanup.skipped, found.repaired + cleanup.repaired)
+    return conflicts, data.fids
 
 
 def _report_counts(result: CheckResult) -> None:
@@ -274,7 +293,7 @@ class ZoneChecker:
         if shape is None or shape.is_empty:
             return []
         shape = transform_geometries(self.job.survey.crs, self.job.frame.definition, np.array([shape]))[0]
-        conflicts: Conflicts = self.index.check_one(shape, self.job.buffer_m)
+        conflicts: Conflicts = self.index.check_one(shape, self.job.buffer_m, self.job.tolerance)
         return [
             ConflictPair(int(fid), int(self.index.ids[z]), self.index.names[z], self.index.kinds[z], float(d),
                          INSIDE if i else WITHIN_BUFFER)

@@ -196,3 +196,14 @@ def test_check_one_matches_the_hand_worked_distances():
     assert len(index.check_one((1201.0, 500.0), 200)) == 0
     assert pairs(index.check_one(wkt.loads("POINT Z(1000 500 30)"), 0)) == [(0, 0, 0.0, True)]
     assert len(index.check_one(None, 10)) == 0
+
+
+def test_tolerance_makes_a_point_a_hair_outside_an_edge_touch():
+    index = square_index()
+    # 1e-7 m east of the east edge: outside for an exact check, touching with a 1 mm tolerance
+    assert len(index.check_points([1000.0000001], [500.0], 0)) == 0
+    assert pairs(index.check_points([1000.0000001], [500.0], 0, tolerance=1e-3)) == [(0, 0, 0.0, True)]
+    assert len(index.check_points([1000.002], [500.0], 0, tolerance=1e-3)) == 0
+    line = wkt.loads("LINESTRING(1000.0000001 0, 1000.0000001 10)")
+    assert pairs(index.check_geometries([line], 0, tolerance=1e-3)) == [(0, 0, 0.0, True)]
+    assert pairs(index.check_one(line, 0, tolerance=1e-3)) == [(0, 0, 0.0, True)]

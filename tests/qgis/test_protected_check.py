@@ -1,0 +1,383 @@
+"""Protected-area checks on real QGIS layers: CRSs, readers, the Processing algorithm.
+
+Reference distances come from pyproj.Geod (ellipsoidal geodesics on WGS84, GeographicLib) from
+the survey point to the zone edge sampled every 0.5 m, with coordinates converted by
+QgsCoordinateTransform - none of it goes through the code under test.
+
+Tolerance: 0.05 m. The check measures in an azimuthal equidistant projection centred on the
+survey data; within 20 km of the centre its scale error is below (20/6371)^2/6 = 1.6e-6, i.e.
+0.3 mm on 200 m. Zone edges are split to 0.005 degree (~450 m) before projecting, so an edge that
+follows a parallel departs from its projected chords by at most 450^2/8 * tan(lat)/R = 4 mm at
+40 degrees. Sampling the reference edge every 0.5 m overstates the distance by at most
+0.25^2 / (2 * 100 m) = 0.3 mm. CGCS2000 and WGS84 ellipsoids differ by 0.1 mm in the semi-minor
+axis. The sum stays under 1 cm; 5 cm leaves room for floating-point noise.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from pyproj import Geod
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProcessingFeedback,
+    QgsProcessingProvider,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from classification_plugin.integration.fast_reader import NoFastPathError, parse_point_wkb
+from classification_plugin.integration.protected_check import (
+    INSIDE,
+    WITHIN_BUFFER,
+    ZoneChecker,
+    check_layers,
+    prepare_check,
+    run_check,
+)
+
+TOLERANCE_M = 0.05
+GEOD = Geod(ellps="WGS84")
+# a 0.1 x 0.1 degree zone near Beijing: west edge 116.0, east edge 116.1 (meridians)
+ZONE_LONLAT = "POLYGON((116.0 39.9, 116.1 39.9, 116.1 40.0, 116.0 40.0, 116.0 39.9))"
+
+
+def memory_layer(wkts, crs="EPSG:4326", geometry="Point", name="layer", fields="name:string"):
+    layer = QgsVectorLayer(f"{geometry}?crs={crs}&field={fields}", name, "memory")
+    features = []
+    for index, text in enumerate(wkts):
+        feature = QgsFeature(layer.fields())
+        feature.setAttribute(0, f"{name}{index}")
+        if text is not None:
+            feature.setGeometry(QgsGeometry.fromWkt(text))
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    return layer
+
+
+def write_gpkg(path, table, layer):
+    from qgis.core import QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = table
+    if path.exists():
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    error = QgsVectorFileWriter.writeAsVectorFormatV2(layer, str(path), QgsProject.instance().transformContext(),
+                                                      options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    result = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+    assert result.isValid()
+    return result
+
+
+def to_lonlat(crs, x, y):
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(crs), QgsCoordinateReferenceSystem("EPSG:4326"),
+                                       QgsProject.instance())
+    point = transform.transform(QgsPointXY(x, y))
+    return point.x(), point.y()
+
+
+def geodesic_to_segment(lon, lat, a, b, steps=None):
+    """Shortest geodesic distance from (lon, lat) to the lon/lat segment a-b, sampled finely."""
+    length = GEOD.inv(a[0], a[1], b[0], b[1])[2]
+    steps = steps or max(2, int(length / 0.5))
+    t = np.linspace(0.0, 1.0, steps + 1)
+    lons, lats = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+    return float(GEOD.inv(np.full(t.size, lon), np.full(t.size, lat), lons, lats)[2].min())
+
+
+def offset_east(lon, lat, metres):
+    """The point ``metres`` due east of (lon, lat) along the geodesic."""
+    out_lon, out_lat, _ = GEOD.fwd(lon, lat, 90.0, metres)
+    return out_lon, out_lat
+
+
+def by_fid(result):
+    return {(p.survey_fid, p.zone_fid): p for p in result.pairs}
+
+
+# -- distances in metres whatever the CRS -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:4490"])
+def test_geographic_layers_distances_match_geodesics(qgis_app, crs):
+    zones = memory_layer([ZONE_LONLAT], crs=crs, geometry="Polygon", name="zone")
+    survey_points = [offset_east(116.1, 39.95, d) for d in (150.0, 199.0, 201.0, 500.0)]
+    survey_points += [(116.05, 39.95), (116.1, 39.95)]  # inside, on the east edge
+    survey = memory_layer([f"POINT({x!r} {y!r})" for x, y in survey_points], crs=crs, name="pt")
+    result = check_layers(survey, zones, 200, zone_name_field="name", zone_kind="nature_reserve")
+    pairs = by_fid(result)
+    assert sorted(s for s, _ in pairs) == [1, 2, 5, 6]
+    for fid in (1, 2):
+        lon, lat = survey_points[fid - 1]
+        expected = geodesic_to_segment(lon, lat, (116.1, 39.9), (116.1, 40.0))
+        assert abs(pairs[(fid, 1)].distance_m - expected) < TOLERANCE_M, (fid, pairs[(fid, 1)], expected)
+        assert pairs[(fid, 1)].relation == WITHIN_BUFFER
+    assert pairs[(5, 1)].relation == INSIDE and pairs[(5, 1)].distance_m == 0
+    assert pairs[(6, 1)].relation == INSIDE
+    assert pairs[(5, 1)].zone_name == "zone0" and pairs[(5, 1)].zone_kind == "nature_reserve"
+    assert result.feature_count == 4 and result.pair_count == 4
+
+
+def test_edge_along_a_parallel_keeps_its_course(qgis_app):
+    """North edge lat 40.0 is a parallel: a point 100 m north of its middle is 100 m from it."""
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    lon, lat, _ = GEOD.fwd(116.05, 40.0, 0.0, 100.0)
+    survey = memory_layer([f"POINT({lon!r} {lat!r})"], name="pt")
+    pair = check_layers(survey, zones, 200).pairs[0]
+    expected = geodesic_to_segment(lon, lat, (116.04, 40.0), (116.06, 40.0))
+    assert abs(pair.distance_m - expected) < TOLERANCE_M, (pair, expected)
+
+
+def test_utm_layers_are_checked_in_their_own_crs(qgis_app):
+    square = "POLYGON((440000 4420000, 441000 4420000, 441000 4421000, 440000 4421000, 440000 4420000))"
+    zones = memory_layer([square], crs="EPSG:32650", geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(441199 4420500)", "POINT(441201 4420500)", "POINT(440500 4420500)"],
+                          crs="EPSG:32650", name="pt")
+    job = prepare_check(survey, zones, 200)
+    assert job.frame.kept_source
+    result = run_check(job)
+    assert [(p.survey_fid, round(p.distance_m, 6), p.relation) for p in result.pairs] == [
+        (1, 199.0, WITHIN_BUFFER), (3, 0.0, INSIDE)]
+
+
+def test_layers_in_different_crss(qgis_app):
+    """Zones in UTM 50N, survey in CGCS2000 geographic: distances are still geodesic metres."""
+    square = "POLYGON((440000 4420000, 441000 4420000, 441000 4421000, 440000 4421000, 440000 4420000))"
+    zones = memory_layer([square], crs="EPSG:32650", geometry="Polygon", name="zone")
+    east_a, east_b = to_lonlat("EPSG:32650", 441000, 4420000), to_lonlat("EPSG:32650", 441000, 4421000)
+    mid = to_lonlat("EPSG:32650", 441000, 4420500)
+    survey_points = [offset_east(*mid, d) for d in (120.0, 190.0, 215.0)]
+    survey = memory_layer([f"POINT({x!r} {y!r})" for x, y in survey_points], crs="EPSG:4490", name="pt")
+    result = check_layers(survey, zones, 200)
+    pairs = by_fid(result)
+    assert sorted(s for s, _ in pairs) == [1, 2]
+    for fid in (1, 2):
+        lon, lat = survey_points[fid - 1]
+        # the zone edge is straight in UTM: sample it there, convert each sample with QGIS
+        samples = [to_lonlat("EPSG:32650", 441000, y) for y in np.linspace(4420000, 4421000, 2001)]
+        expected = min(GEOD.inv(lon, lat, sx, sy)[2] for sx, sy in samples)
+        assert abs(pairs[(fid, 1)].distance_m - expected) < TOLERANCE_M, (fid, pairs[(fid, 1)], expected)
+    assert east_a[0] < survey_points[0][0] and east_b[0] < survey_points[0][0]
+
+
+# -- readers: GeoPackage blobs, GDAL, QGIS iteration ---------------------------------------------------
+
+
+@pytest.fixture
+def survey_and_zones(tmp_path, qgis_app):
+    rng = np.random.default_rng(3)
+    lons, lats = rng.uniform(115.95, 116.15, 3000), rng.uniform(39.85, 40.05, 3000)
+    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(lons, lats)]
+    wkts[10] = None  # a null geometry
+    wkts[11] = "POINT Z(116.05 39.95 80)"
+    zones = memory_layer([ZONE_LONLAT, "POLYGON((116.12 39.9, 116.14 39.9, 116.14 39.92, 116.12 39.9))"],
+                         geometry="Polygon", name="zone")
+    path = tmp_path / "survey.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, name="pt"))
+    # leave gaps in the fids, so fid != row number
+    assert survey.dataProvider().deleteFeatures([5, 6, 7, 500])
+    return survey, write_gpkg(path, "zones", zones)
+
+
+def test_geopackage_fast_path_matches_the_qgis_fallback(survey_and_zones):
+    survey, zones = survey_and_zones
+    job = prepare_check(survey, zones, 150, zone_name_field="name")
+    fast = run_check(job)
+    assert fast.read_method == "gpkg"
+    slow = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    assert slow.read_method == "qgis"
+    gdal = run_check(replace(job, survey=replace(job.survey, is_point=False)))
+    assert gdal.read_method == "gdal"
+    expected = {(p.survey_fid, p.zone_fid): round(p.distance_m, 6) for p in slow.pairs}
+    for other in (fast, gdal):
+        assert {(p.survey_fid, p.zone_fid): round(p.distance_m, 6) for p in other.pairs} == expected
+        assert other.survey_read == slow.survey_read == 2996
+        assert other.survey_skipped == slow.survey_skipped == 1
+    assert 5 not in fast.conflicting_fids() and 12 in fast.conflicting_fids()  # fid 12 is the Z point
+    assert len(expected) > 100
+    # the same fids QGIS itself selects with its own geometry engine, for the unbuffered case
+    unbuffered = run_check(replace(job, buffer_m=0.0))
+    zone_geometries = [f.geometry() for f in zones.getFeatures()]
+    qgis_fids = {f.id() for f in survey.getFeatures() if f.hasGeometry()
+                 and any(f.geometry().intersects(z) for z in zone_geometries)}
+    assert set(unbuffered.conflicting_fids().tolist()) == qgis_fids
+
+
+def test_subset_string_is_applied_by_gdal(survey_and_zones):
+    survey, zones = survey_and_zones
+    survey.setSubsetString("fid < 1000")
+    result = check_layers(survey, zones, 0)
+    assert result.read_method == "gdal"
+    assert result.conflicting_fids().max() < 1000
+    assert result.survey_read == 995  # fids 1..999 less the deleted 5, 6, 7, 500
+
+
+def test_memory_layer_falls_back_to_qgis_iteration(qgis_app):
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 39.95)", None, "POINT(117 39)"], name="pt")
+    result = check_layers(survey, zones, 0)
+    assert result.read_method == "qgis"
+    assert [(p.survey_fid, p.relation) for p in result.pairs] == [(1, INSIDE)]
+    assert result.survey_skipped == 1
+    assert any("without geometry" in m for m in result.messages)
+
+
+def test_unsaved_edits_are_read_through_qgis(survey_and_zones):
+    survey, zones = survey_and_zones
+    survey.startEditing()
+    feature = QgsFeature(survey.fields())
+    feature.setGeometry(QgsGeometry.fromWkt("POINT(116.01 39.91)"))
+    survey.addFeature(feature)
+    result = check_layers(survey, zones, 0)
+    survey.rollBack()
+    assert result.read_method == "qgis"
+    assert any(fid < 0 for fid in result.conflicting_fids())  # the new, uncommitted feature
+
+
+def test_point_blobs_in_both_byte_orders_with_envelopes():
+    def gpkg(x, y, little=True, envelope=0, empty=False, z=None):
+        order = "<" if little else ">"
+        flags = (1 if little else 0) | (envelope << 1) | (0x10 if empty else 0)
+        head = b"GP\x00" + bytes([flags]) + struct.pack(order + "i", 4326)
+        env = struct.pack(order + "4d", x, x, y, y) if envelope == 1 else b""
+        env += struct.pack(order + "6d", x, x, y, y, 0, 0) if envelope == 2 else b""
+        wkb_type = 1001 if z is not None else 1
+        body = bytes([1 if little else 0]) + struct.pack(order + "I", wkb_type) + struct.pack(order + "2d", x, y)
+        return head + env + body + (struct.pack(order + "d", z) if z is not None else b"")
+
+    blobs = [gpkg(1.5, 2.5), gpkg(-3.0, 4.0, little=False), gpkg(5.0, 6.0, envelope=1),
+             gpkg(7.0, 8.0, little=False, envelope=2, z=9.0), None, gpkg(np.nan, np.nan, empty=True)]
+    xs, ys = parse_point_wkb(blobs, gpkg=True)
+    assert xs[:4].tolist() == [1.5, -3.0, 5.0, 7.0] and ys[:4].tolist() == [2.5, 4.0, 6.0, 8.0]
+    assert np.isnan(xs[4:]).all() and np.isnan(ys[4:]).all()
+    multipoint = b"\x01" + struct.pack("<II", 4, 1) + b"\x01" + struct.pack("<I2d", 1, 0.0, 0.0)
+    with pytest.raises(NoFastPathError):
+        parse_point_wkb([multipoint], gpkg=False)
+
+
+# -- odd inputs: a message, never a traceback ---------------------------------------------------------
+
+
+def test_empty_survey_and_empty_zones(qgis_app):
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    empty_points = memory_layer([], name="pt")
+    result = check_layers(empty_points, zones, 100)
+    assert result.pair_count == 0 and any("no features" in m for m in result.messages)
+    empty_zones = memory_layer([], geometry="Polygon", name="zone")
+    result = check_layers(memory_layer(["POINT(116.05 39.95)"], name="pt"), empty_zones, 100)
+    assert result.pair_count == 0 and any("no usable zone" in m for m in result.messages)
+
+
+def test_invalid_zone_multipart_and_z_survey(qgis_app):
+    bow_tie = "POLYGON((116.0 39.9, 116.1 40.0, 116.1 39.9, 116.0 40.0, 116.0 39.9))"
+    zones = memory_layer([bow_tie, None], geometry="Polygon", name="zone")
+    survey = memory_layer(["MULTILINESTRING Z((117 41 5, 117.1 41 5), (116.01 39.95 5, 116.02 39.95 5))",
+                           "LINESTRING(118 41, 118.1 41)"], geometry="MultiLineString", name="track")
+    result = check_layers(survey, zones, 0)
+    assert result.zones_repaired == 1 and result.zones_skipped == 1
+    assert [p.survey_fid for p in result.pairs] == [1]
+    assert any("repaired" in m for m in result.messages)
+
+
+def test_cancel_and_progress(qgis_app):
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 39.95)"], name="pt")
+    feedback = QgsProcessingFeedback()
+    seen = []
+    feedback.progressChanged.connect(seen.append)
+    assert check_layers(survey, zones, 0, feedback=feedback).pair_count == 1
+    assert seen[-1] == 100
+    feedback.cancel()
+    result = check_layers(survey, zones, 0, feedback=feedback)
+    assert result.canceled and result.pair_count == 0
+
+
+def test_zone_checker_for_one_edited_feature(qgis_app):
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 39.95)"], crs="EPSG:4490", name="pt")
+    checker = ZoneChecker.for_layers(survey, zones, 200, zone_name_field="name")
+    lon, lat = offset_east(116.1, 39.95, 180.0)
+    pairs = checker.check_geometry(QgsGeometry.fromWkt(f"POINT({lon!r} {lat!r})"), fid=9)
+    expected = geodesic_to_segment(lon, lat, (116.1, 39.9), (116.1, 40.0))
+    assert len(pairs) == 1 and pairs[0].survey_fid == 9 and pairs[0].zone_name == "zone0"
+    assert abs(pairs[0].distance_m - expected) < TOLERANCE_M
+    lon, lat = offset_east(116.1, 39.95, 220.0)
+    assert checker.check_geometry(QgsGeometry.fromWkt(f"POINT({lon!r} {lat!r})")) == []
+    assert checker.check_geometry(QgsGeometry()) == []
+
+
+# -- the Processing algorithm ---------------------------------------------------------------------
+
+
+class _TestProvider(QgsProcessingProvider):
+    def id(self):
+        return "classification"
+
+    def name(self):
+        return "Classification Guard (test)"
+
+    def loadAlgorithms(self):
+        from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
+
+        self.addAlgorithm(CheckProtectedAreasAlgorithm())
+
+
+@pytest.fixture
+def protected_provider(qgis_processing):
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("classification")
+    provider = None
+    if existing is None or existing.algorithm("checkprotectedareas") is None:
+        if existing is not None:
+            registry.removeProvider(existing)
+        provider = _TestProvider()
+        registry.addProvider(provider)
+    yield
+    if provider is not None:
+        registry.removeProvider(provider)
+
+
+def test_processing_algorithm_output(protected_provider, survey_and_zones):
+    import processing
+
+    survey, zones = survey_and_zones
+    result = processing.run("classification:checkprotectedareas", {
+        "INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name", "ZONE_KIND": 1, "BUFFER": 150,
+        "OUTPUT": "memory:",
+    })
+    output = result["OUTPUT"]
+    assert [f.name() for f in output.fields()] == [
+        "survey_fid", "zone_fid", "zone_name", "zone_kind", "distance_m", "relation"]
+    features = list(output.getFeatures())
+    expected = check_layers(survey, zones, 150, zone_name_field="name", zone_kind="nature_reserve")
+    assert result["CONFLICTS"] == len(features) == expected.pair_count
+    assert result["CONFLICTING_FEATURES"] == len({f["survey_fid"] for f in features}) == expected.feature_count
+    assert {f["relation"] for f in features} == {INSIDE, WITHIN_BUFFER}
+    assert {f["zone_kind"] for f in features} == {"nature_reserve"}
+    survey_geometries = {f.id(): f.geometry() for f in survey.getFeatures()}
+    for feature in features[:50]:
+        assert feature.geometry().equals(survey_geometries[feature["survey_fid"]])
+        assert (feature["relation"] == INSIDE) == (feature["distance_m"] == 0)
+        assert feature["zone_name"] in ("zone0", "zone1")
+
+
+def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
+    import processing
+
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(120 30)"], name="pt")
+    result = processing.run("classification:checkprotectedareas",
+                            {"INPUT": survey, "PROTECTED": zones, "OUTPUT": "memory:"})
+    assert result["CONFLICTS"] == 0 and result["CONFLICTING_FEATURES"] == 0
+    assert result["OUTPUT"].featureCount() == 0
