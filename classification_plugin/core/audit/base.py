@@ -95,10 +95,11 @@ def where_clause(filters: Optional[AuditFilter], ph: str, like: str) -> tuple:
             clauses.append(f"{column} = {ph}")
             params.append(str(getattr(value, "value", value)))
     if filters.layer:
-        # The cheap test on the stored JSON text first spares decoding most rows.
-        clauses.append(f"(layer_id = {ph} OR (entry {like} {ph} ESCAPE '\\' "
-                       f"AND layer_name {like} {ph} ESCAPE '\\'))")
-        params += [filters.layer, _like_pattern(_json_escaped(filters.layer)), _like_pattern(filters.layer)]
+        # The cheap test on the stored JSON text first spares decoding most rows (both the id and
+        # the name appear in it when they match).
+        clauses.append(f"(entry {like} {ph} ESCAPE '\\' "
+                       f"AND (layer_id = {ph} OR layer_name {like} {ph} ESCAPE '\\'))")
+        params += [_like_pattern(_json_escaped(filters.layer)), filters.layer, _like_pattern(filters.layer)]
     if filters.text:
         pattern, escaped = _like_pattern(filters.text), _like_pattern(_json_escaped(filters.text))
         # The match must be in a value, not in a key of the stored JSON; details are JSON text.
