@@ -65,3 +65,18 @@ def test_two_processes_writing_at_once_build_one_chain(backend, spawn_writer):
         rows = log.query(AuditFilter(user=tag), 0, N, descending=False)
         assert [row["seq"] for row in rows] == seqs
         assert [row["details"]["i"] for row in rows] == list(range(1, N + 1))
+
+
+def test_verify_while_another_process_appends_stays_valid(backend, spawn_writer):
+    # The checkpoint is read before the snapshot of the log, so entries committed meanwhile never
+    # look like a cut-off end.
+    open_log(backend.location).close()
+    proc = spawn_writer(backend.location, 0, "busy")
+    log = open_log(backend.location)
+    results = []
+    for _ in range(15):
+        proc.stdout.readline()
+        results.append(log.verify())
+    proc.kill()
+    assert all(result.valid for result in results), [r.message for r in results if not r.valid]
+    assert results[-1].entries > results[0].entries
