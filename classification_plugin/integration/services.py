@@ -54,7 +54,10 @@ def open_audit_log(settings: Settings):
             key = Path(settings.audit_hmac_key_file).read_bytes().strip()
         except OSError:
             key = None
-    return BufferedAuditLog(location, hmac_key=key)
+    # events that cannot be written yet wait in a spool file, so they survive closing QGIS
+    spool = profile_dir() / "classification_guard" / "audit-pending.jsonl"
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    return BufferedAuditLog(location, hmac_key=key, spool_path=str(spool))
 
 
 def services() -> Services:
