@@ -14,7 +14,7 @@ zones once and checks one geometry at a time in well under a millisecond.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -211,13 +211,19 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
     """(Conflicts, survey fids) or (None, None) when canceled."""
     target = job.frame.definition
     if job.survey.is_point:
+        boxes = None
+        if job.survey.crs == target and job.zones.crs == target:
+            # no reprojection: the zones' boxes (grown by the buffer) are in the survey's CRS, so a
+            # GeoPackage's R-tree can skip every point that is far from all zones
+            margin = job.buffer_m + job.tolerance
+            boxes = index.bounds + np.array([-margin, -margin, margin, margin])
         try:
-            points = read_points(job.survey, feedback)
+            points = read_points(job.survey, feedback, boxes=boxes)
         except NoFastPathError:
             points = None
         if points is not None:
             result.read_method = points.method
-            result.survey_read = int(points.fids.size)
+            result.survey_read = int(points.fids.size) if points.total < 0 else points.total
             if _canceled(feedback, result):
                 return None, None
             _progress(feedback, 50)
@@ -225,7 +231,10 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
             if _canceled(feedback, result):
                 return None, None
             _progress(feedback, 60)
-            return index.check_points(xs, ys, job.buffer_m, job.tolerance), points.fids
+            found = index.check_points(xs, ys, job.buffer_m, job.tolerance)
+            if points.nulls:
+                found = replace(found, skipped=found.skipped + points.nulls)
+            return found, points.fids
     data = read_geometries(job.survey, feedback)
     result.read_method = data.method
     result.survey_read = int(data.fids.size)

@@ -381,3 +381,27 @@ def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
                             {"INPUT": survey, "PROTECTED": zones, "OUTPUT": "memory:"})
     assert result["CONFLICTS"] == 0 and result["CONFLICTING_FEATURES"] == 0
     assert result["OUTPUT"].featureCount() == 0
+
+
+def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app):
+    """Survey and zones in one metric CRS: only points near zones are read, through the R-tree."""
+    rng = np.random.default_rng(5)
+    xs, ys = rng.uniform(440_000, 460_000, 4000), rng.uniform(4_420_000, 4_440_000, 4000)
+    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(xs, ys)]
+    wkts[3] = None
+    zones = memory_layer([f"POLYGON(({x} {y}, {x + 900} {y}, {x + 900} {y + 700}, {x} {y}))"
+                          for x, y in zip(rng.uniform(440_000, 459_000, 30), rng.uniform(4_420_000, 4_439_000, 30))],
+                         crs="EPSG:32650", geometry="Polygon", name="zone")
+    path = tmp_path / "utm.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:32650", name="pt"))
+    zones = write_gpkg(path, "zones", zones)
+    for buffer in (0.0, 250.0):
+        job = prepare_check(survey, zones, buffer)
+        fast = run_check(job)
+        slow = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+        assert (fast.read_method, slow.read_method) == ("gpkg-rtree", "qgis")
+        assert fast.survey_read == slow.survey_read == 4000
+        assert fast.survey_skipped == slow.survey_skipped == 1
+        assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+            [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in slow.pairs]
+        assert fast.pair_count > 20

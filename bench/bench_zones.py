@@ -1,0 +1,300 @@
+"""Protected-area check vs. QGIS's native:extractbylocation, on 1,000,000 points and 10,000 zones.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_zones.py [--repeat N]
+
+Data (seeded, cached in build/bench/): points and circular zones (radius 300-800 m, ~3 % of
+points inside one) in two GeoPackages in UTM 50N over 600 x 600 km. In one run it times
+native:extractbylocation (intersects), our unbuffered check and our 200 m check (median of N),
+checks that the unbuffered check finds the same survey features as extractbylocation, times a
+single edited feature against the zones (the editing path), and measures each job's peak memory
+in a fresh subprocess. Prints a table and writes bench/output/zones.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "build" / "bench"
+OUTPUT = ROOT / "bench" / "output"
+POINTS_GPKG = DATA / "zones_points_1m.gpkg"
+ZONES_GPKG = DATA / "zones_zones_10k.gpkg"
+N_POINTS = 1_000_000
+N_ZONES = 10_000
+EXTENT_M = 600_000.0
+ORIGIN = (200_000.0, 4_000_000.0)
+CRS_EPSG = 32650
+BUFFER_M = 200.0
+SEED = 20240601
+
+
+def start_qgis():
+    sys.path.insert(0, str(ROOT))
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    if QgsApplication.processingRegistry().providerById("native") is None:
+        from qgis.analysis import QgsNativeAlgorithms
+
+        QgsApplication.processingRegistry().addProvider(QgsNativeAlgorithms())
+    return app
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+def generate() -> None:
+    """Write both GeoPackages with GDAL in one transaction each (cached: only when missing)."""
+    import numpy as np
+    import shapely
+    from osgeo import ogr, osr
+
+    if POINTS_GPKG.exists() and ZONES_GPKG.exists():
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(CRS_EPSG)
+    started = time.perf_counter()
+
+    cx = ORIGIN[0] + rng.uniform(0, EXTENT_M, N_ZONES)
+    cy = ORIGIN[1] + rng.uniform(0, EXTENT_M, N_ZONES)
+    radius = rng.uniform(300.0, 800.0, N_ZONES)
+    zones = shapely.buffer(shapely.points(cx, cy), radius, quad_segs=8)
+    kinds = np.array(["military", "nature_reserve", "critical_infrastructure", "airport", "custom"])
+    _write(ZONES_GPKG, "zones", ogr.wkbPolygon, srs, shapely.to_wkb(zones),
+           {"name": [f"zone {i + 1}" for i in range(N_ZONES)], "kind": kinds[rng.integers(0, 5, N_ZONES)].tolist()})
+
+    xs = ORIGIN[0] + rng.uniform(0, EXTENT_M, N_POINTS)
+    ys = ORIGIN[1] + rng.uniform(0, EXTENT_M, N_POINTS)
+    _write(POINTS_GPKG, "points", ogr.wkbPoint, srs, shapely.to_wkb(shapely.points(xs, ys)), None)
+    print(f"generated bench data in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _write(path: Path, table: str, geometry_type, srs, wkbs, attributes) -> None:
+    from osgeo import ogr
+
+    tmp = path.with_suffix(".tmp.gpkg")
+    if tmp.exists():
+        tmp.unlink()
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(tmp))
+    layer = ds.CreateLayer(table, srs, geometry_type, options=["SPATIAL_INDEX=NO"])
+    layer.CreateField(ogr.FieldDefn("pid", ogr.OFTInteger64))
+    for name in attributes or {}:
+        layer.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    definition = layer.GetLayerDefn()
+    layer.StartTransaction()
+    for i, wkb in enumerate(wkbs):
+        feature = ogr.Feature(definition)
+        feature.SetFID(i + 1)
+        feature.SetField("pid", i + 1)
+        for name, values in (attributes or {}).items():
+            feature.SetField(name, values[i])
+        feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(bytes(wkb)))
+        layer.CreateFeature(feature)
+    layer.CommitTransaction()
+    ds.ExecuteSQL(f"SELECT CreateSpatialIndex('{table}', 'geom')")  # bulk R-tree, as QGIS would have
+    ds = None
+    tmp.rename(path)
+
+
+# -- the jobs -------------------------------------------------------------------------------------
+
+
+def layers():
+    from qgis.core import QgsVectorLayer
+
+    points = QgsVectorLayer(f"{POINTS_GPKG}|layername=points", "points", "ogr")
+    zones = QgsVectorLayer(f"{ZONES_GPKG}|layername=zones", "zones", "ogr")
+    assert points.isValid() and zones.isValid()
+    return points, zones
+
+
+def run_extract():
+    import processing
+    from qgis.core import QgsFeatureRequest
+
+    started = time.perf_counter()
+    result = processing.run("native:extractbylocation", {
+        "INPUT": f"{POINTS_GPKG}|layername=points", "PREDICATE": [0],
+        "INTERSECT": f"{ZONES_GPKG}|layername=zones", "OUTPUT": "memory:",
+    })
+    elapsed = time.perf_counter() - started
+    output = result["OUTPUT"]
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry).setSubsetOfAttributes(["pid"],
+                                                                                                   output.fields())
+    fids = {f["pid"] for f in output.getFeatures(request)}
+    return elapsed, fids
+
+
+def run_ours(buffer_m: float):
+    from classification_plugin.integration.protected_check import check_layers
+
+    started = time.perf_counter()
+    points, zones = layers()
+    result = check_layers(points, zones, buffer_m, zone_name_field="name", zone_kind_field="kind")
+    elapsed = time.perf_counter() - started
+    return elapsed, result
+
+
+def single_feature_latency(samples: int = 3000) -> dict:
+    """The editing path: one QgsGeometry at a time against the 10k zones (index built once)."""
+    import numpy as np
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsProject
+
+    from classification_plugin.integration.protected_check import ZoneChecker
+
+    points, zones = layers()
+    rng = np.random.default_rng(SEED + 1)
+    xs = ORIGIN[0] + rng.uniform(0, EXTENT_M, samples)
+    ys = ORIGIN[1] + rng.uniform(0, EXTENT_M, samples)
+    report = {}
+    # same CRS as the zones; then a survey layer in EPSG:4490 (reprojection on every check)
+    started = time.perf_counter()
+    checker = ZoneChecker.for_layers(points, zones, BUFFER_M, zone_name_field="name")
+    report["index_build_s"] = time.perf_counter() - started
+    geometries = [QgsGeometry.fromPointXY(QgsPointXY(x, y)) for x, y in zip(xs, ys)]
+    report["same_crs"] = _latencies(checker, geometries)
+
+    from qgis.core import QgsVectorLayer
+
+    geographic = QgsVectorLayer("Point?crs=EPSG:4490", "survey", "memory")
+    geographic.setExtent(QgsCoordinateTransform(points.crs(), QgsCoordinateReferenceSystem("EPSG:4490"),
+                                                QgsProject.instance()).transformBoundingBox(points.extent()))
+    checker = ZoneChecker.for_layers(geographic, zones, BUFFER_M, zone_name_field="name")
+    transform = QgsCoordinateTransform(points.crs(), QgsCoordinateReferenceSystem("EPSG:4490"), QgsProject.instance())
+    for geometry in geometries:
+        geometry.transform(transform)
+    report["cgcs2000_survey"] = _latencies(checker, geometries)
+    return report
+
+
+def _latencies(checker, geometries) -> dict:
+    import numpy as np
+
+    for geometry in geometries[:200]:  # warm up
+        checker.check_geometry(geometry)
+    times, hits = [], 0
+    for geometry in geometries:
+        started = time.perf_counter_ns()
+        hits += bool(checker.check_geometry(geometry))
+        times.append(time.perf_counter_ns() - started)
+    times = np.array(times) / 1e6
+    return {"p50_ms": float(np.percentile(times, 50)), "p99_ms": float(np.percentile(times, 99)),
+            "max_ms": float(times.max()), "samples": len(times), "with_conflicts": hits}
+
+
+# -- peak memory, one job per fresh process ---------------------------------------------------------
+
+
+def measure_child(job: str) -> None:
+    app = start_qgis()  # noqa: F841 - keep QGIS alive
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if job == "extract":
+        run_extract()
+    else:
+        run_ours(0.0 if job == "ours" else BUFFER_M)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"job": job, "peak_rss_mb": after / 1024, "baseline_rss_mb": before / 1024}))
+
+
+def peak_memory(job: str) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, __file__, "--child", job], env=env, capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    line = [x for x in out.splitlines() if x.startswith("{")][-1]
+    return json.loads(line)
+
+
+# -- main -------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        measure_child(args.child)
+        return 0
+
+    app = start_qgis()  # noqa: F841 - keep QGIS alive
+    generate()
+    # warm the OS file cache for both tools alike
+    run_ours(0.0)
+    run_extract()
+
+    extract_times, ours_times, buffered_times = [], [], []
+    for _ in range(args.repeat):
+        elapsed, extract_fids = run_extract()
+        extract_times.append(elapsed)
+        elapsed, ours = run_ours(0.0)
+        ours_times.append(elapsed)
+        elapsed, buffered = run_ours(BUFFER_M)
+        buffered_times.append(elapsed)
+
+    ours_fids = set(ours.conflicting_fids().tolist())
+    same = ours_fids == extract_fids
+    latency = single_feature_latency()
+    memory = {job: peak_memory(job) for job in ("extract", "ours", "ours_buffered")}
+
+    extract_s, ours_s, buffered_s = (statistics.median(t) for t in (extract_times, ours_times, buffered_times))
+    report = {
+        "data": {"points": N_POINTS, "zones": N_ZONES, "crs": f"EPSG:{CRS_EPSG}", "extent_km": EXTENT_M / 1000,
+                 "buffer_m": BUFFER_M, "cpus": os.cpu_count()},
+        "extractbylocation_s": extract_s,
+        "ours_unbuffered_s": ours_s,
+        "ours_buffered_s": buffered_s,
+        "runs": {"extractbylocation": extract_times, "ours_unbuffered": ours_times, "ours_buffered": buffered_times},
+        "speedup_vs_extractbylocation": extract_s / ours_s,
+        "buffered_over_unbuffered": buffered_s / ours_s,
+        "conflicting_features": {"extractbylocation": len(extract_fids), "ours_unbuffered": len(ours_fids),
+                                 "ours_buffered": buffered.feature_count, "same_fids_as_extract": same,
+                                 "only_ours": len(ours_fids - extract_fids),
+                                 "only_extract": len(extract_fids - ours_fids),
+                                 "fraction": len(ours_fids) / N_POINTS},
+        "pairs": {"unbuffered": ours.pair_count, "buffered": buffered.pair_count},
+        "stages_unbuffered_s": ours.timings, "stages_buffered_s": buffered.timings,
+        "read_method": ours.read_method,
+        "single_feature": latency,
+        "peak_memory_mb": memory,
+        "targets": {"speedup_min": 5.0, "buffered_ratio_max": 2.0, "single_feature_p99_ms_max": 5.0},
+    }
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "zones.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+
+    rows = [
+        ("native:extractbylocation (intersects)", extract_s, 1.0, len(extract_fids), memory["extract"]["peak_rss_mb"]),
+        ("ours, unbuffered", ours_s, extract_s / ours_s, len(ours_fids), memory["ours"]["peak_rss_mb"]),
+        (f"ours, {BUFFER_M:.0f} m buffer", buffered_s, extract_s / buffered_s, buffered.feature_count,
+         memory["ours_buffered"]["peak_rss_mb"]),
+    ]
+    print(f"\n{'job':40s} {'median s':>9s} {'speedup':>8s} {'features':>9s} {'peak MB':>8s}")
+    for name, seconds, speedup, count, peak in rows:
+        print(f"{name:40s} {seconds:9.3f} {speedup:7.1f}x {count:9d} {peak:8.0f}")
+    print(f"buffered / unbuffered: {buffered_s / ours_s:.2f} (target <= 2)")
+    print(f"same conflicting fids as extractbylocation: {same}")
+    for case, numbers in latency.items():
+        if isinstance(numbers, dict):
+            print(f"single feature ({case}): p50 {numbers['p50_ms']:.3f} ms, p99 {numbers['p99_ms']:.3f} ms "
+                  f"(target < 5 ms)")
+    print(f"stages (unbuffered): {ours.timings}")
+    print(f"report: {OUTPUT / 'zones.json'}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
