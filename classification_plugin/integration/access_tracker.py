@@ -11,8 +11,8 @@ recorder's business (setting ``audit_unclassified``).
 from __future__ import annotations
 
 from qgis.core import QgsLayerTreeLayer, QgsMapLayer, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QEvent, QObject
-from qgis.PyQt.QtWidgets import QApplication
+from qgis.PyQt.QtCore import QObject, QTimer
+from qgis.PyQt.QtWidgets import QApplication, QDialog, QMainWindow
 
 from classification_plugin.core.audit.events import Action
 
@@ -51,9 +51,9 @@ class AccessTracker(QObject):
         self.project.readProject.connect(self._project_read)
         self.project.projectSaved.connect(self._project_saved)
         self._root.visibilityChanged.connect(self._visibility_changed)
-        self._app = QApplication.instance() if watch_attribute_tables else None
-        if self._app is not None:
-            self._app.installEventFilter(self)
+        self._scan_timer = None
+        if watch_attribute_tables:
+            self.watch_attribute_tables()
         for layer in self.project.mapLayers().values():  # already there when the plugin starts
             self._watch(layer)
 
@@ -118,11 +118,32 @@ class AccessTracker(QObject):
             self.recorder.record(Action.LAYER_SHOWN if visible else Action.LAYER_HIDDEN, layer)
 
     # -- attribute table -----------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Show and obj.isWidgetType() \
-                and obj.metaObject().className() == ATTRIBUTE_TABLE_CLASS:
-            self._attribute_table_shown(obj)
-        return False
+    def watch_attribute_tables(self, interval_ms: int = 1000) -> None:
+        """Look for newly opened attribute tables (windows and docked) every ``interval_ms``.
+
+        A scan of the top-level windows, not an application event filter: with a Python
+        application-wide filter installed, QGIS 3.22 here died with SIGSEGV in sip converting a
+        timer event's receiver (seen in the end-to-end run). ``scan_attribute_tables()`` is cheap.
+        """
+        if self._scan_timer is None:
+            self._scan_timer = QTimer(self)
+            self._scan_timer.timeout.connect(self.scan_attribute_tables)
+            self._scan_timer.start(interval_ms)
+
+    def scan_attribute_tables(self) -> None:
+        app = QApplication.instance()
+        if app is None:
+            return
+        candidates = []
+        for window in app.topLevelWidgets():
+            if window.metaObject().className() == ATTRIBUTE_TABLE_CLASS:
+                candidates.append(window)
+            elif isinstance(window, QMainWindow):  # docked tables live in a dock of the main window
+                candidates += [w for w in window.findChildren(QDialog)
+                               if w.metaObject().className() == ATTRIBUTE_TABLE_CLASS]
+        for widget in candidates:
+            if widget.isVisible():
+                self._attribute_table_shown(widget)
 
     def _attribute_table_shown(self, widget) -> None:
         if widget.property(_LOGGED_PROPERTY):  # shown again (docked, tab switch): one event per table
@@ -142,9 +163,9 @@ class AccessTracker(QObject):
         self.recorder.record(Action.PROJECT_SAVED, details={"path": self.project.fileName()})
 
     def unload(self) -> None:
-        if self._app is not None:
-            self._app.removeEventFilter(self)
-            self._app = None
+        if self._scan_timer is not None:
+            self._scan_timer.stop()
+            self._scan_timer = None
         self.project.layersAdded.disconnect(self._layers_added)
         self.project.layersWillBeRemoved.disconnect(self._layers_will_be_removed)
         self.project.readProject.disconnect(self._project_read)
