@@ -28,6 +28,11 @@ def main() -> int:
                "--noversioncheck", "--project", str(Path(args.project).resolve())]
     environment = dict(os.environ)
     environment.pop("QT_QPA_PLATFORM", None)  # the qgis binary refuses 'offscreen'
+    # QGIS runs Debian's Python: let it see the venv's pinned packages (shapely 2, numpy < 2)
+    site_packages = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
+    if site_packages:
+        environment["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(site_packages[-1]), environment.get("PYTHONPATH")]))
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return subprocess.call(command, env=environment)
 

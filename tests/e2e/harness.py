@@ -24,6 +24,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from enable_plugin import enable  # noqa: E402
 
 
+def venv_site_packages() -> str:
+    """The venv's packages (shapely 2, numpy < 2) for the qgis binary, which runs Debian's Python."""
+    found = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
+    return str(found[-1]) if found else ""
+
+
 def built_zip() -> Path:
     zips = sorted((ROOT / "dist").glob("classification_plugin-*.zip"))
     if not zips:
@@ -70,6 +76,7 @@ def run_scenario(name: str, scenario_file: str, tmp_path: Path, settings: dict |
     environment = dict(os.environ)
     environment["LC_ALL"] = "C.UTF-8"
     environment.pop("QT_QPA_PLATFORM", None)  # the qgis binary refuses offscreen
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [venv_site_packages(), environment.get("PYTHONPATH")]))
     environment.update(env or {})
     command = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", "qgis",
                "--profiles-path", str(profiles), "--profile", "default",
