@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.zones import ZONE_KINDS
@@ -139,13 +138,23 @@ class CheckProtectedAreasAlgorithm(QgsProcessingAlgorithm):
 
 def _output_fields() -> QgsFields:
     fields = QgsFields()
-    fields.append(QgsField("survey_fid", QVariant.Type.LongLong))
-    fields.append(QgsField("zone_fid", QVariant.Type.LongLong))
-    fields.append(QgsField("zone_name", QVariant.Type.String))
-    fields.append(QgsField("zone_kind", QVariant.Type.String))
-    fields.append(QgsField("distance_m", QVariant.Type.Double))
-    fields.append(QgsField("relation", QVariant.Type.String))
+    for name, kind in (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
+                       ("zone_kind", "String"), ("distance_m", "Double"), ("relation", "String")):
+        fields.append(_field(name, kind))
     return fields
+
+
+def _field(name: str, kind: str) -> QgsField:
+    """A field of type ``kind``: QMetaType from QGIS 3.38 (Qt 6 ready), QVariant before (3.22 needs it)."""
+    from qgis.core import Qgis
+
+    if Qgis.QGIS_VERSION_INT >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        return QgsField(name, getattr(QMetaType.Type, "QString" if kind == "String" else kind))
+    from qgis.PyQt import QtCore
+
+    return QgsField(name, getattr(QtCore.QVariant, kind))
 
 
 def _survey_geometries(source, fids) -> dict:
