@@ -11,17 +11,17 @@ from classification_plugin.core.paths import resource
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; each module holds one algorithm and no logic of its own."""
-    from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
+    from classification_plugin.core.deps import shapely_problem
     from classification_plugin.processing.export_audit_log import ExportAuditLogAlgorithm
     from classification_plugin.processing.get_label import GetLabelAlgorithm
     from classification_plugin.processing.set_label import SetLabelAlgorithm
     from classification_plugin.processing.verify_audit_log import VerifyAuditLogAlgorithm
 
-    classes = [SetLabelAlgorithm, GetLabelAlgorithm]
-    # Further algorithms register here, one import each.
-    classes.append(CheckProtectedAreasAlgorithm)
-    classes.append(VerifyAuditLogAlgorithm)
-    classes.append(ExportAuditLogAlgorithm)
+    classes = [SetLabelAlgorithm, GetLabelAlgorithm, VerifyAuditLogAlgorithm, ExportAuditLogAlgorithm]
+    if not shapely_problem():  # the zone check needs shapely 2; without it the rest still loads
+        from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
+
+        classes.append(CheckProtectedAreasAlgorithm)
     return classes
 
 
