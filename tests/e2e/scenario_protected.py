@@ -1,0 +1,151 @@
+"""Real QGIS: a drone track crossing a military zone is reported in the message bar, its features
+are selected and highlighted, the Conflicts panel lists the pair, and an edit inside the zone is
+reported at once."""
+
+from pathlib import Path
+
+from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from qgis.PyQt.QtWidgets import QMenu, QPushButton
+
+ZONE = "POLYGON((116.38 39.93, 116.42 39.93, 116.42 39.955, 116.38 39.955, 116.38 39.93))"
+TRACK = "LINESTRING(116.36 39.905, 116.39 39.94, 116.43 39.965)"
+PHOTOS = ["POINT(116.362 39.907)", "POINT(116.395 39.945)", "POINT(116.40 39.9285)", "POINT(116.30 39.85)"]
+
+
+def make_gpkg(path: Path) -> None:
+    tables = [
+        ("protected_areas", "Polygon", "name:string&field=kind:string&field=min_level:string",
+         [(ZONE, ["Restricted Area 17", "military", "secret"])]),
+        ("drone_track", "LineString", "flight:string", [(TRACK, ["UAV-2026-11-03"])]),
+        ("control_photos", "Point", "photo:string", [(w, [f"IMG_{i}.JPG"]) for i, w in enumerate(PHOTOS)]),
+    ]
+    for index, (table, geometry, fields, rows) in enumerate(tables):
+        memory = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&field={fields}", table, "memory")
+        for wkt, values in rows:
+            feature = QgsFeature(memory.fields())
+            feature.setAttributes(values)
+            feature.setGeometry(QgsGeometry.fromWkt(wkt))
+            memory.dataProvider().addFeature(feature)
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = table
+        if index:
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(),
+                                                  options)
+
+
+def context_entries(d, layer):
+    view = d.iface.layerTreeView()
+    view.setCurrentLayer(layer)
+    menu = view.menuProvider().createContextMenu()
+    names = []
+    for action in menu.actions():
+        if isinstance(action.menu(), QMenu):
+            names += [a.objectName() for a in action.menu().actions()]
+    return names
+
+
+def button(item, name):
+    return next(b for b in item.findChildren(QPushButton) if b.objectName() == name)
+
+
+def warnings_in_bar(d):
+    bar = d.iface.messageBar()
+    return [w for w in bar.findChildren(QPushButton) if w.objectName() == "ClassificationGuardShowConflicts"]
+
+
+def scenario(d):
+    from classification_plugin.gui.conflicts_dock import ConflictsDock
+    from classification_plugin.integration import roles
+    from classification_plugin.integration.services import services
+
+    gpkg = Path(d.data_dir) / "protected.gpkg"
+    make_gpkg(gpkg)
+    plugin = d.plugin
+    ui = plugin.protected
+    d.check("plugin loaded with the protected-area part", ui is not None)
+    zones = d.iface.addVectorLayer(f"{gpkg}|layername=protected_areas", "protected_areas", "ogr")
+    yield 300
+    # the drone track is suggested as survey data (its name), never marked silently
+    track = d.iface.addVectorLayer(f"{gpkg}|layername=drone_track", "drone_track", "ogr")
+    yield 500
+    hint_buttons = [b for b in d.iface.messageBar().findChildren(QPushButton)
+                    if b.objectName() == "ClassificationGuardHintMarkSurvey" and b.isVisible()]
+    d.check("survey role suggested for drone_track", len(hint_buttons) == 1)
+    d.check("not marked before the user confirms", roles.role_of(track) == roles.NO_ROLE)
+    entries = context_entries(d, zones)
+    d.check("layer menu has the role entry", "ClassificationGuardRole" in entries, entries)
+    d.check("toolbar has the check button", ui.toolbar.actions() and
+            ui.toolbar.actions()[0].objectName() == "ClassificationGuardCheckProtected")
+
+    # the role dialog marks the zones layer
+    dialog = ui.edit_role(zones)
+    yield 300
+    dialog.protected_button.setChecked(True)
+    dialog.zone_kind.setCurrentIndex(dialog.zone_kind.findData("military"))
+    dialog.name_field.setField("name")
+    dialog.kind_field.setField("kind")
+    dialog.min_level_field.setField("min_level")
+    dialog.buffer.setValue(200)
+    d.screenshot("role_dialog", dialog)
+    dialog.accept()
+    yield 300
+    d.check("zones marked protected", roles.role_of(zones) == roles.PROTECTED and
+            roles.protected_settings(zones).buffer_m == 200, roles.protected_settings(zones))
+
+    before = len(warnings_in_bar(d))
+    hint_buttons[0].click()  # "Mark as survey data" in the message bar
+    d.check("track marked survey after the click", roles.role_of(track) == roles.SURVEY)
+    d.iface.mapCanvas().setExtent(zones.extent().buffered(0.04))
+    yield 3000  # the background check runs
+    shown = warnings_in_bar(d)
+    d.check("warning in the message bar", len(shown) == before + 1, len(shown))
+    item = getattr(ui, "last_warning", None)
+    text = item.text() if item is not None else ""
+    d.check("warning names the zone", "Restricted Area 17" in text and "military zone" in text
+            and "drone_track" in text, text)
+    d.check("raise-label offered", any(b.objectName() == "ClassificationGuardRaiseLabel"
+                                       for b in item.findChildren(QPushButton)) if item else False)
+    shown[-1].click()  # Show
+    yield 800
+    d.check("offending feature selected", track.selectedFeatureIds() == [1], track.selectedFeatureIds())
+    d.check("offending feature highlighted", len(ui.highlights) == 1, len(ui.highlights))
+    button(item, "ClassificationGuardListConflicts").click()
+    yield 500
+    dock = d.iface.mainWindow().findChild(ConflictsDock, "ClassificationGuardConflicts")
+    d.check("Conflicts panel open", dock is not None and dock.isVisible())
+    rows = [(r.zone_name, r.zone_kind, r.fid, r.inside) for r in dock.rows] if dock else []
+    d.check("panel lists the pair", rows == [("Restricted Area 17", "military", 1, True)], rows)
+    d.screenshot("protected_warning")
+
+    # raising the label with the zone as the reason
+    button(item, "ClassificationGuardRaiseLabel").click()
+    yield 300
+    label = services().labels.label(track)
+    d.check("label raised to the zone's level", label is not None and label.level == "secret"
+            and "Restricted Area 17" in label.reason, label)
+
+    # photos: an edit inside the zone is reported at once, once
+    photos = d.iface.addVectorLayer(f"{gpkg}|layername=control_photos", "control_photos", "ogr")
+    yield 300
+    roles.set_survey(photos, "photos")
+    yield 2500
+    photo_rows = sorted((r.fid, r.inside) for r in dock.rows if r.survey_layer_id == photos.id())
+    d.check("photo check: one inside, one in the buffer", photo_rows == [(2, True), (3, False)], photo_rows)
+    events = []
+    services().recorder.listeners.append(events.append)
+    photos.startEditing()
+    feature = QgsFeature(photos.fields())
+    feature.setAttribute("photo", "NEW.JPG")
+    feature.setGeometry(QgsGeometry.fromWkt("POINT(116.41 39.95)"))
+    photos.addFeature(feature)
+    yield 300
+    photos.commitChanges()
+    yield 800
+    warned = [e for e in events if e.action == "protected_area_warning" and e.layer_id == photos.id()]
+    d.check("edit inside the zone recorded once", len(warned) == 1, [e.details for e in warned])
+    new_rows = [r.fid for r in dock.rows if r.survey_layer_id == photos.id() and r.fid not in (2, 3)]
+    d.check("panel row takes the committed id", new_rows == [5], new_rows)
+    services().recorder.listeners.remove(events.append)
+    d.screenshot("protected_after_edit")
