@@ -26,12 +26,8 @@ from classification_plugin.core.paths import resource
 from classification_plugin.core.role_hints import LayerFacts, suggest_role
 from classification_plugin.gui.conflicts_dock import ConflictsDock
 from classification_plugin.integration import roles
-from classification_plugin.integration.compat import LayerType
+from classification_plugin.integration.compat import layer_type
 from classification_plugin.integration.survey_watcher import SurveyWatcher
-
-
-def _layer_type(name: str):
-    return getattr(LayerType, name, None) or getattr(LayerType, name.replace("Layer", ""))
 
 
 def layer_facts(layer) -> LayerFacts:
@@ -97,11 +93,11 @@ class ProtectedAreasUi:
         self.survey_action = QAction(tr("Mark as survey data"), main)
         self.survey_action.setObjectName("ClassificationGuardMarkSurvey")
         self.survey_action.triggered.connect(self._mark_selected_survey)
-        vector, raster = _layer_type("VectorLayer"), _layer_type("RasterLayer")
+        vector, raster = layer_type("Vector"), layer_type("Raster")
         self.layer_actions = [(self.role_action, (vector, raster)), (self.survey_action, (vector, raster))]
         for action, types in self.layer_actions:
-            for layer_type in types:
-                iface.addCustomActionForLayerType(action, tr("Classification"), layer_type, True)
+            for kind in types:
+                iface.addCustomActionForLayerType(action, tr("Classification"), kind, True)
 
         self.check_action = QAction(icon, tr("Check protected areas"), main)
         self.check_action.setObjectName("ClassificationGuardCheckProtected")

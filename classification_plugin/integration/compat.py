@@ -10,9 +10,23 @@ except AttributeError:  # QGIS 3.22
     from qgis.core import QgsMapLayerType as LayerType
 
 
+def layer_type(name: str):
+    """``layer_type("Vector")``: QgsMapLayerType.VectorLayer on 3.22, Qgis.LayerType.Vector on 3.30+.
+
+    Tested with hasattr, never truthiness: VectorLayer's value is 0.
+    """
+    for candidate in (name, f"{name}Layer"):
+        if hasattr(LayerType, candidate):
+            return getattr(LayerType, candidate)
+    raise AttributeError(name)
+
+
 def layer_types() -> list:
     """Layer kinds that can carry a label (vector, raster, mesh, point cloud, vector tiles)."""
-    names = ("VectorLayer", "RasterLayer", "MeshLayer", "PointCloudLayer", "VectorTileLayer")
-    if hasattr(LayerType, "Vector"):  # QGIS >= 3.30 names members without the suffix
-        names = tuple(n.replace("Layer", "") for n in names)
-    return [getattr(LayerType, n) for n in names if hasattr(LayerType, n)]
+    kinds = []
+    for name in ("Vector", "Raster", "Mesh", "PointCloud", "VectorTile"):
+        try:
+            kinds.append(layer_type(name))
+        except AttributeError:
+            continue
+    return kinds
