@@ -1,0 +1,1814 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name>ClassificationGuard</name>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="238" />
+      <source> (and {count} more protected areas)</source>
+      <translation>（另有 {count} 个保护区）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="51" />
+      <source> and {n} more</source>
+      <translation> 等另外 {n} 个</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="62" />
+      <source> m</source>
+      <translation> 米</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="119" />
+      <source>'{folder}' is an approved destination for {level} data</source>
+      <translation>“{folder}”是{level}数据的批准导出位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="148" />
+      <source>'{level}' is not a level of scheme '{scheme}'; choose one of: {levels}</source>
+      <translation>“{level}”不是方案“{scheme}”中的等级；请从以下等级中选择：{levels}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="65" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="84" />
+      <source>(scheme default)</source>
+      <translation>（方案默认）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="52" />
+      <source>.qmd file</source>
+      <translation>.qmd 文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="52" />
+      <source>&lt;b&gt;{names}&lt;/b&gt;</source>
+      <translation>&lt;b&gt;{names}&lt;/b&gt;</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="89" />
+      <source>A PostgreSQL access log needs the Python package psycopg (version 3), which is not installed. Install it, or use an SQLite file as the log location.</source>
+      <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="96" />
+      <source>A justification cannot be empty</source>
+      <translation>理由不能为空</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="70" />
+      <source>A stored label has no scheme or level</source>
+      <translation>已保存的标签缺少密级方案或等级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="94" />
+      <source>A stored label is not valid JSON: {error}</source>
+      <translation>已保存的标签不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="410" />
+      <source>Access Log</source>
+      <translation>访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="392" />
+      <source>Access log</source>
+      <translation>访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="59" />
+      <source>Action (e.g. export_blocked)</source>
+      <translation>操作（例如 export_blocked）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="53" />
+      <source>Added and removed only</source>
+      <translation>仅添加和移除</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="56" />
+      <source>Administrator key file (HMAC)</source>
+      <translation>管理员密钥文件（HMAC）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <source>Airport</source>
+      <translation>机场</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="53" />
+      <source>All events</source>
+      <translation>全部事件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="191" />
+      <source>Already changed: {layers}</source>
+      <translation>已更改：{layers}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="461" />
+      <source>Any action</source>
+      <translation>任意操作</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="459" />
+      <source>Any layer</source>
+      <translation>任意图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="462" />
+      <source>Any level</source>
+      <translation>任意密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="463" />
+      <source>Any outcome</source>
+      <translation>任意结果</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="456" />
+      <source>Any user</source>
+      <translation>任意用户</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
+      <source>Attribute table opened</source>
+      <translation>打开属性表</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="31" />
+      <source>Basis: {reason}</source>
+      <translation>依据：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="63" />
+      <source>Buffer distance</source>
+      <translation>缓冲距离</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="89" />
+      <source>Buffer distance (metres)</source>
+      <translation>缓冲距离（米）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="67" />
+      <source>CSV file</source>
+      <translation>CSV 文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <source>Caveats</source>
+      <translation>管控要求</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="27" />
+      <source>Caveats: {caveats}</source>
+      <translation>管控要求：{caveats}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="113" />
+      <source>Change</source>
+      <translation>变更</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="47" />
+      <source>Check protected areas</source>
+      <translation>检查保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="55" />
+      <source>Check survey data against protected areas</source>
+      <translation>将测量数据与保护区比对</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <source>Check the whole hash chain and the checkpoint</source>
+      <translation>检查完整的哈希链和检查点</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="259" />
+      <source>Checking {layer} against protected areas</source>
+      <translation>正在将 {layer} 与保护区比对</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="50" />
+      <source>Checks every entry of the access log against the hash chain (and the administrator signature when a key is used) and the checkpoint that guards its end. LOCATION is an SQLite file or a postgresql:// URI; empty means the log this QGIS writes to. VALID is true when the log is intact; FIRST_BAD is the number of the first entry that was changed, inserted or deleted (empty when there is none).</source>
+      <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="32" />
+      <source>Classification</source>
+      <translation>密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="104" />
+      <source>Classification Guard</source>
+      <translation>密级守护</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="225" />
+      <source>Classification not changed</source>
+      <translation>密级未更改</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="35" />
+      <source>Classification scheme</source>
+      <translation>密级方案</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="23" />
+      <source>Classification: {level}</source>
+      <translation>密级：{level}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="213" />
+      <source>Classify as {level}</source>
+      <translation>定为{level}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="45" />
+      <source>Classify layer</source>
+      <translation>为图层定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="45" />
+      <source>Classify layers</source>
+      <translation>为图层定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="44" />
+      <source>Classify selected…</source>
+      <translation>为所选图层定密…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="73" />
+      <source>Classify…</source>
+      <translation>定密…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
+      <source>Conflicting pairs</source>
+      <translation>冲突对</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
+      <source>Conflicting survey features</source>
+      <translation>冲突的测量要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="80" />
+      <source>Contents</source>
+      <translation>内容</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="668" />
+      <source>Copying features of '{layer}' to the clipboard</source>
+      <translation>将“{layer}”的要素复制到剪贴板</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="404" />
+      <source>Could not label output '{output}': {error}</source>
+      <translation>无法为输出“{output}”添加密级标签：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <source>Critical infrastructure</source>
+      <translation>关键基础设施</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <source>Custom</source>
+      <translation>自定义</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="69" />
+      <source>Data inside must be at least</source>
+      <translation>区内数据的最低密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="36" />
+      <source>Default level</source>
+      <translation>默认密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="393" />
+      <source>Derived by {algorithm}</source>
+      <translation>由 {algorithm} 派生</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="170" />
+      <source>Details</source>
+      <translation>详情</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Distance (m)</source>
+      <translation>距离（米）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="636" />
+      <source>Dragging layers into the Browser</source>
+      <translation>将图层拖入浏览器</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="353" />
+      <source>Drone photos</source>
+      <translation>无人机照片</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
+      <source>Editing started</source>
+      <translation>开始编辑</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
+      <source>Edits saved</source>
+      <translation>保存编辑</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="67" />
+      <source>Entries checked</source>
+      <translation>已检查的记录数</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="68" />
+      <source>Entries written</source>
+      <translation>已写入的记录数</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="382" />
+      <source>Entry {seq} appears twice or out of order.</source>
+      <translation>第 {seq} 条重复出现或顺序错乱。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="346" />
+      <source>Entry {seq} differs from the one recorded in the checkpoint: the log was rewritten up to there.</source>
+      <translation>第 {seq} 条与检查点记录的不一致：日志在此之前已被改写。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="391" />
+      <source>Entry {seq} does not carry a valid administrator signature (HMAC): it was written or rewritten without the key.</source>
+      <translation>第 {seq} 条没有有效的管理员签名（HMAC）：它是在没有密钥的情况下写入或改写的。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="386" />
+      <source>Entry {seq} does not match the chain: it, or the entry before it, was changed, inserted or moved.</source>
+      <translation>第 {seq} 条与哈希链不符：该条或其前一条被修改、插入或移动过。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="380" />
+      <source>Entry {seq} is missing: it was deleted from the log.</source>
+      <translation>第 {seq} 条缺失：它已从日志中删除。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="96" />
+      <source>Error: {message}</source>
+      <translation>错误：{message}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="57" />
+      <source>Events of unclassified layers</source>
+      <translation>未定密图层的事件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <source>Export CSV…</source>
+      <translation>导出 CSV…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="690" />
+      <source>Export access log</source>
+      <translation>导出访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="34" />
+      <source>Export access log to CSV</source>
+      <translation>将访问日志导出为 CSV</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
+      <source>Export allowed</source>
+      <translation>允许导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
+      <source>Export attempted</source>
+      <translation>尝试导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
+      <source>Export blocked</source>
+      <translation>导出被阻止</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="713" />
+      <source>Export failed: {error}</source>
+      <translation>导出失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="321" />
+      <source>Export guard</source>
+      <translation>导出防护</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="326" />
+      <source>Export refused</source>
+      <translation>已拒绝导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="724" />
+      <source>Exporting layout '{layout}'</source>
+      <translation>导出布局“{layout}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="700" />
+      <source>Exporting the access log</source>
+      <translation>正在导出访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="584" />
+      <source>Exporting the map to DXF</source>
+      <translation>将地图导出为 DXF</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="34" />
+      <source>Extra schemes folder</source>
+      <translation>附加方案文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Feature</source>
+      <translation>要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="57" />
+      <source>Field holding the kind (optional)</source>
+      <translation>区域类型字段（可选）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="71" />
+      <source>Field holding the minimum level (optional)</source>
+      <translation>最低密级字段（可选）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="55" />
+      <source>Field naming the zone</source>
+      <translation>区域名称字段</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="41" />
+      <source>Filter layers, levels, users…</source>
+      <translation>筛选图层、密级、用户…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="44" />
+      <source>Filter zones, layers, kinds…</source>
+      <translation>筛选区域、图层、类型…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="64" />
+      <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
+      <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="68" />
+      <source>First bad entry</source>
+      <translation>第一条损坏的记录</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="81" />
+      <source>First bad entry: {seq}</source>
+      <translation>第一条损坏的记录：{seq}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="345" />
+      <source>Folder of drone photos</source>
+      <translation>无人机照片文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="24" />
+      <source>For example: delivery to the surveying bureau, contract 2024-17</source>
+      <translation>例如：按 2024-17 号合同交付测绘局</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="444" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="462" />
+      <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
+      <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="51" />
+      <source>GeoPackage</source>
+      <translation>GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="22" />
+      <source>Get classification label</source>
+      <translation>获取密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="158" />
+      <source>Give a reason for classifying the layer (for example the catalogue item)</source>
+      <translation>请填写定密依据（例如保密事项目录条目）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="75" />
+      <source>Handling caveats</source>
+      <translation>管控要求</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="59" />
+      <source>Handling caveats (separated by ';')</source>
+      <translation>管控要求（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="117" />
+      <source>History</source>
+      <translation>历史记录</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="108" />
+      <source>Import drone photos as survey points…</source>
+      <translation>将无人机照片导入为测量点…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="66" />
+      <source>Intact</source>
+      <translation>完整</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="658" />
+      <source>Intact ({n} entries)</source>
+      <translation>完整（{n} 条记录）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="280" />
+      <source>Intersects protected area {zone}</source>
+      <translation>与保护区“{zone}”相交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="100" />
+      <source>Justification</source>
+      <translation>理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="56" />
+      <source>Justification (for a downgrade)</source>
+      <translation>理由（降密时填写）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="16" />
+      <source>Justification required</source>
+      <translation>需要填写理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="53" />
+      <source>Kind of zone</source>
+      <translation>区域类型</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
+      <source>Label applied</source>
+      <translation>定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
+      <source>Label changed</source>
+      <translation>变更密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
+      <source>Label removed</source>
+      <translation>解除密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="24" />
+      <source>Labels</source>
+      <translation>密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="37" />
+      <source>Labels a layer with a classification level of the active scheme. Raising the level needs a reason; lowering it needs a written justification. The label is stored in the data source where the format allows (GeoPackage metadata or a .qmd file) and in the project. LEVEL is a level id such as public, internal, confidential, secret or top_secret.</source>
+      <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>Layer</source>
+      <translation>图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="51" />
+      <source>Layer added</source>
+      <translation>添加图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="54" />
+      <source>Layer hidden</source>
+      <translation>隐藏图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="58" />
+      <source>Layer id, or part of its name</source>
+      <translation>图层标识，或其名称的一部分</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="460" />
+      <source>Layer name (or part of it)</source>
+      <translation>图层名称（或其中一部分）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="52" />
+      <source>Layer removed</source>
+      <translation>移除图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
+      <source>Layer shown</source>
+      <translation>显示图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>Level</source>
+      <translation>密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="106" />
+      <source>Level '{level}' is not part of the active scheme; the policy for unknown levels allows the export</source>
+      <translation>等级“{level}”不属于当前方案；针对未知等级的策略允许导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="108" />
+      <source>Level '{level}' is not part of the active scheme; the policy for unknown levels asks for a written justification</source>
+      <translation>等级“{level}”不属于当前方案；针对未知等级的策略要求提供书面理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="110" />
+      <source>Level '{level}' is not part of the active scheme; the policy for unknown levels forbids exporting it</source>
+      <translation>等级“{level}”不属于当前方案；针对未知等级的策略禁止导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="45" />
+      <source>Level id</source>
+      <translation>密级标识</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="59" />
+      <source>Level id (e.g. secret)</source>
+      <translation>密级标识（例如 secret）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="46" />
+      <source>Level name</source>
+      <translation>密级名称</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="246" />
+      <source>List</source>
+      <translation>列表</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="452" />
+      <source>Local time; leave unticked for any time</source>
+      <translation>本地时间；不勾选则不限时间</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <source>Log exported</source>
+      <translation>导出日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="51" />
+      <source>Log location</source>
+      <translation>日志位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="54" />
+      <source>Log location (empty: the configured log)</source>
+      <translation>日志位置（为空则使用已配置的日志）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <source>Log verified</source>
+      <translation>校验日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="207" />
+      <source>Lower classification</source>
+      <translation>降低密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="161" />
+      <source>Lowering or removing a classification needs a written justification</source>
+      <translation>降低或解除密级需要书面理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="38" />
+      <source>Mandatory labelling: mark unlabelled layers and ask for a label</source>
+      <translation>强制定密：标记未定密图层并要求定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="93" />
+      <source>Mark as survey data</source>
+      <translation>标记为测量数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="69" />
+      <source>Message</source>
+      <translation>消息</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <source>Military zone</source>
+      <translation>军事管理区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <source>Nature reserve</source>
+      <translation>自然保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/network_exposure.py" line="96" />
+      <source>Network exposure</source>
+      <translation>网络暴露</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="50" />
+      <source>No check has run yet</source>
+      <translation>尚未进行检查</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="69" />
+      <source>No label (remove)</source>
+      <translation>无标签（解除）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="193" />
+      <source>No layer is marked as protected areas: right-click a layer, Classification, Protected-area role…</source>
+      <translation>没有图层被标记为保护区：右键点击图层，选择 密级 &gt; 保护区角色…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
+      <source>No layer is marked as survey data: right-click a layer, Classification, Mark as survey data</source>
+      <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="358" />
+      <source>No photo in {folder} has a GPS position</source>
+      <translation>{folder} 中没有带 GPS 位置的照片</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="39" />
+      <source>No role</source>
+      <translation>无角色</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="54" />
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="177" />
+      <source>Not survey data</source>
+      <translation>不是测量数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="666" />
+      <source>Not verified</source>
+      <translation>未校验</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/network_exposure.py" line="93" />
+      <source>Online layer '{online}' ({hosts}) is shown together with classified layers ({names}): its server learns which area you are looking at</source>
+      <translation>在线图层“{online}”（{hosts}）与涉密图层（{names}）同时显示：其服务器会得知您正在查看的区域</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/network_exposure.py" line="89" />
+      <source>Online layer '{online}' ({hosts}) was hidden: it would send the extent of classified layers ({names}) to a server that is not approved</source>
+      <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="91" />
+      <source>Only vector layers can hold protected areas</source>
+      <translation>只有矢量图层可以作为保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>Outcome</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="60" />
+      <source>Outcome (e.g. blocked)</source>
+      <translation>结果（例如 blocked）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="78" />
+      <source>Owner unit</source>
+      <translation>所属单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="29" />
+      <source>Owner: {owner}</source>
+      <translation>所属单位：{owner}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
+      <source>Plugin loaded</source>
+      <translation>加载插件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
+      <source>Plugin unloaded</source>
+      <translation>卸载插件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="382" />
+      <source>Processing '{algorithm}'</source>
+      <translation>处理算法“{algorithm}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="53" />
+      <source>Project</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <source>Project opened</source>
+      <translation>打开项目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
+      <source>Project saved</source>
+      <translation>保存项目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="240" />
+      <source>Protected area</source>
+      <translation>保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
+      <source>Protected area warning</source>
+      <translation>保护区警告</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="193" />
+      <source>Protected areas</source>
+      <translation>保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/deps.py" line="26" />
+      <source>Protected-area checks need the Python package shapely 2 ({found}). Install it into the Python that QGIS uses, e.g. 'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'.</source>
+      <translation>保护区检查需要 Python 包 shapely 2（{found}）。请将其安装到 QGIS 使用的 Python 中，例如：'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="37" />
+      <source>Protected-area conflicts</source>
+      <translation>保护区冲突</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="31" />
+      <source>Protected-area role of {layer}</source>
+      <translation>{layer} 的保护区角色</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="90" />
+      <source>Protected-area role…</source>
+      <translation>保护区角色…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
+      <source>Protected-area zones</source>
+      <translation>保护区区域</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="253" />
+      <source>Raise label to {level}</source>
+      <translation>将密级提高为{level}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="31" />
+      <source>Reads a layer's classification label, including one carried by its data file. LEVEL is empty when the layer is not labelled. STORED_IN says where the label lives: geopackage, sidecar or project.</source>
+      <translation>读取图层的密级标签，包括其数据文件携带的标签。图层未定密时 LEVEL 为空。STORED_IN 表示标签的存放位置：geopackage、sidecar 或 project。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="82" />
+      <source>Reason</source>
+      <translation>依据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="214" />
+      <source>Reason (basis for the classification):</source>
+      <translation>定密依据：</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="103" />
+      <source>Required to lower or remove a classification</source>
+      <translation>降低或解除密级时必填</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="87" />
+      <source>Review by</source>
+      <translation>复核期限</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="34" />
+      <source>Review by {date}</source>
+      <translation>复核期限：{date}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="98" />
+      <source>Review date</source>
+      <translation>复核日期</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="116" />
+      <source>Review date '{value}' is not a date like 2027-06-30</source>
+      <translation>复核日期“{value}”不是形如 2027-06-30 的日期</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="36" />
+      <source>SQLite file or postgresql:// URI</source>
+      <translation>SQLite 文件或 postgresql:// 地址</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="611" />
+      <source>Saved as a copy of '{layer}'</source>
+      <translation>另存为“{layer}”的副本</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="580" />
+      <source>Saving '{layer}' as a new file</source>
+      <translation>将“{layer}”另存为新文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="585" />
+      <source>Saving the map as an image or PDF</source>
+      <translation>将地图保存为图片或 PDF</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="47" />
+      <source>Scheme</source>
+      <translation>密级方案</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="260" />
+      <source>Schemes folder {folder} does not exist</source>
+      <translation>方案文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="465" />
+      <source>Search every field…</source>
+      <translation>搜索所有字段…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="101" />
+      <source>Select one or more layers first</source>
+      <translation>请先选择一个或多个图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <source>Set by</source>
+      <translation>定密人</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="32" />
+      <source>Set by {user} at {when}</source>
+      <translation>由 {user} 于 {when} 设定</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="28" />
+      <source>Set classification label</source>
+      <translation>设置密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <source>Settings changed</source>
+      <translation>更改设置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="242" />
+      <source>Show</source>
+      <translation>显示</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <source>Stored</source>
+      <translation>存储位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="48" />
+      <source>Stored in</source>
+      <translation>存放位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="24" />
+      <source>Stored {where}</source>
+      <translation>保存{where}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="41" />
+      <source>Survey / drone data</source>
+      <translation>测量 / 无人机数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/role_dialog.py" line="34" />
+      <source>Survey and drone data are checked against the protected areas of the project: features inside a zone or its buffer are reported.</source>
+      <translation>测量和无人机数据会与项目中的保护区进行比对：位于保护区内或其缓冲区内的要素将被报告。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="163" />
+      <source>Survey data?</source>
+      <translation>是否为测量数据？</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Survey layer</source>
+      <translation>测量图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="662" />
+      <source>Tampered: first bad entry {seq}</source>
+      <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="100" />
+      <source>Temporary outputs stay in QGIS and inherit the label</source>
+      <translation>临时输出保留在 QGIS 中并继承密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="60" />
+      <source>Text in any field</source>
+      <translation>任意字段中的文本</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
+      <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="314" />
+      <source>The access log could not record the export: {error}</source>
+      <translation>访问日志无法记录此次导出：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="128" />
+      <source>The access log database {location} cannot be reached ({detail}); events are kept and written when it is back.</source>
+      <translation>无法连接访问日志数据库 {location}（{detail}）；事件已暂存，恢复连接后写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="121" />
+      <source>The access log location {path} is a folder, not a file.</source>
+      <translation>访问日志位置 {path} 是一个文件夹，而不是文件。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="131" />
+      <source>The access log {location} cannot be opened or written: {detail}</source>
+      <translation>无法打开或写入访问日志 {location}：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="120" />
+      <source>The access log {location} cannot be written with this database account ({detail}); events are kept until it can be.</source>
+      <translation>当前数据库账户无法写入访问日志 {location}（{detail}）；事件已暂存，待可写时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/buffered.py" line="73" />
+      <source>The access log {location} cannot be written: {detail}</source>
+      <translation>无法写入访问日志 {location}：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="165" />
+      <source>The access log {location} is closed.</source>
+      <translation>访问日志 {location} 已关闭。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="116" />
+      <source>The access log {location} is locked by another session; events are kept and written when it is free.</source>
+      <translation>访问日志 {location} 被另一个会话锁定；事件已暂存，解锁后写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="103" />
+      <source>The access log {path} cannot be opened or written: {detail}</source>
+      <translation>无法打开或写入访问日志 {path}：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="207" />
+      <source>The access log {path} is closed.</source>
+      <translation>访问日志 {path} 已关闭。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="87" />
+      <source>The access log {path} is damaged and cannot be read or written ({detail}). Close QGIS, move the file (and {path}.checkpoint) aside and keep them for the auditor; QGIS then starts a new log in its place. Events are kept in memory until then.</source>
+      <translation>访问日志 {path} 已损坏，无法读写（{detail}）。请关闭 QGIS，将该文件（以及 {path}.checkpoint）移到别处并留给审计人员；之后 QGIS 会在原位置新建日志。在此之前事件保存在内存中。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="92" />
+      <source>The access log {path} is locked by another program; events are kept and written when it is free.</source>
+      <translation>访问日志 {path} 被另一个程序锁定；事件已暂存，解锁后写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="96" />
+      <source>The access log {path} is read-only; events are kept until it can be written. Ask your administrator for write access or choose another location in the options.</source>
+      <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="124" />
+      <source>The buffer distance cannot be negative</source>
+      <translation>缓冲距离不能为负数</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="212" />
+      <source>The check of {layer} failed: {error}</source>
+      <translation>{layer} 的检查失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="331" />
+      <source>The checkpoint {name} belongs to another log (id {other}, this log is {this}). If the old log was moved aside on purpose, move its checkpoint with it.</source>
+      <translation>检查点 {name} 属于另一个日志（标识 {other}，本日志为 {this}）。如果旧日志是有意移走的，请将其检查点一并移走。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="240" />
+      <source>The checkpoint {name} cannot be read ({detail}).</source>
+      <translation>无法读取检查点 {name}（{detail}）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="217" />
+      <source>The checkpoint {name} could not be updated: {detail}</source>
+      <translation>无法更新检查点 {name}：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="338" />
+      <source>The checkpoint {name} does not carry a valid administrator signature (HMAC): it was rewritten without the key.</source>
+      <translation>检查点 {name} 没有有效的管理员签名（HMAC）：它在没有密钥的情况下被改写过。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="327" />
+      <source>The checkpoint {name} is missing, so a cut-off end of the log cannot be ruled out. All {n} entries are chained correctly.</source>
+      <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="132" />
+      <source>The data is not classified</source>
+      <translation>该数据未定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="124" />
+      <source>The database server of the access log {location} is out of disk space; events are kept until there is space.</source>
+      <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="100" />
+      <source>The disk holding the access log {path} is full; events are kept until there is space.</source>
+      <translation>存放访问日志 {path} 的磁盘已满；事件已暂存，待有空间时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="122" />
+      <source>The export policy allows exporting {level} data</source>
+      <translation>导出策略允许导出{level}数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="124" />
+      <source>The export policy forbids exporting {level} data outside an approved destination</source>
+      <translation>导出策略禁止将{level}数据导出到未经批准的位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/policy.py" line="123" />
+      <source>The export policy requires a written justification to export {level} data</source>
+      <translation>导出策略要求导出{level}数据时提供书面理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="55" />
+      <source>The input layer could not be loaded</source>
+      <translation>无法加载输入图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="100" />
+      <source>The input layers could not be loaded</source>
+      <translation>无法加载输入图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="76" />
+      <source>The key file cannot be read: {error}</source>
+      <translation>无法读取密钥文件：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="56" />
+      <source>The key file {path} is empty.</source>
+      <translation>密钥文件 {path} 为空。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="179" />
+      <source>The label will be stored {where}.</source>
+      <translation>标签将保存{where}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="153" />
+      <source>The layer has no label to remove</source>
+      <translation>该图层没有可移除的密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="173" />
+      <source>The layers cover a large area: distances may be off by up to {percent} %</source>
+      <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="342" />
+      <source>The log ends at entry {n} but the checkpoint recorded {count} entries: entries {first} to {count} were cut off.</source>
+      <translation>日志止于第 {n} 条，但检查点记录了 {count} 条：第 {first} 至 {count} 条已被截去。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="326" />
+      <source>The log is empty.</source>
+      <translation>日志为空。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="350" />
+      <source>The log is intact: {n} entries, signed with the administrator key.</source>
+      <translation>日志完整：共 {n} 条记录，已用管理员密钥签名。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="352" />
+      <source>The log is intact: {n} entries.</source>
+      <translation>日志完整：共 {n} 条记录。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
+      <source>The protected-area check was canceled</source>
+      <translation>保护区检查已取消</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="185" />
+      <source>The protected-area layer has no usable zone polygons</source>
+      <translation>保护区图层中没有可用的区域多边形</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="203" />
+      <source>The survey layer has no features</source>
+      <translation>测量图层中没有要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="124" />
+      <source>There is no access log at {path}.</source>
+      <translation>{path} 处没有访问日志。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="148" />
+      <source>There is no access log in the database {location}.</source>
+      <translation>数据库 {location} 中没有访问日志。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="117" />
+      <source>This Python's SQLite {version} is too old for the access log (3.31 or newer is needed).</source>
+      <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="446" />
+      <source>To</source>
+      <translation>到</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="45" />
+      <source>UTC time, ISO 8601</source>
+      <translation>UTC 时间，ISO 8601 格式</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="317" />
+      <source>UTC: {time} (entry {seq})</source>
+      <translation>UTC：{time}（第 {seq} 条）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="276" />
+      <source>Unknown classification scheme '{id}'</source>
+      <translation>未知的密级方案“{id}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="638" />
+      <source>Use Save Features As, which asks for a justification.</source>
+      <translation>请使用“要素另存为”，它会要求填写理由。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="58" />
+      <source>User login (exact)</source>
+      <translation>用户登录名（精确）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="653" />
+      <source>Verification did not finish.</source>
+      <translation>校验未完成。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/chain.py" line="315" />
+      <source>Verification was canceled.</source>
+      <translation>校验已取消。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <source>Verify</source>
+      <translation>校验</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="41" />
+      <source>Verify access log</source>
+      <translation>校验访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="33" />
+      <source>Verify or export a Classification Guard access log.</source>
+      <translation>校验或导出 Classification Guard 访问日志。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="641" />
+      <source>Verifying the access log</source>
+      <translation>正在校验访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="637" />
+      <source>Verifying…</source>
+      <translation>正在校验…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/buffered.py" line="137" />
+      <source>Waiting events in {path} could not be read back: {detail}</source>
+      <translation>无法读回 {path} 中等待写入的事件：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Where</source>
+      <translation>位置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="113" />
+      <source>Who</source>
+      <translation>操作人</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="22" />
+      <source>Why must this data leave QGIS? The text is kept in the access log.</source>
+      <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <source>Write the entries shown (all pages) to a CSV file for auditors</source>
+      <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="43" />
+      <source>Writes the access-log entries that match every filter given (empty filters match all) to a UTF-8 CSV file, oldest first, with each entry's hash and signature so an auditor can check them. Times are UTC in the file; FROM and TO are inclusive.</source>
+      <translation>将符合所有给定筛选条件（空条件匹配全部）的访问日志记录按时间先后写入 UTF-8 编码的 CSV 文件，并附上每条记录的哈希和签名，供审计人员核查。文件中的时间为 UTC；FROM 和 TO 包含边界。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="208" />
+      <source>Written justification for lowering to {level}:</source>
+      <translation>降为{level}的书面理由：</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <source>Zone</source>
+      <translation>区域</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="83" />
+      <source>Zone kind (when there is no kind field)</source>
+      <translation>区域类型（无类型字段时）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="86" />
+      <source>Zone kind field</source>
+      <translation>区域类型字段</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
+      <source>Zone name field</source>
+      <translation>区域名称字段</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="57" />
+      <source>Zone requires</source>
+      <translation>区域要求</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="35" />
+      <source>airport</source>
+      <translation>机场</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <source>allowed</source>
+      <translation>已允许</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <source>allowed with justification</source>
+      <translation>凭理由允许</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="81" />
+      <source>basis, e.g. the secrecy catalogue item</source>
+      <translation>定密依据，例如保密事项目录条目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <source>blocked</source>
+      <translation>已阻止</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="35" />
+      <source>check the hash chain and the checkpoint</source>
+      <translation>检查哈希链和检查点</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="38" />
+      <source>checkpoint file, when not next to the SQLite file</source>
+      <translation>检查点文件（不在 SQLite 文件旁边时）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="34" />
+      <source>critical infrastructure</source>
+      <translation>关键基础设施</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="49" />
+      <source>default: audit.sqlite in the QGIS profile; or a postgresql:// URI</source>
+      <translation>默认：QGIS 配置文件夹中的 audit.sqlite；或 postgresql:// 地址</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="74" />
+      <source>e.g. no subcontracting; this unit only</source>
+      <translation>例如：不得分包；仅限本单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="37" />
+      <source>file holding the administrator key</source>
+      <translation>存放管理员密钥的文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="44" />
+      <source>flight tracks</source>
+      <translation>飞行轨迹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="46" />
+      <source>geotagged photos</source>
+      <translation>带地理标记的照片</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="45" />
+      <source>image footprints</source>
+      <translation>影像覆盖范围</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="44" />
+      <source>in a .qmd file beside the data</source>
+      <translation>在数据旁的 .qmd 文件中</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="43" />
+      <source>in the GeoPackage (gpkg_metadata)</source>
+      <translation>在 GeoPackage 中（gpkg_metadata）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="45" />
+      <source>in the project only</source>
+      <translation>仅在项目中</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="125" />
+      <source>inside</source>
+      <translation>区内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/role_hints.py" line="105" />
+      <source>it is a GPS track file (GPX)</source>
+      <translation>它是 GPS 轨迹文件（GPX）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/role_hints.py" line="107" />
+      <source>it was made by 'Import geotagged photos'</source>
+      <translation>它由“导入带地理标记的照片”生成</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/role_hints.py" line="111" />
+      <source>its image metadata names the drone maker {maker}</source>
+      <translation>其影像元数据中记录了无人机厂商 {maker}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/role_hints.py" line="115" />
+      <source>its name contains '{word}'</source>
+      <translation>其名称包含“{word}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="32" />
+      <source>military zone</source>
+      <translation>军事管理区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="33" />
+      <source>nature reserve</source>
+      <translation>自然保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="39" />
+      <source>no progress output</source>
+      <translation>不输出进度</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="87" />
+      <source>not classified</source>
+      <translation>未定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/deps.py" line="20" />
+      <source>not installed</source>
+      <translation>未安装</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="46" />
+      <source>not labelled</source>
+      <translation>未标注</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="324" />
+      <source>not saved</source>
+      <translation>未保存</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <source>ok</source>
+      <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="47" />
+      <source>orthophoto / drone raster</source>
+      <translation>正射影像 / 无人机栅格</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="36" />
+      <source>protected area</source>
+      <translation>保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/roles.py" line="43" />
+      <source>survey points</source>
+      <translation>测量点</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="77" />
+      <source>the unit that owns the data</source>
+      <translation>数据所属单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/deps.py" line="25" />
+      <source>version {version} is installed</source>
+      <translation>已安装的版本为 {version}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <source>warning</source>
+      <translation>警告</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="125" />
+      <source>within buffer</source>
+      <translation>缓冲区内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="40" />
+      <source>write entries to a CSV file</source>
+      <translation>将记录写入 CSV 文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="109" />
+      <source>zone {fid}</source>
+      <translation>区域 {fid}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="230" />
+      <source>{count} features of {layer} are inside {kind} {zone}</source>
+      <translation>{layer} 有 {count} 个要素位于{kind}“{zone}”内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="234" />
+      <source>{count} features of {layer} are within {distance} m of {kind} {zone}</source>
+      <translation>{layer} 有 {count} 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="263" />
+      <source>{count} invalid survey geometries were repaired</source>
+      <translation>已修复 {count} 个无效的测量几何</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
+      <source>{count} invalid zone geometries were repaired</source>
+      <translation>已修复 {count} 个无效的区域几何</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="266" />
+      <source>{count} survey features without geometry were skipped</source>
+      <translation>已跳过 {count} 个没有几何的测量要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
+      <source>{count} zones without a usable polygon were skipped</source>
+      <translation>已跳过 {count} 个没有可用多边形的区域</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/buffered.py" line="147" />
+      <source>{error} The events are also not saved to {path} ({detail}); they are kept in memory only.</source>
+      <translation>{error} 这些事件也未能保存到 {path}（{detail}），目前仅保存在内存中。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="82" />
+      <source>{layer} is now labelled {level}, stored {where}</source>
+      <translation>{layer} 现已定为{level}，保存{where}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="163" />
+      <source>{layer} looks like {kind}: {reason}.</source>
+      <translation>{layer} 看起来是{kind}：{reason}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="145" />
+      <source>{layer}: currently {level}</source>
+      <translation>{layer}：当前为{level}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/indicators.py" line="18" />
+      <source>{layer}: not classified. Right-click &gt; Classification to label it.</source>
+      <translation>{layer}：未定密。右键 &gt; 密级 可为其定密。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classify_dialog.py" line="226" />
+      <source>{layer}: {error}</source>
+      <translation>{layer}：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="217" />
+      <source>{layer}: {features} features in or near {zones} protected areas ({seconds} s)</source>
+      <translation>{layer}：{features} 个要素位于 {zones} 个保护区内或附近（{seconds} 秒）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="320" />
+      <source>{name} on {host}</source>
+      <translation>{name}，主机 {host}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="620" />
+      <source>{n} entries</source>
+      <translation>{n} 条记录</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
+      <source>{n} entries exported to {path}</source>
+      <translation>已将 {n} 条记录导出到 {path}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/audit/cli.py" line="93" />
+      <source>{n} entries written to {path}</source>
+      <translation>已将 {n} 条记录写入 {path}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="133" />
+      <source>{pairs} pairs, {features} survey features in or near protected areas</source>
+      <translation>{pairs} 对冲突，{features} 个测量要素位于保护区内或附近</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="322" />
+      <source>{source} ({provider})
+Project: {project}</source>
+      <translation>{source}（{provider}）
+项目：{project}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="357" />
+      <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
+      <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
+      <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
+      <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="307" />
+      <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
+      <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="195" />
+      <source>{where}: a scheme must be a JSON object</source>
+      <translation>{where}：密级方案必须是一个 JSON 对象</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="227" />
+      <source>{where}: cannot be read ({error})</source>
+      <translation>{where}：无法读取（{error}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="168" />
+      <source>{where}: colour '{field}' is '{value}'; write it as #RRGGBB</source>
+      <translation>{where}：颜色“{field}”为“{value}”；请写成 #RRGGBB 形式</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="155" />
+      <source>{where}: each level must be an object</source>
+      <translation>{where}：每个等级必须是一个对象</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="161" />
+      <source>{where}: field 'acronym' must have 1 to 6 characters</source>
+      <translation>{where}：字段“acronym”必须为 1 到 6 个字符</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="215" />
+      <source>{where}: field 'default_level' is '{value}', which is not a level of this scheme</source>
+      <translation>{where}：字段“default_level”为“{value}”，它不是本方案中的等级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="146" />
+      <source>{where}: field 'id' is '{value}'; use lower-case letters, digits and '_'</source>
+      <translation>{where}：字段“id”为“{value}”；请只使用小写字母、数字和“_”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="175" />
+      <source>{where}: field 'iso_code' is '{value}'; expected one of {codes}</source>
+      <translation>{where}：字段“iso_code”为“{value}”；应为以下之一：{codes}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="200" />
+      <source>{where}: field 'levels' is empty</source>
+      <translation>{where}：字段“levels”为空</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="109" />
+      <source>{where}: field '{field}' is missing</source>
+      <translation>{where}：缺少字段“{field}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="113" />
+      <source>{where}: field '{field}' must be {kind}, not {actual}</source>
+      <translation>{where}：字段“{field}”必须是 {kind}，而不是 {actual}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="130" />
+      <source>{where}: field '{field}' needs an English ('en') text</source>
+      <translation>{where}：字段“{field}”需要英文（“en”）文本</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="135" />
+      <source>{where}: field '{field}.{lang}' must be a non-empty text</source>
+      <translation>{where}：字段“{field}.{lang}”必须是非空文本</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="233" />
+      <source>{where}: invalid JSON at line {line}, column {column}: {message}</source>
+      <translation>{where}：第 {line} 行第 {column} 列 JSON 无效：{message}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/schemes.py" line="208" />
+      <source>{where}: level ids must be unique; repeated: {ids}</source>
+      <translation>{where}：等级标识必须唯一；重复的有：{ids}</translation>
+    </message>
+  </context>
+</TS>
