@@ -94,7 +94,8 @@ bench: venv package
 	$(PYTEST_ENV) $(PY) bench/run_all.py $(BENCH)
 
 # README images: copied from what the end-to-end tests and make run last saved
-SCREENSHOTS := labels/classify_dialog labels/classification_panel labels/labelled_secret mandatory/options_page
+SCREENSHOTS := labels/classify_dialog labels/classification_panel labels/labelled_secret mandatory/options_page \
+               chinese/chinese_ui protected/protected_warning access_log/access_log_main_window
 screenshots:
 	mkdir -p docs/screenshots
 	for shot in $(SCREENSHOTS); do cp tests/e2e/output/$$shot.png docs/screenshots/; done
