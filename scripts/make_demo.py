@@ -124,12 +124,27 @@ def build(output: Path) -> Path:
         if table in labels:
             level, reason = labels[table]
             store.change(layer, LabelRequest(level=level, reason=reason, owner="Survey Office 3"))
+    _roles(project)
     _style(project)
     project.viewSettings().setDefaultViewExtent(
         _extent(QgsRectangle(116.28, 39.86, 116.48, 39.97)))
     path = output / "demo.qgz"
     project.write(str(path))
     return path
+
+
+def _roles(project: QgsProject) -> None:
+    """Zones and survey layers get their protected-area roles, so the demo warns at once."""
+    from classification_plugin.integration.roles import ProtectedSettings, set_protected, set_survey
+
+    for layer in project.mapLayers().values():
+        if layer.name() == "protected_areas":
+            set_protected(layer, ProtectedSettings(kind="military", name_field="name", kind_field="kind",
+                                                   buffer_m=200.0, min_level_field="min_level"))
+        elif layer.name() == "drone_track":
+            set_survey(layer, "tracks")
+        elif layer.name() in ("drone_photos", "control_points"):
+            set_survey(layer, "photos" if layer.name() == "drone_photos" else "points")
 
 
 def _extent(rect):
