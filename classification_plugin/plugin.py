@@ -52,6 +52,10 @@ class ClassificationGuardPlugin:
         self.options_factory = OptionsFactory(self._settings_applied)
         self.iface.registerOptionsWidgetFactory(self.options_factory)
         self.parts = [self.loader, self.indicators, self.banner, self.dock]
+        from classification_plugin.integration.export_guard import ExportGuard
+        from classification_plugin.integration.network_exposure import NetworkExposure
+
+        self.parts += [ExportGuard(self.iface, svc), NetworkExposure(self.iface, svc)]
         self._add_layer_actions(svc)
         self._add_menu()
         from classification_plugin.gui.protected_ui import ProtectedAreasUi

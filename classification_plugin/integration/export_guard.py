@@ -2,9 +2,9 @@
 
 One :class:`ExportGuard` installs, and its ``unload()`` removes:
 
-- an application-wide event filter: Save Features As / raster Save As / Save Map as Image or PDF /
-  DXF export dialogs are refused on Show (or need a justification first), layer drags from the
-  layer tree onto the Browser are dropped;
+- a 100 ms watch on the active modal dialog: Save Features As / raster Save As / Save Map as Image
+  or PDF / DXF export dialogs are refused as they open (or need a justification first);
+- event filters on the Browser panels' views: layer drags from the layer tree are dropped;
 - wrappers around ``Processing.runAlgorithm`` (``processing.run``), ``AlgorithmDialog`` and
   ``BatchAlgorithmDialog`` ``runAlgorithm``/``finish``: classified inputs with file or database
   outputs are checked before the run, outputs are labelled (high-water mark) after it;
@@ -50,7 +50,18 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
-from qgis.PyQt.QtWidgets import QAction, QApplication, QMenu, QMenuBar, QMessageBox, QToolBar, QToolButton
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QApplication,
+    QDialog,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QWidget,
+)
 
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
@@ -72,6 +83,7 @@ DATABASE_PREFIXES = ("postgres:", "postgis:", "spatialite:", "mssql:", "oracle:"
 LAYER_TREE_MIME = "application/qgis.layertreemodeldata"
 URI_MIME = "application/x-vnd.qgis.qgis.uri"
 _STRICTNESS = {ALLOW: 0, JUSTIFY: 1, BLOCK: 2}
+POLL_MS = 100
 
 _justifications = threading.local()
 
@@ -188,19 +200,26 @@ class ExportGuard(QObject):
         self._designers: dict = {}  # id(designer) -> _DesignerGuard
         self._clipboard_busy = False
         self.refusals: list[str] = []  # last refusal texts, newest last (tests and screenshots)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-            self._app = app
+        # Export dialogs are modal: a short poll of QApplication.activeModalWidget() finds them.
+        # (An application-wide Python event filter crashed QGIS 3.22: sip converting the receiver
+        # of every event, some of them half-built, aborted in a dynamic_cast.)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._check_modal)
+        self._poll.start()
+        self._filtered: list = []  # widgets this object filters (Browser views, for drops)
+        main = iface.mainWindow()
+        if isinstance(main, QWidget) and not main.isVisible() and hasattr(iface, "initializationCompleted"):
+            self._connect(iface.initializationCompleted, self._install_filter)
         else:
-            self._app = None
+            self._install_filter()
         self._install_processing()
         self._connect(iface.layoutDesignerOpened, self._designer_opened)
         self._connect(iface.layoutDesignerWillBeClosed, self._designer_closing)
         for designer in iface.openLayoutDesigners() or []:
             self._designer_opened(designer)
         self._connect(iface.layerSavedAs, self._layer_saved_as)
-        if app is not None:
+        if QApplication.instance() is not None:
             self._connect(QApplication.clipboard().dataChanged, self._clipboard_changed)
         main = iface.mainWindow()
         for name, channel in RECORD_ONLY_ACTIONS.items():
@@ -209,6 +228,30 @@ class ExportGuard(QObject):
                 self._connect(action.triggered, lambda _c=False, ch=channel: self._record_only(ch))
 
     # -- plumbing ------------------------------------------------------------------------------
+    def _install_filter(self) -> None:
+        """Filter drops on the Browser panels (their views' viewports receive the drop)."""
+        main = self.iface.mainWindow()
+        if not isinstance(main, QWidget):
+            return
+        for view in main.findChildren(QTreeView):
+            if view.inherits("QgsBrowserTreeView") and view.viewport() not in self._filtered:
+                view.viewport().installEventFilter(self)
+                self._filtered.append(view.viewport())
+
+    def _check_modal(self) -> None:
+        widget = QApplication.activeModalWidget()
+        while widget is not None:
+            name = widget.metaObject().className()
+            if name in SAVE_DIALOGS or name in MAP_DIALOGS:
+                self._dialog_shown(widget, name)
+                return
+            widget = widget.parentWidget()
+        # Save Map as Image/PDF opens without a modal loop (a window of its own, ~140 top-levels)
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, QDialog) and dialog.isVisible() and \
+                    dialog.metaObject().className() in MAP_DIALOGS:
+                self._dialog_shown(dialog, dialog.metaObject().className())
+
     def _connect(self, signal, slot) -> None:
         signal.connect(slot)
         self._connections.append((signal, slot))
@@ -515,13 +558,7 @@ class ExportGuard(QObject):
 
     # -- dialogs, drops ------------------------------------------------------------------------
     def eventFilter(self, obj, event):
-        kind = event.type()
-        if kind == QEvent.Type.Show:
-            if obj.isWidgetType():
-                name = obj.metaObject().className()
-                if name in SAVE_DIALOGS or name in MAP_DIALOGS:
-                    self._dialog_shown(obj, name)
-        elif kind == QEvent.Type.Drop:
+        if event.type() == QEvent.Type.Drop:
             return self._drop(obj, event)
         return False
 
@@ -583,8 +620,6 @@ class ExportGuard(QObject):
     def _drop(self, obj, event) -> bool:
         mime = event.mimeData() if hasattr(event, "mimeData") else None
         if mime is None or not (mime.hasFormat(LAYER_TREE_MIME) or mime.hasFormat(URI_MIME)):
-            return False
-        if not _inside_class(obj, "QgsBrowserTreeView"):
             return False
         text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace") + \
             bytes(mime.data(URI_MIME)).decode("utf-8", "replace")
@@ -701,12 +736,52 @@ class ExportGuard(QObject):
                                  ask=lambda p: self._ask(p, window), refuse=refuse)
         if not ok:
             return False
-        items = self._add_layout_marking(layout, layers)
+        try:
+            items = self._add_layout_marking(layout, layers)
+        except Exception as error:  # noqa: BLE001 - say so; the user decides whether to go on unmarked
+            items = []
+            self._message(tr("The classification marking could not be added to the layout: {error}").format(
+                error=error), Qgis.MessageLevel.Warning, 10)
         try:
             original.trigger()
         finally:
-            self._remove_layout_marking(layout, items)
+            # QGIS asks for the file and options after trigger() returns: keep the marking until
+            # the export is done (layoutExported) or no dialog of it is open any more
+            self._remove_marking_later(designer, layout, items)
         return True
+
+    def _remove_marking_later(self, designer, layout, items) -> None:
+        if not items:
+            return
+        state = {"ticks": 0}
+        timer = QTimer(self)
+
+        def done(*_args):
+            if state.get("done"):
+                return
+            state["done"] = True
+            timer.stop()
+            timer.deleteLater()
+            try:
+                designer.layoutExported.disconnect(done)
+            except (TypeError, RuntimeError, AttributeError):
+                pass
+            try:
+                self._remove_layout_marking(layout, items)
+            except RuntimeError:  # layout already deleted
+                pass
+
+        def tick():
+            state["ticks"] += 1
+            if state["ticks"] >= 3 and QApplication.activeModalWidget() is None:
+                done()
+
+        try:
+            designer.layoutExported.connect(done)
+        except (TypeError, AttributeError):
+            pass
+        timer.timeout.connect(tick)
+        timer.start(400)
 
     def _add_layout_marking(self, layout, layers) -> list:
         from classification_plugin.gui.banner import banner_text
@@ -762,8 +837,13 @@ class ExportGuard(QObject):
 
     # -- unload --------------------------------------------------------------------------------
     def unload(self) -> None:
-        if self._app is not None:
-            self._app.removeEventFilter(self)
+        self._poll.stop()
+        for widget in self._filtered:
+            try:
+                widget.removeEventFilter(self)
+            except RuntimeError:
+                pass
+        self._filtered = []
         for owner, name, original, replacement in reversed(self._patches):
             if owner.__dict__.get(name) is replacement:
                 setattr(owner, name, original)
@@ -846,15 +926,6 @@ def _put_back(widget, kind, original, proxy) -> None:
     else:
         widget.insertAction(proxy, original)
         widget.removeAction(proxy)
-
-
-def _inside_class(obj, class_name: str) -> bool:
-    widget = obj
-    while widget is not None:
-        if widget.metaObject().className() == class_name:
-            return True
-        widget = widget.parent()
-    return False
 
 
 def _open_outputs(text: str) -> list:

@@ -165,8 +165,8 @@ def test_model_with_a_secret_input_and_a_file_output_is_blocked(export_guard, la
 
 def test_algorithm_dialog_refuses_in_the_dialog(export_guard, layer_of, tmp_path, guard_services, qgis_iface,
                                                 monkeypatch):
-    from qgis.core import QgsApplication
     from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication
 
     secret = layer_of("secret", "control_points")
     alg = QgsApplication.processingRegistry().createAlgorithmById("native:savefeatures")
@@ -239,3 +239,17 @@ def test_online_hosts():
     assert unapproved_hosts("wms", xyz, ["maps.example.cn"]) == {"tile.openstreetmap.org"}
     assert unapproved_hosts("wms", xyz, ["openstreetmap.org"]) == set()
     assert unapproved_hosts("WFS", "typename=x", []) == {"?"}
+
+
+def test_layout_marking_is_added_and_removed(export_guard, guard_services, layer_of):
+    from qgis.core import QgsLayoutItemLabel, QgsPrintLayout, QgsProject
+
+    layer = layer_of("confidential")
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.initializeDefaults()
+    items = export_guard._add_layout_marking(layout, [layer])
+    labels = [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
+    assert len(items) == 2 and sorted(i.text() for i in labels) == ["CONFIDENTIAL", "CONFIDENTIAL"]
+    assert layout.undoStack().stack().count() == 0  # nothing the user could undo into
+    export_guard._remove_layout_marking(layout, items)
+    assert not [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]

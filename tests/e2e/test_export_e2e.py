@@ -1,0 +1,46 @@
+"""End-to-end: the export guard in the real QGIS desktop (issue: export guard)."""
+
+import sys
+
+from harness import ROOT, assert_checks, run_scenario
+
+# QGIS runs Debian's python3; the plugin's zone-check algorithm imports shapely 2, which only the
+# venv has (numpy < 2 there, compatible with Debian's GDAL). Without it the plugin fails to load.
+VENV_SITE = ROOT / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+
+
+def test_secret_layer_cannot_leave_through_any_guarded_path(tmp_path):
+    result = run_scenario("export", "scenario_export.py", tmp_path, timeout_s=240,
+                          env={"PYTHONPATH": str(VENV_SITE)})
+    assert_checks(result, [
+        "save as: secret dialog refused",
+        "save as: refusal names layer, level and why",
+        "save as: refusal recorded",
+        "raster save as: secret dialog refused",
+        "save as: confidential asked for a justification",
+        "save as: justification recorded",
+        "save as: the copy carries 'confidential'",
+        "save as: public exports normally",
+        "processing.run: secret to a file refused",
+        "processing.run: buffer of secret to a shapefile refused",
+        "processing.run: package with a secret layer refused",
+        "processing: temporary derived output carries 'secret'",
+        "processing.run: confidential with a justification written and recorded",
+        "processing dialog: secret refused inside the dialog",
+        "mActionSaveMapAsImage: refused while secret is visible",
+        "mActionSaveMapAsPdf: refused while secret is visible",
+        "mActionDxfExport: refused while secret is visible",
+        "layout: PDF export refused while a map shows secret",
+        "layout: confidential export asked and recorded the justification",
+        "layout: exported image carries the marking top and bottom",
+        "layout: marking removed from the layout afterwards",
+        "clipboard: secret features not on the clipboard",
+        "clipboard: public features copied normally",
+        "copy layer: allowed and recorded",
+        "network: warning for an online layer next to secret data",
+        "network: hide_online_layers hides the online layer",
+        "unload: processing functions are the originals again",
+        "unload: designer actions are QGIS's own again",
+        "unload: event filter gone (the save dialog opens)",
+        "unload: clipboard no longer watched",
+    ])
