@@ -1169,6 +1169,11 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="743" />
+      <source>The classification marking could not be added to the layout: {error}</source>
+      <translation>无法在布局中添加密级标识：{error}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/core/policy.py" line="132" />
       <source>The data is not classified</source>
       <translation>该数据未定密</translation>
