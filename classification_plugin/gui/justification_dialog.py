@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
 from classification_plugin.core.i18n import tr
@@ -48,8 +49,12 @@ def ask_justification(message: str, parent=None) -> str | None:
     """The justification typed by the user, or None when they cancel."""
     dialog = JustificationDialog(message, parent)
     try:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.justification()
-        return None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        # the parent (e.g. the export dialog being decided) may be closed and deleted meanwhile,
+        # taking this dialog with it: that counts as no justification, so the export stays blocked
+        if sip.isdeleted(dialog) or not accepted:
+            return None
+        return dialog.justification()
     finally:
-        dialog.deleteLater()
+        if not sip.isdeleted(dialog):
+            dialog.deleteLater()

@@ -48,6 +48,7 @@ from qgis.core import (
     QgsUnitTypes,
     QgsVectorLayer,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
 from qgis.PyQt.QtWidgets import (
@@ -332,7 +333,9 @@ class ExportGuard(QObject):
     def _ask(self, text, parent=None) -> str | None:
         from classification_plugin.gui.justification_dialog import ask_justification
 
-        return ask_justification(text, parent or self.iface.mainWindow())
+        if parent is None or sip.isdeleted(parent):
+            parent = self.iface.mainWindow()
+        return ask_justification(text, parent)
 
     def gate(self, layers, what: str, channel: str, details: dict, destinations=(None,), ask=None,
              refuse=None, hint: str = "") -> tuple[bool, str]:
@@ -592,15 +595,20 @@ class ExportGuard(QObject):
         QTimer.singleShot(0, lambda: self._decide_dialog(dialog, layers, what, channel, name))
 
     def _decide_dialog(self, dialog, layers, what, channel, name) -> None:
+        # QGIS deletes its export dialogs when they close, which may happen while the user is
+        # still asked for a justification: never touch a deleted one
         def refuse(text):
-            dialog.reject()
+            if not sip.isdeleted(dialog):
+                dialog.reject()
             self._message(text)
             self._refusal_box(text)
 
+        if sip.isdeleted(dialog):
+            return
         dialog.setEnabled(False)
-        ok, _message = self.gate(layers, what, channel, {"dialog": name}, ask=lambda p: self._ask(p, dialog),
-                                 refuse=refuse)
-        dialog.setEnabled(True)
+        self.gate(layers, what, channel, {"dialog": name}, ask=lambda p: self._ask(p, dialog), refuse=refuse)
+        if not sip.isdeleted(dialog):
+            dialog.setEnabled(True)
 
     def _layer_saved_as(self, layer, path) -> None:
         """Label a written copy with the label of the layer it came from."""
@@ -753,7 +761,9 @@ class ExportGuard(QObject):
     def _remove_marking_later(self, designer, layout, items) -> None:
         if not items:
             return
-        state = {"ticks": 0}
+        # wait only for dialogs of this export: a modal window that was already open (a refusal
+        # box, another dialog) must not keep the marking in the layout
+        state = {"ticks": 0, "before": QApplication.activeModalWidget()}
         timer = QTimer(self)
 
         def done(*_args):
@@ -773,7 +783,7 @@ class ExportGuard(QObject):
 
         def tick():
             state["ticks"] += 1
-            if state["ticks"] >= 3 and QApplication.activeModalWidget() is None:
+            if state["ticks"] >= 3 and QApplication.activeModalWidget() in (None, state["before"]):
                 done()
 
         try:
