@@ -9,7 +9,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
@@ -22,6 +21,7 @@ from qgis.core import (
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.zones import ZONE_KINDS
 from classification_plugin.integration.protected_check import prepare_check, run_check
+from classification_plugin.processing.base import ClassificationAlgorithm
 
 _SOURCE_TYPE = getattr(QgsProcessing, "SourceType", QgsProcessing)
 _NUMBER_TYPE = getattr(QgsProcessingParameterNumber, "Type", QgsProcessingParameterNumber)
@@ -33,7 +33,8 @@ def _kind_names() -> list:
     return [tr("Military zone"), tr("Nature reserve"), tr("Critical infrastructure"), tr("Airport"), tr("Custom")]
 
 
-class CheckProtectedAreasAlgorithm(QgsProcessingAlgorithm):
+class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
+    GROUP_ID = "protectedareas"
     INPUT = "INPUT"
     PROTECTED = "PROTECTED"
     ZONE_NAME_FIELD = "ZONE_NAME_FIELD"
@@ -54,12 +55,6 @@ class CheckProtectedAreasAlgorithm(QgsProcessingAlgorithm):
     def displayName(self) -> str:
         return tr("Check survey data against protected areas")
 
-    def group(self) -> str:
-        return tr("Protected areas")
-
-    def groupId(self) -> str:
-        return "protectedareas"
-
     def shortHelpString(self) -> str:
         return tr(
             "Finds every survey feature (point, track or footprint) that lies inside a protected-area "
@@ -67,9 +62,6 @@ class CheckProtectedAreasAlgorithm(QgsProcessingAlgorithm):
             "CRSs. The output has one feature per (survey feature, zone) pair, with the survey "
             "feature's geometry, the zone and the distance (0 when inside)."
         )
-
-    def createInstance(self):
-        return CheckProtectedAreasAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterVectorLayer(

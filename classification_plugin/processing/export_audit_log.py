@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDateTime,
@@ -13,6 +12,7 @@ from qgis.core import (
 )
 
 from classification_plugin.core.i18n import tr
+from classification_plugin.processing.base import ClassificationAlgorithm
 from classification_plugin.processing.verify_audit_log import log_location
 
 # parameter -> AuditFilter field
@@ -20,7 +20,8 @@ TEXT_FILTERS = (("USER", "user"), ("LAYER", "layer"), ("ACTION", "action"), ("LE
                 ("OUTCOME", "outcome"), ("TEXT", "text"))
 
 
-class ExportAuditLogAlgorithm(QgsProcessingAlgorithm):
+class ExportAuditLogAlgorithm(ClassificationAlgorithm):
+    GROUP_ID = "accesslog"
     LOCATION = "LOCATION"
     KEY_FILE = "KEY_FILE"
     FROM = "FROM"
@@ -33,21 +34,12 @@ class ExportAuditLogAlgorithm(QgsProcessingAlgorithm):
     def displayName(self) -> str:
         return tr("Export access log to CSV")
 
-    def group(self) -> str:
-        return tr("Access log")
-
-    def groupId(self) -> str:
-        return "accesslog"
-
     def shortHelpString(self) -> str:
         return tr(
             "Writes the access-log entries that match every filter given (empty filters match all) to a "
             "UTF-8 CSV file, oldest first, with each entry's hash and signature so an auditor can check "
             "them. Times are UTC in the file; FROM and TO are inclusive."
         )
-
-    def createInstance(self):
-        return ExportAuditLogAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterString(

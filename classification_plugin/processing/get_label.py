@@ -10,9 +10,11 @@ from qgis.core import (
 )
 
 from classification_plugin.core.i18n import current_language, tr
+from classification_plugin.processing.base import ClassificationAlgorithm
 
 
-class GetLabelAlgorithm(QgsProcessingAlgorithm):
+class GetLabelAlgorithm(ClassificationAlgorithm):
+    GROUP_ID = "labels"
     INPUT = "INPUT"
 
     def name(self) -> str:
@@ -20,12 +22,6 @@ class GetLabelAlgorithm(QgsProcessingAlgorithm):
 
     def displayName(self) -> str:
         return tr("Get classification label")
-
-    def group(self) -> str:
-        return tr("Labels")
-
-    def groupId(self) -> str:
-        return "labels"
 
     def shortHelpString(self) -> str:
         return tr(
@@ -36,9 +32,6 @@ class GetLabelAlgorithm(QgsProcessingAlgorithm):
 
     def flags(self):
         return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
-
-    def createInstance(self):
-        return GetLabelAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMapLayer(self.INPUT, tr("Layer")))

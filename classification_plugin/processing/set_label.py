@@ -12,9 +12,11 @@ from qgis.core import (
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.labels import LabelError, LabelRequest
+from classification_plugin.processing.base import ClassificationAlgorithm
 
 
-class SetLabelAlgorithm(QgsProcessingAlgorithm):
+class SetLabelAlgorithm(ClassificationAlgorithm):
+    GROUP_ID = "labels"
     INPUT = "INPUT"
     LEVEL = "LEVEL"
     REASON = "REASON"
@@ -27,12 +29,6 @@ class SetLabelAlgorithm(QgsProcessingAlgorithm):
     def displayName(self) -> str:
         return tr("Set classification label")
 
-    def group(self) -> str:
-        return tr("Labels")
-
-    def groupId(self) -> str:
-        return "labels"
-
     def shortHelpString(self) -> str:
         return tr(
             "Labels a layer with a classification level of the active scheme. Raising the level "
@@ -44,9 +40,6 @@ class SetLabelAlgorithm(QgsProcessingAlgorithm):
     def flags(self):
         # labels are written to layer objects and files: run on the main thread
         return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
-
-    def createInstance(self):
-        return SetLabelAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMapLayer(self.INPUT, tr("Layer")))

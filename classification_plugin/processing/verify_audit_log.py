@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
@@ -13,6 +12,7 @@ from qgis.core import (
 )
 
 from classification_plugin.core.i18n import tr
+from classification_plugin.processing.base import ClassificationAlgorithm
 
 
 def log_location(location: str, key_file: str) -> tuple:
@@ -30,7 +30,8 @@ def log_location(location: str, key_file: str) -> tuple:
     return location, key
 
 
-class VerifyAuditLogAlgorithm(QgsProcessingAlgorithm):
+class VerifyAuditLogAlgorithm(ClassificationAlgorithm):
+    GROUP_ID = "accesslog"
     LOCATION = "LOCATION"
     KEY_FILE = "KEY_FILE"
 
@@ -40,12 +41,6 @@ class VerifyAuditLogAlgorithm(QgsProcessingAlgorithm):
     def displayName(self) -> str:
         return tr("Verify access log")
 
-    def group(self) -> str:
-        return tr("Access log")
-
-    def groupId(self) -> str:
-        return "accesslog"
-
     def shortHelpString(self) -> str:
         return tr(
             "Checks every entry of the access log against the hash chain (and the administrator "
@@ -54,9 +49,6 @@ class VerifyAuditLogAlgorithm(QgsProcessingAlgorithm):
             "log is intact; FIRST_BAD is the number of the first entry that was changed, inserted or "
             "deleted (empty when there is none)."
         )
-
-    def createInstance(self):
-        return VerifyAuditLogAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterString(
