@@ -18,6 +18,29 @@ from qgis.PyQt.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from qgis.utils import iface, plugins
 
 
+def write_gpkg(path, tables) -> None:
+    """Write a GeoPackage: ``tables`` is [(table, geometry type, fields spec, [(wkt, [values]), ...])],
+    the fields spec as in a memory-layer URI (``"code:string&field=height:double"``)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+
+    for index, (table, geometry, fields, rows) in enumerate(tables):
+        memory = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&field={fields}", table, "memory")
+        for wkt, values in rows:
+            feature = QgsFeature(memory.fields())
+            feature.setAttributes(list(values))
+            feature.setGeometry(QgsGeometry.fromWkt(wkt))
+            memory.dataProvider().addFeature(feature)
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = table
+        if index:
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+        error = QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(),
+                                                          options)
+        if error[0] != QgsVectorFileWriter.WriterError.NoError:
+            raise RuntimeError(f"writing {table}: {error}")
+
+
 class Driver:
     def __init__(self, out_dir: str):
         self.out_dir = Path(out_dir)

@@ -4,9 +4,8 @@ normally; derived temporary outputs carry the label; unloading removes every hoo
 
 from pathlib import Path
 
+from driver import write_gpkg
 from qgis.core import (
-    QgsFeature,
-    QgsGeometry,
     QgsLayoutItemLabel,
     QgsLayoutItemMap,
     QgsLayoutPoint,
@@ -16,7 +15,6 @@ from qgis.core import (
     QgsRasterLayer,
     QgsRectangle,
     QgsUnitTypes,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.gui import QgsFileWidget
@@ -31,20 +29,11 @@ EXPORT_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog", "Q
 
 
 def make_gpkg(path: Path) -> None:
-    for index, (table, _level, code) in enumerate(TABLES):
-        memory = QgsVectorLayer("Point?crs=EPSG:4326&field=code:string", table, "memory")
-        for n in range(3):
-            feature = QgsFeature(memory.fields())
-            feature.setAttribute("code", f"{code}{n}")
-            feature.setGeometry(QgsGeometry.fromWkt(f"POINT({116.39 + n * 0.01} {39.91 + index * 0.01})"))
-            memory.dataProvider().addFeature(feature)
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = table
-        if index:
-            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(),
-                                                  options)
+    write_gpkg(path, [
+        (table, "Point", "code:string",
+         [(f"POINT({116.39 + n * 0.01} {39.91 + index * 0.01})", [f"{code}{n}"]) for n in range(3)])
+        for index, (table, _level, code) in enumerate(TABLES)
+    ])
 
 
 def make_tif(path: Path) -> None:

@@ -3,27 +3,16 @@ indicator, banner and panel, and get the label back after re-adding the file to 
 
 from pathlib import Path
 
-from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from driver import write_gpkg
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtWidgets import QMenu
 
 
 def make_gpkg(path: Path) -> None:
-    for index, (table, geometry, wkt) in enumerate([
-        ("control_points", "Point", "POINT(116.39 39.91)"),
-        ("flight_track", "LineString", "LINESTRING(116.36 39.90, 116.42 39.95)"),
-    ]):
-        memory = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&field=code:string", table, "memory")
-        feature = QgsFeature(memory.fields())
-        feature.setAttribute("code", "GP001")
-        feature.setGeometry(QgsGeometry.fromWkt(wkt))
-        memory.dataProvider().addFeature(feature)
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = table
-        if index:
-            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(),
-                                                  options)
+    write_gpkg(path, [
+        ("control_points", "Point", "code:string", [("POINT(116.39 39.91)", ["GP001"])]),
+        ("flight_track", "LineString", "code:string", [("LINESTRING(116.36 39.90, 116.42 39.95)", ["GP001"])]),
+    ])
 
 
 def context_menu_action(d, layer, object_name):

@@ -4,7 +4,8 @@ reported at once."""
 
 from pathlib import Path
 
-from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from driver import write_gpkg
+from qgis.core import QgsFeature, QgsGeometry
 from qgis.PyQt.QtWidgets import QMenu, QPushButton
 
 ZONE = "POLYGON((116.38 39.93, 116.42 39.93, 116.42 39.955, 116.38 39.955, 116.38 39.93))"
@@ -13,26 +14,12 @@ PHOTOS = ["POINT(116.362 39.907)", "POINT(116.395 39.945)", "POINT(116.40 39.928
 
 
 def make_gpkg(path: Path) -> None:
-    tables = [
+    write_gpkg(path, [
         ("protected_areas", "Polygon", "name:string&field=kind:string&field=min_level:string",
          [(ZONE, ["Restricted Area 17", "military", "secret"])]),
         ("drone_track", "LineString", "flight:string", [(TRACK, ["UAV-2026-11-03"])]),
         ("control_photos", "Point", "photo:string", [(w, [f"IMG_{i}.JPG"]) for i, w in enumerate(PHOTOS)]),
-    ]
-    for index, (table, geometry, fields, rows) in enumerate(tables):
-        memory = QgsVectorLayer(f"{geometry}?crs=EPSG:4326&field={fields}", table, "memory")
-        for wkt, values in rows:
-            feature = QgsFeature(memory.fields())
-            feature.setAttributes(values)
-            feature.setGeometry(QgsGeometry.fromWkt(wkt))
-            memory.dataProvider().addFeature(feature)
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = table
-        if index:
-            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(),
-                                                  options)
+    ])
 
 
 def context_entries(d, layer):
