@@ -339,14 +339,15 @@ class ProtectedAreasUi:
     # -- photos ----------------------------------------------------------------------------------
     def import_photos(self, folder: str = ""):
         """Import a folder of geotagged photos (``native:importphotos``) and mark it survey data."""
-        import processing
+        from qgis import processing
+        from qgis.core import QgsProcessing
 
         if not folder:
             folder = QFileDialog.getExistingDirectory(self.iface.mainWindow(), tr("Folder of drone photos"))
         if not folder:
             return None
         result = processing.run("native:importphotos", {
-            "FOLDER": folder, "RECURSIVE": True, "OUTPUT": "TEMPORARY_OUTPUT", "INVALID": None})
+            "FOLDER": folder, "RECURSIVE": True, "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT, "INVALID": None})
         layer = result["OUTPUT"]
         if isinstance(layer, str):
             layer = QgsVectorLayer(layer, tr("Drone photos"), "ogr")
