@@ -6,14 +6,13 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterDateTime,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
 )
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.processing.base import ClassificationAlgorithm
-from classification_plugin.processing.verify_audit_log import log_location
+from classification_plugin.processing.verify_audit_log import add_log_parameters, log_location
 
 # parameter -> AuditFilter field
 TEXT_FILTERS = (("USER", "user"), ("LAYER", "layer"), ("ACTION", "action"), ("LEVEL", "label"),
@@ -42,10 +41,7 @@ class ExportAuditLogAlgorithm(ClassificationAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterString(
-            self.LOCATION, tr("Log location (empty: the configured log)"), optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            self.KEY_FILE, tr("Administrator key file (HMAC)"), optional=True))
+        add_log_parameters(self)
         titles = {
             "USER": tr("User login (exact)"), "LAYER": tr("Layer id, or part of its name"),
             "ACTION": tr("Action (e.g. export_blocked)"), "LEVEL": tr("Level id (e.g. secret)"),

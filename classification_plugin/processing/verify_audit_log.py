@@ -15,6 +15,14 @@ from classification_plugin.core.i18n import tr
 from classification_plugin.processing.base import ClassificationAlgorithm
 
 
+def add_log_parameters(algorithm) -> None:
+    """LOCATION and KEY_FILE, shared by the access-log algorithms."""
+    algorithm.addParameter(QgsProcessingParameterString(
+        "LOCATION", tr("Log location (empty: the configured log)"), optional=True))
+    algorithm.addParameter(QgsProcessingParameterFile(
+        "KEY_FILE", tr("Administrator key file (HMAC)"), optional=True))
+
+
 def log_location(location: str, key_file: str) -> tuple:
     """(location, HMAC key) to open: the configured log when ``location`` is empty."""
     from pathlib import Path
@@ -51,10 +59,7 @@ class VerifyAuditLogAlgorithm(ClassificationAlgorithm):
         )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterString(
-            self.LOCATION, tr("Log location (empty: the configured log)"), optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            self.KEY_FILE, tr("Administrator key file (HMAC)"), optional=True))
+        add_log_parameters(self)
         self.addOutput(QgsProcessingOutputBoolean("VALID", tr("Intact")))
         self.addOutput(QgsProcessingOutputNumber("ENTRIES", tr("Entries checked")))
         self.addOutput(QgsProcessingOutputString("FIRST_BAD", tr("First bad entry")))
