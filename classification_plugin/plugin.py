@@ -23,6 +23,7 @@ class ClassificationGuardPlugin:
         self.layer_actions = []
         self.menu = None
         self.open_dialogs = []
+        self.protected = None  # the protected-area UI, when shapely 2 is available
 
     def initProcessing(self):
         from classification_plugin.processing.provider import ClassificationProvider
@@ -35,11 +36,15 @@ class ClassificationGuardPlugin:
         self._install_translator()
         self.initProcessing()
         svc = services_module.services()
+        from classification_plugin.core.deps import shapely_problem
+        from classification_plugin.gui.access_log_dock import install_access_log
         from classification_plugin.gui.banner import MapBanner
         from classification_plugin.gui.classification_dock import ClassificationDock
         from classification_plugin.gui.indicators import IndicatorManager
         from classification_plugin.gui.options_page import OptionsFactory
+        from classification_plugin.integration.export_guard import ExportGuard
         from classification_plugin.integration.label_loader import LabelLoader
+        from classification_plugin.integration.network_exposure import NetworkExposure
 
         self.loader = LabelLoader(svc.labels)
         self.loader.unlabelledAdded.connect(self._prompt_unlabelled)
@@ -52,18 +57,17 @@ class ClassificationGuardPlugin:
         self.options_factory = OptionsFactory(self._settings_applied)
         self.iface.registerOptionsWidgetFactory(self.options_factory)
         self.parts = [self.loader, self.indicators, self.banner, self.dock]
-        from classification_plugin.integration.export_guard import ExportGuard
-        from classification_plugin.integration.network_exposure import NetworkExposure
-
         self.parts += [ExportGuard(self.iface, svc), NetworkExposure(self.iface, svc)]
         self._add_layer_actions(svc)
         self._add_menu()
-        from classification_plugin.gui.protected_ui import ProtectedAreasUi
+        problem = shapely_problem()
+        if problem:  # labels, the guard and the log work without shapely 2; the zone checks do not
+            self.iface.messageBar().pushWarning(tr("Classification Guard"), problem)
+        else:
+            from classification_plugin.gui.protected_ui import ProtectedAreasUi
 
-        self.protected = ProtectedAreasUi(self.iface, svc, self.menu)
-        self.parts.append(self.protected)
-        from classification_plugin.gui.access_log_dock import install_access_log
-
+            self.protected = ProtectedAreasUi(self.iface, svc, self.menu)
+            self.parts.append(self.protected)
         self.parts += install_access_log(self.iface, svc, self.menu)  # after the LabelLoader
         svc.recorder.record(Action.PLUGIN_LOADED)
 
