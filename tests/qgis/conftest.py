@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
-from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from make_demo import write_geopackage  # noqa: E402 - scripts/ is not a package
 
 
 def memory_layer(wkts, crs="EPSG:4326", name="layer", geometry="Point"):
@@ -21,17 +27,8 @@ def memory_layer(wkts, crs="EPSG:4326", name="layer", geometry="Point"):
 
 
 def write_gpkg(path, tables):
-    """Write {table: memory layer} into one GeoPackage; returns the path."""
-    for index, (table, layer) in enumerate(tables.items()):
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName = "GPKG"
-        options.layerName = table
-        if index:
-            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
-        result = QgsVectorFileWriter.writeAsVectorFormatV2(
-            layer, str(path), QgsProject.instance().transformContext(), options
-        )
-        assert result[0] == QgsVectorFileWriter.WriterError.NoError, result
+    """Write {table: memory layer} into one GeoPackage (the demo's writer); returns the path."""
+    write_geopackage(Path(path), tables)
     return path
 
 
