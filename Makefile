@@ -13,7 +13,7 @@ PY       := $(VENV)/bin/python
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LRELEASE := $(shell command -v lrelease 2>/dev/null || echo /usr/lib/qt5/bin/lrelease)
 APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb xauth \
-                qttools5-dev-tools postgresql fonts-wqy-microhei
+                qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil
 # make deploy: the QGIS profile to install into (QGIS's own default unless overridden)
 QGIS_PROFILES ?= $(HOME)/.local/share/QGIS/QGIS3/profiles
 PROFILE       ?= default
