@@ -4,7 +4,7 @@
   <context>
     <name>ClassificationGuard</name>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="238" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
       <source> (and {count} more protected areas)</source>
       <translation>（另有 {count} 个保护区）</translation>
     </message>
@@ -54,7 +54,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="96" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="97" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -84,7 +84,7 @@
       <translation>操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="59" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="47" />
       <source>Action (e.g. export_blocked)</source>
       <translation>操作（例如 export_blocked）</translation>
     </message>
@@ -94,7 +94,7 @@
       <translation>仅添加和移除</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="56" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="23" />
       <source>Administrator key file (HMAC)</source>
       <translation>管理员密钥文件（HMAC）</translation>
     </message>
@@ -154,12 +154,12 @@
       <translation>缓冲距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="89" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="81" />
       <source>Buffer distance (metres)</source>
       <translation>缓冲距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="67" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="55" />
       <source>CSV file</source>
       <translation>CSV 文件</translation>
     </message>
@@ -189,7 +189,7 @@
       <translation>检查保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="55" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="56" />
       <source>Check survey data against protected areas</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
@@ -204,7 +204,7 @@
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="50" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="53" />
       <source>Checks every entry of the access log against the hash chain (and the administrator signature when a key is used) and the checkpoint that guards its end. LOCATION is an SQLite file or a postgresql:// URI; empty means the log this QGIS writes to. VALID is true when the log is intact; FIRST_BAD is the number of the first entry that was changed, inserted or deleted (empty when there is none).</source>
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
@@ -254,17 +254,17 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="73" />
+      <location filename="../classification_plugin/plugin.py" line="77" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="85" />
       <source>Conflicting survey features</source>
       <translation>冲突的测量要素</translation>
     </message>
@@ -274,12 +274,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="668" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="676" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="404" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="407" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -304,7 +304,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="393" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="396" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -319,14 +319,19 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="636" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="644" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="353" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="305" />
       <source>Drone photos</source>
       <translation>无人机照片</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/drone_data.py" line="132" />
+      <source>Drone photos ({folder})</source>
+      <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
@@ -339,12 +344,12 @@
       <translation>保存编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="67" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="64" />
       <source>Entries checked</source>
       <translation>已检查的记录数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="68" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="56" />
       <source>Entries written</source>
       <translation>已写入的记录数</translation>
     </message>
@@ -419,17 +424,17 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="321" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="322" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="326" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="327" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="724" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="732" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -439,7 +444,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="584" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="587" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -479,12 +484,12 @@
       <translation>筛选区域、图层、类型…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="64" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="59" />
       <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
       <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="68" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="65" />
       <source>First bad entry</source>
       <translation>第一条损坏的记录</translation>
     </message>
@@ -494,12 +499,12 @@
       <translation>第一条损坏的记录：{seq}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="345" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="300" />
       <source>Folder of drone photos</source>
       <translation>无人机照片文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/justification_dialog.py" line="24" />
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="25" />
       <source>For example: delivery to the surveying bureau, contract 2024-17</source>
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
@@ -509,7 +514,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="462" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="465" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -519,7 +524,7 @@
       <translation>GeoPackage</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="22" />
+      <location filename="../classification_plugin/processing/get_label.py" line="24" />
       <source>Get classification label</source>
       <translation>获取密级标签</translation>
     </message>
@@ -534,7 +539,7 @@
       <translation>管控要求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/set_label.py" line="59" />
+      <location filename="../classification_plugin/processing/set_label.py" line="52" />
       <source>Handling caveats (separated by ';')</source>
       <translation>管控要求（以“;”分隔）</translation>
     </message>
@@ -544,12 +549,12 @@
       <translation>历史记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="108" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="60" />
       <source>Import drone photos as survey points…</source>
       <translation>将无人机照片导入为测量点…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="66" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="63" />
       <source>Intact</source>
       <translation>完整</translation>
     </message>
@@ -559,7 +564,7 @@
       <translation>完整（{n} 条记录）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="280" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="232" />
       <source>Intersects protected area {zone}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
@@ -569,12 +574,12 @@
       <translation>理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/set_label.py" line="56" />
+      <location filename="../classification_plugin/processing/set_label.py" line="49" />
       <source>Justification (for a downgrade)</source>
       <translation>理由（降密时填写）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/justification_dialog.py" line="16" />
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="17" />
       <source>Justification required</source>
       <translation>需要填写理由</translation>
     </message>
@@ -609,7 +614,7 @@
       <translation>密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/set_label.py" line="37" />
+      <location filename="../classification_plugin/processing/set_label.py" line="33" />
       <source>Labels a layer with a classification level of the active scheme. Raising the level needs a reason; lowering it needs a written justification. The label is stored in the data source where the format allows (GeoPackage metadata or a .qmd file) and in the project. LEVEL is a level id such as public, internal, confidential, secret or top_secret.</source>
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
@@ -629,7 +634,7 @@
       <translation>隐藏图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="58" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="46" />
       <source>Layer id, or part of its name</source>
       <translation>图层标识，或其名称的一部分</translation>
     </message>
@@ -669,22 +674,22 @@
       <translation>等级“{level}”不属于当前方案；针对未知等级的策略禁止导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="45" />
+      <location filename="../classification_plugin/processing/get_label.py" line="38" />
       <source>Level id</source>
       <translation>密级标识</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="59" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="47" />
       <source>Level id (e.g. secret)</source>
       <translation>密级标识（例如 secret）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="46" />
+      <location filename="../classification_plugin/processing/get_label.py" line="39" />
       <source>Level name</source>
       <translation>密级名称</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="246" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="198" />
       <source>List</source>
       <translation>列表</translation>
     </message>
@@ -704,7 +709,7 @@
       <translation>日志位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="54" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="21" />
       <source>Log location (empty: the configured log)</source>
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
@@ -729,12 +734,12 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="93" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="45" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="69" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="66" />
       <source>Message</source>
       <translation>消息</translation>
     </message>
@@ -754,6 +759,11 @@
       <translation>网络暴露</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="312" />
+      <source>No JPEG photos in {folder}.</source>
+      <translation>{folder} 中没有 JPEG 照片。</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/conflicts_dock.py" line="50" />
       <source>No check has run yet</source>
       <translation>尚未进行检查</translation>
@@ -764,19 +774,14 @@
       <translation>无标签（解除）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="193" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="145" />
       <source>No layer is marked as protected areas: right-click a layer, Classification, Protected-area role…</source>
       <translation>没有图层被标记为保护区：右键点击图层，选择 密级 &gt; 保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="151" />
       <source>No layer is marked as survey data: right-click a layer, Classification, Mark as survey data</source>
       <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
-    </message>
-    <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="358" />
-      <source>No photo in {folder} has a GPS position</source>
-      <translation>{folder} 中没有带 GPS 位置的照片</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="39" />
@@ -789,7 +794,12 @@
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="177" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="314" />
+      <source>None of the {count} photos in {folder} has a GPS position.</source>
+      <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="129" />
       <source>Not survey data</source>
       <translation>不是测量数据</translation>
     </message>
@@ -819,7 +829,7 @@
       <translation>结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="60" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="48" />
       <source>Outcome (e.g. blocked)</source>
       <translation>结果（例如 blocked）</translation>
     </message>
@@ -844,7 +854,7 @@
       <translation>卸载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="382" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="385" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -864,7 +874,7 @@
       <translation>保存项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="240" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="192" />
       <source>Protected area</source>
       <translation>保护区</translation>
     </message>
@@ -874,7 +884,7 @@
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="193" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="145" />
       <source>Protected areas</source>
       <translation>保护区</translation>
     </message>
@@ -894,22 +904,22 @@
       <translation>{layer} 的保护区角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="90" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="42" />
       <source>Protected-area role…</source>
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="70" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="253" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="205" />
       <source>Raise label to {level}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="31" />
+      <location filename="../classification_plugin/processing/get_label.py" line="27" />
       <source>Reads a layer's classification label, including one carried by its data file. LEVEL is empty when the layer is not labelled. STORED_IN says where the label lives: geopackage, sidecar or project.</source>
       <translation>读取图层的密级标签，包括其数据文件携带的标签。图层未定密时 LEVEL 为空。STORED_IN 表示标签的存放位置：geopackage、sidecar 或 project。</translation>
     </message>
@@ -954,22 +964,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="611" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="619" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="580" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="583" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="585" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="588" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="47" />
+      <location filename="../classification_plugin/processing/get_label.py" line="40" />
       <source>Scheme</source>
       <translation>密级方案</translation>
     </message>
@@ -984,7 +994,7 @@
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="101" />
+      <location filename="../classification_plugin/plugin.py" line="105" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
@@ -999,7 +1009,7 @@
       <translation>由 {user} 于 {when} 设定</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/set_label.py" line="28" />
+      <location filename="../classification_plugin/processing/set_label.py" line="30" />
       <source>Set classification label</source>
       <translation>设置密级标签</translation>
     </message>
@@ -1009,7 +1019,7 @@
       <translation>更改设置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="242" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
       <source>Show</source>
       <translation>显示</translation>
     </message>
@@ -1019,7 +1029,7 @@
       <translation>存储位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="48" />
+      <location filename="../classification_plugin/processing/get_label.py" line="41" />
       <source>Stored in</source>
       <translation>存放位置</translation>
     </message>
@@ -1039,7 +1049,7 @@
       <translation>测量和无人机数据会与项目中的保护区进行比对：位于保护区内或其缓冲区内的要素将被报告。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="163" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="115" />
       <source>Survey data?</source>
       <translation>是否为测量数据？</translation>
     </message>
@@ -1059,7 +1069,7 @@
       <translation>临时输出保留在 QGIS 中并继承密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="60" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="48" />
       <source>Text in any field</source>
       <translation>任意字段中的文本</translation>
     </message>
@@ -1069,7 +1079,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="314" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="315" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1079,7 +1089,7 @@
       <translation>无法连接访问日志数据库 {location}（{detail}）；事件已暂存，恢复连接后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="121" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="123" />
       <source>The access log location {path} is a folder, not a file.</source>
       <translation>访问日志位置 {path} 是一个文件夹，而不是文件。</translation>
     </message>
@@ -1109,37 +1119,37 @@
       <translation>访问日志 {location} 被另一个会话锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="103" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="105" />
       <source>The access log {path} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {path}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="207" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="209" />
       <source>The access log {path} is closed.</source>
       <translation>访问日志 {path} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="87" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="89" />
       <source>The access log {path} is damaged and cannot be read or written ({detail}). Close QGIS, move the file (and {path}.checkpoint) aside and keep them for the auditor; QGIS then starts a new log in its place. Events are kept in memory until then.</source>
       <translation>访问日志 {path} 已损坏，无法读写（{detail}）。请关闭 QGIS，将该文件（以及 {path}.checkpoint）移到别处并留给审计人员；之后 QGIS 会在原位置新建日志。在此之前事件保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="92" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="94" />
       <source>The access log {path} is locked by another program; events are kept and written when it is free.</source>
       <translation>访问日志 {path} 被另一个程序锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="96" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="98" />
       <source>The access log {path} is read-only; events are kept until it can be written. Ask your administrator for write access or choose another location in the options.</source>
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="124" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="126" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="212" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="164" />
       <source>The check of {layer} failed: {error}</source>
       <translation>{layer} 的检查失败：{error}</translation>
     </message>
@@ -1149,12 +1159,12 @@
       <translation>检查点 {name} 属于另一个日志（标识 {other}，本日志为 {this}）。如果旧日志是有意移走的，请将其检查点一并移走。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="240" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="242" />
       <source>The checkpoint {name} cannot be read ({detail}).</source>
       <translation>无法读取检查点 {name}（{detail}）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="217" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="219" />
       <source>The checkpoint {name} could not be updated: {detail}</source>
       <translation>无法更新检查点 {name}：{detail}</translation>
     </message>
@@ -1169,7 +1179,7 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="743" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="751" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
@@ -1184,7 +1194,7 @@
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="100" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="102" />
       <source>The disk holding the access log {path} is full; events are kept until there is space.</source>
       <translation>存放访问日志 {path} 的磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
@@ -1204,17 +1214,27 @@
       <translation>导出策略要求导出{level}数据时提供书面理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="55" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="112" />
+      <source>The folder {folder} cannot be read</source>
+      <translation>无法读取文件夹 {folder}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/drone_data.py" line="108" />
+      <source>The folder {folder} does not exist</source>
+      <translation>文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/get_label.py" line="48" />
       <source>The input layer could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="100" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
       <source>The input layers could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="76" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="64" />
       <source>The key file cannot be read: {error}</source>
       <translation>无法读取密钥文件：{error}</translation>
     </message>
@@ -1234,7 +1254,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="173" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="215" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1259,22 +1279,27 @@
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="123" />
+      <source>The photos in {folder} could not be imported: {error}</source>
+      <translation>无法导入 {folder} 中的照片：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="329" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="185" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="236" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="203" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="253" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="124" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="126" />
       <source>There is no access log at {path}.</source>
       <translation>{path} 处没有访问日志。</translation>
     </message>
@@ -1284,7 +1309,7 @@
       <translation>数据库 {location} 中没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="117" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="119" />
       <source>This Python's SQLite {version} is too old for the access log (3.31 or newer is needed).</source>
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
@@ -1314,7 +1339,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="638" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="646" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1324,7 +1349,7 @@
       <translation>用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="58" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="46" />
       <source>User login (exact)</source>
       <translation>用户登录名（精确）</translation>
     </message>
@@ -1344,7 +1369,7 @@
       <translation>校验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/verify_audit_log.py" line="41" />
+      <location filename="../classification_plugin/processing/verify_audit_log.py" line="50" />
       <source>Verify access log</source>
       <translation>校验访问日志</translation>
     </message>
@@ -1384,7 +1409,7 @@
       <translation>操作人</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/justification_dialog.py" line="22" />
+      <location filename="../classification_plugin/gui/justification_dialog.py" line="23" />
       <source>Why must this data leave QGIS? The text is kept in the access log.</source>
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
@@ -1394,7 +1419,7 @@
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_audit_log.py" line="43" />
+      <location filename="../classification_plugin/processing/export_audit_log.py" line="37" />
       <source>Writes the access-log entries that match every filter given (empty filters match all) to a UTF-8 CSV file, oldest first, with each entry's hash and signature so an auditor can check them. Times are UTC in the file; FROM and TO are inclusive.</source>
       <translation>将符合所有给定筛选条件（空条件匹配全部）的访问日志记录按时间先后写入 UTF-8 编码的 CSV 文件，并附上每条记录的哈希和签名，供审计人员核查。文件中的时间为 UTC；FROM 和 TO 包含边界。</translation>
     </message>
@@ -1409,17 +1434,17 @@
       <translation>区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="83" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="75" />
       <source>Zone kind (when there is no kind field)</source>
       <translation>区域类型（无类型字段时）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="86" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
       <source>Zone kind field</source>
       <translation>区域类型字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="72" />
       <source>Zone name field</source>
       <translation>区域名称字段</translation>
     </message>
@@ -1629,32 +1654,47 @@
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="230" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="182" />
       <source>{count} features of {layer} are inside {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="234" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="186" />
       <source>{count} features of {layer} are within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="263" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="342" />
+      <source>{count} files could not be read as JPEG photos: {names}.</source>
+      <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="314" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="308" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="266" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="321" />
+      <source>{count} photos from {folder} imported as survey data.</source>
+      <translation>已从 {folder} 导入 {count} 张照片，作为测量数据。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="339" />
+      <source>{count} photos have no GPS position and were not imported: {names}.</source>
+      <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="317" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="311" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1664,12 +1704,17 @@
       <translation>{error} 这些事件也未能保存到 {path}（{detail}），目前仅保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/set_label.py" line="82" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="110" />
+      <source>{folder} is not a folder</source>
+      <translation>{folder} 不是文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/set_label.py" line="75" />
       <source>{layer} is now labelled {level}, stored {where}</source>
       <translation>{layer} 现已定为{level}，保存{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="163" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="115" />
       <source>{layer} looks like {kind}: {reason}.</source>
       <translation>{layer} 看起来是{kind}：{reason}。</translation>
     </message>
@@ -1689,7 +1734,7 @@
       <translation>{layer}：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="217" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="169" />
       <source>{layer}: {features} features in or near {zones} protected areas ({seconds} s)</source>
       <translation>{layer}：{features} 个要素位于 {zones} 个保护区内或附近（{seconds} 秒）</translation>
     </message>
@@ -1714,7 +1759,7 @@
       <translation>已将 {n} 条记录写入 {path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="133" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
       <source>{pairs} pairs, {features} survey features in or near protected areas</source>
       <translation>{pairs} 对冲突，{features} 个测量要素位于保护区内或附近</translation>
     </message>
@@ -1726,17 +1771,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="357" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="360" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="307" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="308" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

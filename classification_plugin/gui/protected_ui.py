@@ -6,15 +6,9 @@ role suggestions, the survey watcher, its message-bar warnings and the Conflicts
 
 from __future__ import annotations
 
-from qgis.core import (
-    Qgis,
-    QgsGeometry,
-    QgsProject,
-    QgsRasterLayer,
-    QgsRectangle,
-    QgsVectorLayer,
-    QgsWkbTypes,
-)
+import os
+
+from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 from qgis.gui import QgsHighlight
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QIcon
@@ -23,54 +17,12 @@ from qgis.PyQt.QtWidgets import QAction, QFileDialog, QPushButton
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import LabelError, LabelRequest
 from classification_plugin.core.paths import resource
-from classification_plugin.core.role_hints import LayerFacts, suggest_role
+from classification_plugin.core.role_hints import suggest_role
 from classification_plugin.gui.conflicts_dock import ConflictsDock
 from classification_plugin.integration import roles
 from classification_plugin.integration.compat import layer_type
+from classification_plugin.integration.drone_data import import_geotagged_photos, layer_facts, raster_footprint
 from classification_plugin.integration.survey_watcher import SurveyWatcher
-
-
-def layer_facts(layer) -> LayerFacts:
-    """What :func:`suggest_role` needs to know about a QGIS layer."""
-    if isinstance(layer, QgsVectorLayer):
-        geometry = {QgsWkbTypes.GeometryType.PointGeometry: "point",
-                    QgsWkbTypes.GeometryType.LineGeometry: "line",
-                    QgsWkbTypes.GeometryType.PolygonGeometry: "polygon"}.get(layer.geometryType(), "")
-        return LayerFacts(layer.name(), "vector", layer.providerType(), layer.source(), geometry,
-                          tuple(layer.fields().names()))
-    if isinstance(layer, QgsRasterLayer):
-        return LayerFacts(layer.name(), "raster", layer.providerType(), layer.source(),
-                          metadata=raster_metadata(layer))
-    return LayerFacts(layer.name(), "other")
-
-
-def raster_metadata(layer) -> dict:
-    """GDAL metadata of a file raster, every domain flattened (EXIF tags, XMP packets)."""
-    if layer.providerType() != "gdal":
-        return {}
-    try:
-        from osgeo import gdal
-    except ImportError:
-        return {}
-    dataset = gdal.Open(layer.source().split("|")[0])
-    if dataset is None:
-        return {}
-    found = {}
-    for domain in [""] + list(dataset.GetMetadataDomainList() or []):
-        if domain.startswith("xml:"):
-            found.update({domain: "".join(dataset.GetMetadata(domain) or [])})
-        else:
-            found.update({str(k): str(v) for k, v in (dataset.GetMetadata(domain) or {}).items()})
-    return found
-
-
-def raster_footprint(layer, crs):
-    """The raster's extent as a polygon in ``crs`` (how orthophotos are checked)."""
-    from qgis.core import QgsCoordinateTransform
-
-    geometry = QgsGeometry.fromRect(layer.extent())
-    geometry.transform(QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance().transformContext()))
-    return geometry
 
 
 class ProtectedAreasUi:
@@ -338,27 +290,58 @@ class ProtectedAreasUi:
 
     # -- photos ----------------------------------------------------------------------------------
     def import_photos(self, folder: str = ""):
-        """Import a folder of geotagged photos (``native:importphotos``) and mark it survey data."""
-        from qgis import processing
-        from qgis.core import QgsProcessing
+        """Import a folder of geotagged photos (``native:importphotos``) as survey data ("photos").
 
+        Says in the message bar what was imported and names the photos left out (no GPS position,
+        unreadable); a missing, empty or unreadable folder gets a message, never a traceback.
+        Returns the layer added to the project, or None.
+        """
         if not folder:
             folder = QFileDialog.getExistingDirectory(self.iface.mainWindow(), tr("Folder of drone photos"))
         if not folder:
             return None
-        result = processing.run("native:importphotos", {
-            "FOLDER": folder, "RECURSIVE": True, "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT, "INVALID": None})
-        layer = result["OUTPUT"]
-        if isinstance(layer, str):
-            layer = QgsVectorLayer(layer, tr("Drone photos"), "ogr")
-        layer.setName(tr("Drone photos"))
+        result = import_geotagged_photos(folder)
+        bar = self.iface.messageBar()
+        title = tr("Drone photos")
+        if result.error:
+            bar.pushWarning(title, result.error)
+            return None
+        left_out = self._left_out(result)
+        if result.layer is None:
+            if result.photos == 0:
+                bar.pushWarning(title, tr("No JPEG photos in {folder}.").format(folder=result.folder))
+            else:
+                bar.pushWarning(title, tr("None of the {count} photos in {folder} has a GPS position.").format(
+                    count=result.photos, folder=result.folder) + left_out)
+            return None
+        layer = result.layer
         roles.set_survey(layer, "photos")
         roles.dismiss_hint(layer)  # already has its role: no suggestion
         QgsProject.instance().addMapLayer(layer)
-        if layer.featureCount() == 0:
-            self.iface.messageBar().pushWarning(tr("Drone photos"), tr(
-                "No photo in {folder} has a GPS position").format(folder=folder))
+        text = tr("{count} photos from {folder} imported as survey data.").format(
+            count=result.imported, folder=result.folder)
+        if left_out:
+            bar.pushWarning(title, text + left_out)
+        else:
+            bar.pushInfo(title, text)
         return layer
+
+    @staticmethod
+    def _left_out(result) -> str:
+        """The photos left out, named (the first five of each kind), as sentences; or ''."""
+
+        def names(paths, most=5):
+            shown = [os.path.relpath(p, result.folder) for p in paths[:most]]
+            return ", ".join(shown) + (", …" if len(paths) > most else "")
+
+        text = ""
+        if result.without_position:
+            text += " " + tr("{count} photos have no GPS position and were not imported: {names}.").format(
+                count=len(result.without_position), names=names(result.without_position))
+        if result.unreadable:
+            text += " " + tr("{count} files could not be read as JPEG photos: {names}.").format(
+                count=len(result.unreadable), names=names(result.unreadable))
+        return text
 
     # -- unload ----------------------------------------------------------------------------------
     def unload(self) -> None:
