@@ -1,6 +1,7 @@
 """Real QGIS: a drone track crossing a military zone is reported in the message bar, its features
-are selected and highlighted, the Conflicts panel lists the pair, and an edit inside the zone is
-reported at once."""
+are selected and highlighted, the Conflicts panel lists the pair, an edit inside the zone is
+reported at once, and a folder of geotagged drone photos (written by the test as ``sd_card``) with
+one photo inside the zone is imported and warned about."""
 
 from pathlib import Path
 
@@ -136,3 +137,28 @@ def scenario(d):
     d.check("panel row takes the committed id", new_rows == [5], new_rows)
     services().recorder.listeners.remove(events.append)
     d.screenshot("protected_after_edit")
+
+    # a drone's SD card: the import marks the photos as survey data, one of them is inside the zone
+    folder = Path(d.data_dir) / "sd_card"
+    bar = d.iface.messageBar()
+    before = len(warnings_in_bar(d))
+    imported = ui.import_photos(str(folder))
+    d.check("photo folder imported", imported is not None and imported.featureCount() == 6,
+            imported.featureCount() if imported is not None else None)
+    d.check("imported photos are survey data", imported is not None and roles.survey_kind(imported) == "photos")
+    import_messages = [item.text() for item in bar.items() if "imported as survey data" in item.text()]
+    d.check("import names the photos without GPS", any("DJI_0006.JPG" in t and "scan_0001.jpg" in t
+                                                          for t in import_messages), import_messages)
+    yield 3000  # the background check of the new survey layer
+    shown = warnings_in_bar(d)
+    item = getattr(ui, "last_warning", None)
+    text = item.text() if item is not None else ""
+    d.check("photo inside the zone warned", len(shown) == before + 1 and imported is not None
+            and imported.name() in text and "Restricted Area 17" in text and text.startswith("1 features"), text)
+    photo_rows = [(r.fid, r.inside) for r in dock.rows if imported is not None and r.survey_layer_id == imported.id()]
+    inside_photo = [imported.getFeature(fid)["filename"] for fid, _ in photo_rows] if imported else []
+    d.check("panel lists the photo inside", inside_photo == ["DJI_0001"] and photo_rows[0][1], photo_rows)
+    if shown:
+        shown[-1].click()  # Show: zoom to the photo and highlight it
+    yield 1000
+    d.screenshot("protected_photos")

@@ -3,7 +3,8 @@
 from harness import assert_checks, run_scenario
 
 
-def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path):
+def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path, drone_flight):
+    # drone_flight wrote tmp_path/sd_card (tests/photo_data.py), which the scenario imports
     result = run_scenario("protected", "scenario_protected.py", tmp_path)
     assert_checks(result, [
         "survey role suggested for drone_track",
@@ -19,4 +20,9 @@ def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path):
         "photo check: one inside, one in the buffer",
         "edit inside the zone recorded once",
         "panel row takes the committed id",
+        "photo folder imported",
+        "imported photos are survey data",
+        "import names the photos without GPS",
+        "photo inside the zone warned",
+        "panel lists the photo inside",
     ])
