@@ -35,6 +35,7 @@ class Photo:
     taken: str = "2026:11:03 10:15:00"
     xmp: bool = False  # add a DJI XMP packet (drone-dji namespace) after the EXIF block
     exif: bool = True  # False: a JPEG with no EXIF block at all
+    encoding: str = "dms"  # how the rationals hold a coordinate: "dms", "minutes" or "degrees"
 
     @property
     def geotagged(self) -> bool:
@@ -50,6 +51,12 @@ FLIGHT = (
     Photo("DJI_0004.JPG", 40.748817, -73.985428, 41.0),  # N/W
     Photo("flight2/DJI_0101.JPG", -33.856784, 151.215297, 12.5),  # S/E, in a sub-folder
     Photo("DJI_0005.JPG", 31.559000, 35.473200, -415.25),  # N/E, below sea level (Dead Sea)
+)
+#: Positions written as decimal degrees or decimal minutes: GDAL prints them with 6 digits.
+OTHER_ENCODINGS = (
+    Photo("IMG_1001.jpg", 39.9123457, 116.1234568, 1234.567, make="Apple", model="iPhone", encoding="degrees"),
+    Photo("IMG_1002.jpg", -33.4567891, -70.6543219, 612.0, make="Apple", model="iPhone", encoding="degrees"),
+    Photo("IMG_1003.jpg", 39.9123457, 116.1234568, encoding="minutes"),
 )
 #: Photos QGIS cannot place: a DJI photo taken without GPS lock, a JPEG with no EXIF at all.
 WITHOUT_POSITION = (
@@ -75,6 +82,20 @@ def dms(value: float) -> tuple:
     return IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(seconds, 10000)
 
 
+def rationals(value: float, encoding: str = "dms") -> tuple:
+    """|value| as EXIF rationals: "dms" (DJI), "minutes" (deg/1, minutes/100000, 0/1) or "degrees"
+    (degrees/10000000, 0/1, 0/1, as some phones and geotagging tools write it)."""
+    from PIL.TiffImagePlugin import IFDRational
+
+    value = abs(value)
+    if encoding == "degrees":
+        return IFDRational(round(value * 10**7), 10**7), IFDRational(0, 1), IFDRational(0, 1)
+    if encoding == "minutes":
+        return IFDRational(int(value), 1), IFDRational(round((value - int(value)) * 60 * 10**5), 10**5), \
+            IFDRational(0, 1)
+    return dms(value)
+
+
 def exif_bytes(photo: Photo) -> bytes:
     """The EXIF block (TIFF structure) of ``photo``: Make, Model, DateTimeOriginal and GPS."""
     from PIL import Image
@@ -88,9 +109,9 @@ def exif_bytes(photo: Photo) -> bytes:
         gps = {
             GPS_VERSION: b"\x02\x03\x00\x00",
             LAT_REF: "N" if photo.lat >= 0 else "S",
-            LAT: dms(photo.lat),
+            LAT: rationals(photo.lat, photo.encoding),
             LON_REF: "E" if photo.lon >= 0 else "W",
-            LON: dms(photo.lon),
+            LON: rationals(photo.lon, photo.encoding),
         }
         if photo.alt is not None:
             gps[ALT_REF] = b"\x00" if photo.alt >= 0 else b"\x01"

@@ -101,7 +101,8 @@ def import_geotagged_photos(folder: str, recursive: bool = True, feedback=None) 
     """Run ``native:importphotos`` on ``folder`` (sub-folders too when ``recursive``).
 
     The folder is made absolute first: the algorithm writes paths as given, and a relative photo
-    path would not open once QGIS's working folder differs. Never raises for a bad folder.
+    path would not open once QGIS's working folder differs. Positions GDAL rounded are then read
+    again exactly (:func:`_exact_positions`). Never raises for a bad folder.
     """
     path = Path(folder).expanduser()
     if not path.exists():
@@ -128,10 +129,51 @@ def import_geotagged_photos(folder: str, recursive: bool = True, feedback=None) 
     outcome.without_position.sort()
     outcome.unreadable.sort()
     layer = _layer(result.get("OUTPUT"), "photos")
+    _exact_positions(layer)
     if layer.featureCount() > 0:
         layer.setName(tr("Drone photos ({folder})").format(folder=path.name or str(path)))
         outcome.layer = layer
     return outcome
+
+
+#: How far GDAL's six-digit value may be from the exact one and still be the same reading (degrees):
+#: 180.000 printed for 179.9995 is 5e-4 off; anything further means the two readers disagree.
+_SAME_READING = 1e-3
+
+
+def _exact_positions(layer) -> int:
+    """Replace the positions GDAL rounded (``%g``, six significant digits) with the exact EXIF
+    rationals (:func:`~classification_plugin.core.exif_gps.read_gps`); returns how many changed.
+
+    A photo whose exact reading is not within :data:`_SAME_READING` of QGIS's is left as QGIS read it.
+    """
+    from qgis.core import QgsPoint
+
+    from classification_plugin.core.exif_gps import read_gps
+
+    fields = layer.fields()
+    columns = {name: fields.indexOf(name) for name in ("longitude", "latitude", "altitude")}
+    geometries, attributes = {}, {}
+    for feature in layer.getFeatures():
+        exact = read_gps(str(feature["photo"]))
+        point = feature.geometry().constGet() if feature.hasGeometry() else None
+        if exact is None or point is None:
+            continue
+        if abs(exact.lon - point.x()) > _SAME_READING or abs(exact.lat - point.y()) > _SAME_READING:
+            continue
+        z = exact.alt if exact.alt is not None and abs(exact.alt - point.z()) < 1.0 else point.z()
+        if (exact.lon, exact.lat, z) == (point.x(), point.y(), point.z()):
+            continue
+        geometries[feature.id()] = QgsGeometry(QgsPoint(exact.lon, exact.lat, z))
+        changed = {columns["longitude"]: repr(exact.lon), columns["latitude"]: repr(exact.lat)}
+        if exact.alt is not None and z == exact.alt:
+            changed[columns["altitude"]] = exact.alt
+        attributes[feature.id()] = {index: value for index, value in changed.items() if index >= 0}
+    if geometries:
+        layer.dataProvider().changeGeometryValues(geometries)
+        layer.dataProvider().changeAttributeValues(attributes)
+        layer.updateExtents()
+    return len(geometries)
 
 
 def _layer(value, name: str) -> QgsVectorLayer:

@@ -145,6 +145,25 @@ def test_folder_of_geotagged_photos_becomes_points_at_the_written_positions(qgis
     assert "{x:.6f} {y:.6f}".format(x=found["DJI_0003.JPG"][0], y=found["DJI_0003.JPG"][1]) == "-70.654321 -33.456789"
 
 
+def test_positions_written_as_decimal_degrees_keep_their_precision(qgis_processing, tmp_path, photo_data):
+    # GDAL prints EXIF rationals with 6 digits: 116.1234568/1 came back from native:importphotos as
+    # 116.123 (40 m off); the import re-reads the rationals exactly
+    folder = photo_data.write_flight(tmp_path / "phone", photos=photo_data.OTHER_ENCODINGS, without_position=(),
+                                     broken=False)
+    layer = import_geotagged_photos(str(folder)).layer
+    found = positions(layer)
+    assert len(found) == len(photo_data.OTHER_ENCODINGS) == 3
+    for photo in photo_data.OTHER_ENCODINGS:
+        x, y, z, _ = found[photo.name]
+        assert abs(x - photo.lon) < TOLERANCE and abs(y - photo.lat) < TOLERANCE, (photo, x, y)
+        assert z == pytest.approx(photo.alt if photo.alt is not None else 0.0, abs=1e-3), (photo, z)
+        feature = next(f for f in layer.getFeatures() if f["filename"] == photo.name.rsplit(".", 1)[0])
+        assert abs(float(feature["longitude"]) - photo.lon) < TOLERANCE
+        assert abs(float(feature["latitude"]) - photo.lat) < TOLERANCE
+        if photo.alt is not None:
+            assert feature["altitude"] == pytest.approx(photo.alt, abs=1e-3)
+
+
 def test_photos_without_a_position_and_broken_files_are_listed(qgis_processing, drone_flight):
     folder, photo_data = drone_flight
     result = import_geotagged_photos(str(folder))
