@@ -11,6 +11,7 @@ from classification_plugin.core.audit.base import (
     AuditLog,
     AuditLogCorruptError,
     AuditWriteError,
+    SeqSpan,
 )
 from classification_plugin.core.audit.buffered import BufferedAuditLog
 from classification_plugin.core.audit.chain import VerifyResult
@@ -27,6 +28,7 @@ __all__ = [
     "AuditWriteError",
     "BufferedAuditLog",
     "Outcome",
+    "SeqSpan",
     "VerifyResult",
     "default_log_path",
     "open_log",

@@ -109,6 +109,47 @@ def where_clause(filters: Optional[AuditFilter], ph: str, like: str) -> tuple:
     return " WHERE " + " AND ".join(clauses), params
 
 
+def range_clause(filters: Optional[AuditFilter], ph: str, like: str, before_seq: Optional[int] = None,
+                 after_seq: Optional[int] = None) -> tuple:
+    """``where_clause`` plus the keyset bounds ``seq < before_seq`` and ``seq > after_seq``.
+
+    Both bounds are answered from the primary key, so a page starting anywhere in the log costs
+    the same as the first one (no OFFSET walking over the rows before it).
+    """
+    where, params = where_clause(filters, ph, like)
+    bounds = []
+    if before_seq is not None:
+        bounds.append(f"seq < {ph}")
+        params.append(int(before_seq))
+    if after_seq is not None:
+        bounds.append(f"seq > {ph}")
+        params.append(int(after_seq))
+    if bounds:
+        where = (where + " AND " if where else " WHERE ") + " AND ".join(bounds)
+    return where, params
+
+
+@dataclass(frozen=True)
+class SeqSpan:
+    """How many entries match a filter, and their smallest and largest ``seq`` (0 when none).
+
+    When ``dense`` the matching entries are exactly ``low..high``: ``count`` distinct integers in
+    a range of ``count`` integers leave no room for a gap. Then the entry ``row`` places below the
+    newest is ``high - row``, found through the primary key. An intact unfiltered log is dense,
+    since every append gives ``seq = previous + 1`` under the writer lock and nothing in the plugin
+    deletes entries; a log with entries cut out (which ``verify`` reports) is not, and readers
+    must then page from known ``seq`` values instead (``page_starts``).
+    """
+
+    count: int
+    low: int
+    high: int
+
+    @property
+    def dense(self) -> bool:
+        return self.count == 0 or self.count == self.high - self.low + 1
+
+
 def row_to_dict(seq: int, entry: str, hash_: str, mac: Optional[str]) -> dict:
     data = json.loads(entry)
     data["seq"] = seq
@@ -157,13 +198,37 @@ class AuditLog(ABC):
         """Check the whole chain and the checkpoint; progress gets percent 0-100."""
 
     @abstractmethod
-    def count(self, filters: Optional[AuditFilter] = None) -> int:
-        ...
+    def count(self, filters: Optional[AuditFilter] = None, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> int:
+        """The exact number of matching entries (with ``seq < before_seq`` / ``seq > after_seq``).
+
+        Always a real count, never ``max(seq)``: entries cut out of a tampered log must not be
+        counted. Unfiltered it is answered from the smallest index (milliseconds for a million).
+        """
+
+    @abstractmethod
+    def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
+        """Count, lowest and highest ``seq`` of the matching entries, from one snapshot."""
 
     @abstractmethod
     def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
-              descending: bool = True) -> list:
-        """One page of entries as dicts (AuditEvent fields plus ``seq``, ``hash``, ``mac``)."""
+              descending: bool = True, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> list:
+        """One page of entries as dicts (AuditEvent fields plus ``seq``, ``hash``, ``mac``).
+
+        Page with the keyset bounds: the next older page is ``before_seq=<last seq seen>``, the next
+        newer one ``after_seq=<first seq seen>, descending=False``. ``offset`` skips rows one by one
+        and is kept for small logs and scripts; deep offsets are slow.
+        """
+
+    @abstractmethod
+    def page_starts(self, filters: Optional[AuditFilter], page_size: int,
+                    before_seq: Optional[int] = None) -> list:
+        """The ``seq`` of the first entry of every page of ``page_size`` matching entries, newest
+        first (entries below ``before_seq`` only): page ``n`` is ``query(before_seq=starts[n] + 1)``.
+
+        One pass over the matching ``seq`` values; for random access when ``span`` is not dense.
+        """
 
     @abstractmethod
     def export_csv(self, path: str, filters: Optional[AuditFilter] = None) -> int:

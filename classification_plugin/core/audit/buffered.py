@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Callable, Optional
 
-from classification_plugin.core.audit.base import AuditFilter, AuditLog, AuditWriteError
+from classification_plugin.core.audit.base import AuditFilter, AuditLog, AuditWriteError, SeqSpan
 from classification_plugin.core.audit.chain import VerifyResult
 from classification_plugin.core.audit.events import AuditEvent
 from classification_plugin.core.i18n import tr
@@ -168,12 +168,21 @@ class BufferedAuditLog:
     def verify(self, progress=None, is_canceled=None) -> VerifyResult:
         return self.log.verify(progress, is_canceled)
 
-    def count(self, filters: Optional[AuditFilter] = None) -> int:
-        return self.log.count(filters)
+    def count(self, filters: Optional[AuditFilter] = None, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> int:
+        return self.log.count(filters, before_seq=before_seq, after_seq=after_seq)
+
+    def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
+        return self.log.span(filters)
 
     def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
-              descending: bool = True) -> list:
-        return self.log.query(filters, offset, limit, descending)
+              descending: bool = True, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> list:
+        return self.log.query(filters, offset, limit, descending, before_seq=before_seq, after_seq=after_seq)
+
+    def page_starts(self, filters: Optional[AuditFilter], page_size: int,
+                    before_seq: Optional[int] = None) -> list:
+        return self.log.page_starts(filters, page_size, before_seq)
 
     def distinct_values(self, field: str) -> list:
         return self.log.distinct_values(field)

@@ -29,6 +29,8 @@ from classification_plugin.core.audit.base import (
     AuditFilter,
     AuditLog,
     AuditWriteError,
+    SeqSpan,
+    range_clause,
     row_to_dict,
     where_clause,
     write_csv,
@@ -237,18 +239,41 @@ class PostgresAuditLog(AuditLog):
         finally:
             conn.close()
 
-    def count(self, filters: Optional[AuditFilter] = None) -> int:
-        where, params = where_clause(filters, "%s", "ILIKE")
-        sql = f"SELECT count(*) FROM {LOG_TABLE}{where}" if where else f"SELECT max(seq) FROM {LOG_TABLE}"
+    def count(self, filters: Optional[AuditFilter] = None, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> int:
+        where, params = range_clause(filters, "%s", "ILIKE", before_seq, after_seq)
+        sql = f"SELECT count(*) FROM {LOG_TABLE}{where}"
         return self._run(lambda conn: conn.execute(sql, params).fetchone()[0] or 0)
 
-    def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
-              descending: bool = True) -> list:
+    def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
         where, params = where_clause(filters, "%s", "ILIKE")
+        # One statement, one snapshot; min/max come from the primary key's ends when unfiltered.
+        sql = (f"SELECT (SELECT count(*) FROM {LOG_TABLE}{where}), (SELECT min(seq) FROM {LOG_TABLE}{where}), "
+               f"(SELECT max(seq) FROM {LOG_TABLE}{where})")
+        count, low, high = self._run(lambda conn: conn.execute(sql, params * 3).fetchone())
+        return SeqSpan(int(count or 0), int(low or 0), int(high or 0))
+
+    def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
+              descending: bool = True, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> list:
+        where, params = range_clause(filters, "%s", "ILIKE", before_seq, after_seq)
         order = "DESC" if descending else "ASC"
-        sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT %s OFFSET %s"
-        rows = self._run(lambda conn: conn.execute(sql, [*params, int(limit), int(offset)]).fetchall())
+        sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT %s"
+        params.append(int(limit))
+        if offset:
+            sql += " OFFSET %s"
+            params.append(int(offset))
+        rows = self._run(lambda conn: conn.execute(sql, params).fetchall())
         return [row_to_dict(*row) for row in rows]
+
+    def page_starts(self, filters: Optional[AuditFilter], page_size: int,
+                    before_seq: Optional[int] = None) -> list:
+        # Numbered on the server: only one seq per page crosses the network.
+        where, params = range_clause(filters, "%s", "ILIKE", before_seq)
+        sql = (f"SELECT seq FROM (SELECT seq, row_number() OVER (ORDER BY seq DESC) AS n FROM {LOG_TABLE}{where}) "
+               "AS numbered WHERE (n - 1) %% %s = 0 ORDER BY seq DESC")
+        params.append(max(1, int(page_size)))
+        return [row[0] for row in self._run(lambda conn: conn.execute(sql, params).fetchall())]
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]

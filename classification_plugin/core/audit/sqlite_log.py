@@ -34,6 +34,8 @@ from classification_plugin.core.audit.base import (
     AuditLog,
     AuditLogCorruptError,
     AuditWriteError,
+    SeqSpan,
+    range_clause,
     row_to_dict,
     where_clause,
     write_csv,
@@ -255,26 +257,62 @@ class SQLiteAuditLog(AuditLog):
         finally:
             conn.close()
 
-    def count(self, filters: Optional[AuditFilter] = None) -> int:
-        where, params = where_clause(filters, "?", "LIKE")
-        sql = f"SELECT count(*) FROM {LOG_TABLE}{where}" if where else f"SELECT max(seq) FROM {LOG_TABLE}"
+    def _fetch(self, sql: str, params) -> list:
         with self._lock:
+            if self._conn is None:
+                raise AuditWriteError(tr("The access log {path} is closed.").format(path=self.path))
             try:
-                return self._conn.execute(sql, params).fetchone()[0] or 0
+                return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 raise describe_error(self.path, exc) from exc
 
-    def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
-              descending: bool = True) -> list:
+    def count(self, filters: Optional[AuditFilter] = None, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> int:
+        # Unfiltered, SQLite counts the entries of its smallest index (a few ms per million).
+        where, params = range_clause(filters, "?", "LIKE", before_seq, after_seq)
+        return self._fetch(f"SELECT count(*) FROM {LOG_TABLE}{where}", params)[0][0] or 0
+
+    def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
         where, params = where_clause(filters, "?", "LIKE")
+        # One statement, one snapshot. min(seq) and max(seq) in subqueries of their own: alone,
+        # SQLite reads each from one end of the primary key (or of the filter's index); in one
+        # aggregate with count(*) it visits every match (35 ms against 15 ms for 250,000 of a
+        # million). The CASE skips them when nothing matches: a free-text miss scans only once.
+        sql = (f"SELECT c, CASE WHEN c > 0 THEN (SELECT min(seq) FROM {LOG_TABLE}{where}) END, "
+               f"CASE WHEN c > 0 THEN (SELECT max(seq) FROM {LOG_TABLE}{where}) END "
+               f"FROM (SELECT count(*) AS c FROM {LOG_TABLE}{where})")
+        count, low, high = self._fetch(sql, params * 3)[0]
+        return SeqSpan(int(count or 0), int(low or 0), int(high or 0))
+
+    def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
+              descending: bool = True, *, before_seq: Optional[int] = None,
+              after_seq: Optional[int] = None) -> list:
+        where, params = range_clause(filters, "?", "LIKE", before_seq, after_seq)
         order = "DESC" if descending else "ASC"
-        sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT ? OFFSET ?"
+        sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT ?"
+        params.append(int(limit))
+        if offset:
+            sql += " OFFSET ?"
+            params.append(int(offset))
+        return [row_to_dict(*row) for row in self._fetch(sql, params)]
+
+    def page_starts(self, filters: Optional[AuditFilter], page_size: int,
+                    before_seq: Optional[int] = None) -> list:
+        # Stepping through the seq values in Python beats a row_number() window in SQLite here
+        # (90 ms against 150 ms for 250,000 matching entries of a million).
+        where, params = range_clause(filters, "?", "LIKE", before_seq)
+        step = max(1, int(page_size))
         with self._lock:
+            if self._conn is None:
+                raise AuditWriteError(tr("The access log {path} is closed.").format(path=self.path))
             try:
-                rows = self._conn.execute(sql, [*params, int(limit), int(offset)]).fetchall()
+                cursor = self._conn.execute(f"SELECT seq FROM {LOG_TABLE}{where} ORDER BY seq DESC", params)
+                starts = []
+                for chunk in iter(lambda: cursor.fetchmany(step * 64), []):
+                    starts += [row[0] for row in chunk[::step]]
+                return starts
             except sqlite3.Error as exc:
                 raise describe_error(self.path, exc) from exc
-        return [row_to_dict(*row) for row in rows]
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]

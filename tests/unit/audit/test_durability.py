@@ -60,6 +60,8 @@ def test_two_processes_writing_at_once_build_one_chain(backend, spawn_writer):
     result = log.verify()
     assert (result.valid, result.entries) == (True, 2 * N), result.message
     assert log.count(AuditFilter(user="A")) == log.count(AuditFilter(user="B")) == N
+    span = log.span()  # concurrent writers leave no gap: the panel can compute row <-> seq
+    assert (span.count, span.low, span.high, span.dense) == (2 * N, 1, 2 * N, True)
     # Each writer's own entries stay in its order.
     for tag, seqs in (("A", a), ("B", b)):
         rows = log.query(AuditFilter(user=tag), 0, N, descending=False)

@@ -93,3 +93,67 @@ def test_filters_with_characters_escaped_in_json(backend):
     assert log.count(AuditFilter(text='a"b')) == 1
     assert log.count(AuditFilter(text="plain")) == 1
     log.close()
+
+
+# -- keyset paging and exact counts ----------------------------------------------------------------
+def walk(log, filters=None, size=4, descending=True):
+    """Every matching seq, read page by page from the last seq seen (never an offset)."""
+    seen, bound = [], None
+    while True:
+        keys = {"before_seq": bound} if descending else {"after_seq": bound}
+        page = [row["seq"] for row in log.query(filters, limit=size, descending=descending, **keys)]
+        assert len(page) <= size
+        if not page:
+            return seen
+        seen += page
+        bound = page[-1]
+
+
+def test_keyset_pages_cover_every_entry_once(log):
+    assert walk(log) == list(range(31, 0, -1))
+    assert walk(log, descending=False) == list(range(1, 32))
+    secret = [i + 1 for i in range(30) if i % 2]
+    assert walk(log, AuditFilter(label="secret"), size=3) == secret[::-1]
+    assert walk(log, AuditFilter(label="secret"), size=3, descending=False) == secret
+    rows = log.query(AuditFilter(label="secret"), limit=100, after_seq=4, before_seq=12)
+    assert [row["seq"] for row in rows] == [10, 8, 6]
+    assert log.query(None, limit=5, before_seq=1) == [] and log.query(None, limit=5, after_seq=31) == []
+
+
+def test_count_is_exact_with_entries_missing(log, backend):
+    backend.raw("DELETE FROM cg_audit_log WHERE seq IN (1, 7, 8, 20)")  # an insider cuts entries out
+    assert log.count() == 27  # not max(seq), which is still 31
+    assert log.count(AuditFilter(label="secret")) == len([i for i in range(30) if i % 2 and i + 1 not in (8, 20)])
+    assert log.count(before_seq=10) == 6  # 2..9 without 7 and 8
+    assert log.count(after_seq=6, before_seq=21) == 11  # 7..20 without 7, 8 and 20
+    span = log.span()
+    assert (span.count, span.low, span.high, span.dense) == (27, 2, 31, False)
+    assert walk(log, size=5) == [s for s in range(31, 0, -1) if s not in (1, 7, 8, 20)]
+
+
+def test_span_is_dense_for_an_intact_log_and_a_time_range(log, backend):
+    span = log.span()
+    assert (span.count, span.low, span.high, span.dense) == (31, 1, 31, True)
+    window = log.span(AuditFilter(time_from_ms=1_700_000_010_000, time_to_ms=1_700_000_019_000))
+    assert (window.count, window.low, window.high, window.dense) == (10, 11, 20, True)
+    bob = log.span(AuditFilter(user="bob"))
+    assert (bob.count, bob.low, bob.high, bob.dense) == (1, 31, 31, True)
+    secret = log.span(AuditFilter(label="secret"))
+    assert (secret.count, secret.low, secret.high, secret.dense) == (15, 2, 30, False)
+    assert log.span(AuditFilter(user="nobody")) == type(span)(0, 0, 0)
+    backend.raw("DELETE FROM cg_audit_log WHERE seq >= 29")  # a cut-off tail leaves the rest dense
+    assert log.span() == type(span)(28, 1, 28)
+
+
+def test_page_starts_address_every_page(log, backend):
+    backend.raw("DELETE FROM cg_audit_log WHERE seq IN (3, 16)")
+    expected = [s for s in range(31, 0, -1) if s not in (3, 16)]
+    starts = log.page_starts(None, 4)
+    assert starts == expected[::4]
+    for number, start in enumerate(starts):
+        page = [row["seq"] for row in log.query(None, limit=4, before_seq=start + 1)]
+        assert page == expected[number * 4:number * 4 + 4]
+    secret = [i + 1 for i in range(30) if i % 2 and i + 1 != 16][::-1]
+    assert log.page_starts(AuditFilter(label="secret"), 3) == secret[::3]
+    assert log.page_starts(AuditFilter(label="secret"), 3, before_seq=20) == [s for s in secret if s < 20][::3]
+    assert log.page_starts(AuditFilter(user="nobody"), 3) == []
