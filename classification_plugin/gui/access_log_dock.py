@@ -1,12 +1,14 @@
 """The Access Log panel: who touched classified data, read page by page from the log.
 
 The table model never loads the whole log: it counts the filtered entries once per filter change
-and reads pages of ``PAGE_SIZE`` rows on demand (kept in a small LRU), so a log of a million
-entries opens at once. Verify and CSV export run as QgsTasks on their own connection.
+and reads pages of ``PAGE_SIZE`` rows on demand (kept in a small LRU) by keyset, from a known
+``seq`` and never with OFFSET, so a log of a million entries opens at once and any page of it
+reads as fast as the first. Verify and CSV export run as QgsTasks on their own connection.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import OrderedDict
 from dataclasses import asdict
@@ -35,7 +37,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from classification_plugin.core.audit.base import AuditFilter, AuditWriteError, iso_utc
+from classification_plugin.core.audit.base import AuditFilter, AuditWriteError, SeqSpan, iso_utc
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import resource
@@ -162,6 +164,8 @@ class AccessLogModel(QAbstractTableModel):
         self.highlight_seq = None
         self.pages_read = 0
         self._count = 0
+        self._span = SeqSpan(0, 0, 0)
+        self._starts = None  # page starts of a view that is not dense, read when first needed
         self._pages: OrderedDict = OrderedDict()
         self._actions = action_names()
         self._outcomes = outcome_names()
@@ -181,14 +185,20 @@ class AccessLogModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._pages.clear()
         try:
-            self._count = int(self.log.count(self.filters))
+            self._set_span(self.log.span(self.filters))
             self.error = ""
         except AuditWriteError as exc:
-            self._count = 0
+            self._set_span(SeqSpan(0, 0, 0))
             self.error = str(exc)
         self.endResetModel()
+
+    def _set_span(self, span: SeqSpan) -> None:
+        """Pin the view to the entries up to ``span.high``; forget pages read for another view."""
+        self._span = span
+        self._count = span.count
+        self._pages.clear()
+        self._starts = None
 
     def entry(self, row: int):
         """The entry dict shown in ``row`` (reads its page when needed), or None."""
@@ -204,7 +214,7 @@ class AccessLogModel(QAbstractTableModel):
 
     def _read_page(self, number: int) -> list:
         try:
-            page = self.log.query(self.filters, number * self.page_size, self.page_size, True)
+            page = self._query_page(number)
         except AuditWriteError as exc:
             self.error = str(exc)
             return []
@@ -214,23 +224,56 @@ class AccessLogModel(QAbstractTableModel):
             self._pages.popitem(last=False)
         return page
 
+    def _query_page(self, number: int) -> list:
+        """Page ``number`` (newest first) by keyset: every read starts from a known ``seq``.
+
+        Dense view (an intact log, or a time range of one): row ``r`` is ``seq high - r``. Else the
+        page above or below, when still held, gives the bound; else the page starts, read once per
+        view. Never an OFFSET, so a page deep in a million entries costs what the first one does.
+        """
+        size, span, filters = self.page_size, self._span, self.filters
+        top = span.high + 1  # entries appended after the count belong to the next reload
+        if span.dense:
+            return self.log.query(filters, limit=size, before_seq=top - number * size)
+        above = self._pages.get(number - 1)
+        if above and len(above) == size:
+            return self.log.query(filters, limit=size, before_seq=above[-1]["seq"])
+        below = self._pages.get(number + 1)
+        if below:
+            rows = self.log.query(filters, limit=size, descending=False, after_seq=below[0]["seq"],
+                                  before_seq=top)
+            return rows[::-1]
+        if number == 0:
+            return self.log.query(filters, limit=size, before_seq=top)
+        starts = self.page_starts()
+        return self.log.query(filters, limit=size, before_seq=starts[number] + 1) if number < len(starts) else []
+
+    def page_starts(self) -> list:
+        """The newest ``seq`` of every page of this view (read from the log once per view)."""
+        if self._starts is None:
+            self._starts = list(self.log.page_starts(self.filters, self.page_size, self._span.high + 1))
+        return self._starts
+
     def row_of_seq(self, seq: int) -> int:
-        """The row showing entry ``seq`` (or the nearest one) in the current view; -1 if empty."""
+        """The row showing entry ``seq`` (or the nearest older one) in the current view; -1 if empty."""
         if self._count == 0:
             return -1
-        guess = max(0, min(self._count - 1, self._count - int(seq)))
-        for _attempt in range(4):  # entries missing before ``seq`` shift the first guess
-            entry = self.entry(guess)
-            if entry is None:
-                break
-            step = int(entry["seq"]) - int(seq)
-            if step == 0:
-                break
-            new = max(0, min(self._count - 1, guess + step))
-            if new == guess:
-                break
-            guess = new
-        return guess
+        seq = int(seq)
+        if self._span.dense:
+            return max(0, min(self._count - 1, self._span.high - seq))
+        try:
+            starts = self.page_starts()
+        except AuditWriteError as exc:
+            self.error = str(exc)
+            return -1
+        # starts are descending: the page is the last one that starts at or above ``seq``
+        number = max(0, bisect.bisect_right([-start for start in starts], -seq) - 1)
+        base = number * self.page_size
+        for at in range(min(self.page_size, self._count - base)):
+            entry = self.entry(base + at)
+            if entry is not None and int(entry["seq"]) <= seq:
+                return base + at
+        return min(self._count - 1, base + self.page_size - 1)
 
     # -- live updates --------------------------------------------------------------------------
     def listener(self, event) -> None:
@@ -245,14 +288,13 @@ class AccessLogModel(QAbstractTableModel):
         """New matching entries appear at the top (one recount, however many events arrived)."""
         self._live_timer.stop()
         try:
-            count = int(self.log.count(self.filters))
+            span = self.log.span(self.filters)
         except AuditWriteError as exc:
             self.error = str(exc)
             return
-        if count > self._count:
-            self.beginInsertRows(QModelIndex(), 0, count - self._count - 1)
-            self._count = count
-            self._pages.clear()
+        if span.count > self._count:
+            self.beginInsertRows(QModelIndex(), 0, span.count - self._count - 1)
+            self._set_span(span)
             self.endInsertRows()
 
     # -- Qt model ------------------------------------------------------------------------------

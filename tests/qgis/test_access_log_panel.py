@@ -91,6 +91,68 @@ def test_million_entries_open_at_once_and_page_lazily(qgis_app, million_entry_lo
     assert len(model._pages) <= model.max_pages  # the LRU stays bounded
 
 
+class QuerySpy:
+    """The log as the panel sees it, keeping the keyword arguments of every ``query`` call."""
+
+    def __init__(self, log):
+        self.log = log
+        self.calls = []
+
+    def query(self, filters=None, offset=0, limit=100, descending=True, **bounds):
+        self.calls.append(dict(bounds, offset=offset, limit=limit))
+        return self.log.query(filters, offset, limit, descending, **bounds)
+
+    def __getattr__(self, name):
+        return getattr(self.log, name)
+
+
+def test_deep_pages_are_read_by_seq_not_offset(million_entry_log, open_log, qgis_app):
+    from classification_plugin.gui.access_log_dock import AccessLogModel
+
+    spy = QuerySpy(open_log(million_entry_log))
+    model = AccessLogModel(spy)
+    model.reload()
+    assert model.rowCount() == 1_000_000 and model._span.dense
+    for row in (0, 654_321, 999_999, 123_456):
+        assert model.entry(row)["seq"] == 1_000_000 - row
+    assert spy.calls and all(call["offset"] == 0 and "before_seq" in call for call in spy.calls)
+    start = time.perf_counter()
+    for row in range(500_000, 1_000_000, 25_000):  # 20 jumps into the older half
+        model._pages.clear()
+        assert model.entry(row)["seq"] == 1_000_000 - row
+    print(f"\n20 deep page reads: {(time.perf_counter() - start) * 1000:.1f} ms")
+
+    model.set_filters(AuditFilter(user="bob"))  # every 4th entry: not dense, paged from page starts
+    bob = [1_000_000 - i for i in range(2, 1_000_000, 4)]  # seq of entry i is i + 1
+    assert model.rowCount() == 250_000 and not model._span.dense
+    for row in (0, 1, 200, 199, 124_999, 249_999, 77_777):
+        assert model.entry(row)["seq"] == bob[row], row
+    assert all(call["offset"] == 0 for call in spy.calls)
+
+
+def test_a_log_with_entries_cut_out_shows_every_remaining_entry(small_audit_log, open_log, qgis_app):
+    from classification_plugin.gui.access_log_dock import AccessLogModel
+
+    with sqlite3.connect(str(small_audit_log)) as raw:  # an insider deletes entries
+        raw.execute("DELETE FROM cg_audit_log WHERE seq IN (1000, 999, 512, 100, 1) OR seq BETWEEN 300 AND 310")
+    remaining = [seq for seq in range(1000, 0, -1) if seq not in (1000, 999, 512, 100, 1)
+                 and not 300 <= seq <= 310]
+    spy = QuerySpy(open_log(small_audit_log))
+    model = AccessLogModel(spy, page_size=50, max_pages=3)
+    model.reload()
+    assert model.rowCount() == len(remaining) == 984  # exact, not max(seq) = 998
+    assert not model._span.dense
+    for row in (983, 0, 500, 499, 501, 250, 900, 50, 49):  # jumps, then neighbours of held pages
+        assert model.entry(row)["seq"] == remaining[row], row
+    assert [model.entry(row)["seq"] for row in range(984)] == remaining
+    assert model.entry(984) is None
+    assert all(call["offset"] == 0 for call in spy.calls)
+    assert model.row_of_seq(700) == remaining.index(700)
+    assert model.row_of_seq(512) == remaining.index(511)  # a deleted entry: the next older one
+    assert model.row_of_seq(305) == remaining.index(299)
+    assert model.row_of_seq(5000) == 0 and model.row_of_seq(1) == 983
+
+
 def test_python_filter_twin_agrees_with_sql(small_audit_log, open_log, synthetic_audit):
     AUDIT_BASE_MS = synthetic_audit.base_ms  # noqa: N806
     log = open_log(small_audit_log)
