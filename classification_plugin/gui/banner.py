@@ -30,6 +30,18 @@ def banner_text(store, layers) -> tuple[str, str, str] | None:
     return text, level.background, level.text_color
 
 
+def export_marking(store, layers) -> tuple[str, str, str] | None:
+    """The marking an exported map or layout carries: the banner of the highest label, unless
+    that level is an unclassified one (ISO ``unclassified``: public, open, ...), which needs none."""
+    marking = banner_text(store, layers)
+    if marking is None:
+        return None
+    top = highest_label([store.label(layer) for layer in layers], store.scheme)
+    if top is not None and store.scheme.level(top.level).iso_code == "unclassified":
+        return None
+    return marking
+
+
 class MapBanner(QObject):
     """Two labels laid over the canvas; they follow its size and the visible layers."""
 
