@@ -49,7 +49,7 @@
       <translation>&lt;b&gt;{names}&lt;/b&gt;</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="89" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="91" />
       <source>A PostgreSQL access log needs the Python package psycopg (version 3), which is not installed. Install it, or use an SQLite file as the log location.</source>
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
@@ -69,17 +69,17 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="410" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="454" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="392" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="436" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -114,32 +114,32 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="461" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="459" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="462" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="463" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="456" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="500" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
       <source>Attribute table opened</source>
       <translation>打开属性表</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="735" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -194,7 +194,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -309,7 +309,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="170" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -329,17 +329,22 @@
       <translation>无人机照片</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="132" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="134" />
       <source>Drone photos ({folder})</source>
       <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
       <source>Editing started</source>
       <translation>开始编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
+      <source>Edits discarded</source>
+      <translation>放弃编辑</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
       <source>Edits saved</source>
       <translation>保存编辑</translation>
     </message>
@@ -389,12 +394,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="690" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="734" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -404,22 +409,22 @@
       <translation>将访问日志导出为 CSV</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
       <source>Export allowed</source>
       <translation>允许导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
       <source>Export attempted</source>
       <translation>尝试导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
       <source>Export blocked</source>
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="713" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="757" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -439,7 +444,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="700" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="744" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -509,7 +514,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="444" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="488" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -559,7 +564,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="658" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -594,17 +599,17 @@
       <translation>区域类型</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
       <source>Label applied</source>
       <translation>定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
       <source>Label changed</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
       <source>Label removed</source>
       <translation>解除密级</translation>
     </message>
@@ -619,17 +624,17 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="51" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
       <source>Layer added</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="54" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
       <source>Layer hidden</source>
       <translation>隐藏图层</translation>
     </message>
@@ -639,22 +644,22 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="460" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="52" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="54" />
       <source>Layer removed</source>
       <translation>移除图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
       <source>Layer shown</source>
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -694,12 +699,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="452" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -714,7 +719,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -804,7 +809,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="666" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="710" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -824,7 +829,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -844,12 +849,12 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -864,12 +869,12 @@
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
@@ -879,7 +884,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
@@ -974,6 +979,11 @@
       <translation>将“{layer}”另存为新文件</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
+      <source>Saving edits failed</source>
+      <translation>保存编辑失败</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard.py" line="588" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
@@ -989,7 +999,7 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="465" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -1014,7 +1024,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1059,7 +1069,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="662" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1074,7 +1084,7 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="413" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1084,7 +1094,7 @@
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="128" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="130" />
       <source>The access log database {location} cannot be reached ({detail}); events are kept and written when it is back.</source>
       <translation>无法连接访问日志数据库 {location}（{detail}）；事件已暂存，恢复连接后写入。</translation>
     </message>
@@ -1094,12 +1104,12 @@
       <translation>访问日志位置 {path} 是一个文件夹，而不是文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="131" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="133" />
       <source>The access log {location} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="120" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="122" />
       <source>The access log {location} cannot be written with this database account ({detail}); events are kept until it can be.</source>
       <translation>当前数据库账户无法写入访问日志 {location}（{detail}）；事件已暂存，待可写时写入。</translation>
     </message>
@@ -1109,12 +1119,12 @@
       <translation>无法写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="165" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="167" />
       <source>The access log {location} is closed.</source>
       <translation>访问日志 {location} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="116" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="118" />
       <source>The access log {location} is locked by another session; events are kept and written when it is free.</source>
       <translation>访问日志 {location} 被另一个会话锁定；事件已暂存，解锁后写入。</translation>
     </message>
@@ -1144,7 +1154,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="126" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="124" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1189,7 +1199,7 @@
       <translation>该数据未定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="124" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="126" />
       <source>The database server of the access log {location} is out of disk space; events are kept until there is space.</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
@@ -1214,12 +1224,12 @@
       <translation>导出策略要求导出{level}数据时提供书面理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="112" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="113" />
       <source>The folder {folder} cannot be read</source>
       <translation>无法读取文件夹 {folder}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="108" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="109" />
       <source>The folder {folder} does not exist</source>
       <translation>文件夹 {folder} 不存在</translation>
     </message>
@@ -1254,7 +1264,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="215" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="173" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1279,22 +1289,22 @@
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="123" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="124" />
       <source>The photos in {folder} could not be imported: {error}</source>
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="329" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="236" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="185" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="253" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="203" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1304,7 +1314,7 @@
       <translation>{path} 处没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="148" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="150" />
       <source>There is no access log in the database {location}.</source>
       <translation>数据库 {location} 中没有访问日志。</translation>
     </message>
@@ -1314,12 +1324,12 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="446" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="490" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1329,7 +1339,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="317" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="361" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1344,7 +1354,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="169" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1354,7 +1364,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="653" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="697" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1364,7 +1374,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="555" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1379,12 +1389,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="641" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="637" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="681" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1414,7 +1424,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1459,12 +1469,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1474,7 +1484,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1504,7 +1514,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1599,12 +1609,12 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="324" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="368" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -1634,7 +1644,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -1669,12 +1679,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="314" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="263" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="308" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1689,12 +1699,12 @@
       <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="317" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="266" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="311" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1704,7 +1714,7 @@
       <translation>{error} 这些事件也未能保存到 {path}（{detail}），目前仅保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="110" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="111" />
       <source>{folder} is not a folder</source>
       <translation>{folder} 不是文件夹</translation>
     </message>
@@ -1739,17 +1749,17 @@
       <translation>{layer}：{features} 个要素位于 {zones} 个保护区内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="320" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="364" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="620" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="664" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="756" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -1764,7 +1774,7 @@
       <translation>{pairs} 对冲突，{features} 个测量要素位于保护区内或附近</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="322" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="366" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

@@ -57,6 +57,8 @@ def action_names() -> dict:
         Action.ATTRIBUTE_TABLE_OPENED.value: tr("Attribute table opened"),
         Action.EDITING_STARTED.value: tr("Editing started"),
         Action.EDITING_COMMITTED.value: tr("Edits saved"),
+        Action.EDITING_COMMIT_FAILED.value: tr("Saving edits failed"),
+        Action.EDITING_ROLLED_BACK.value: tr("Edits discarded"),
         Action.LABEL_APPLIED.value: tr("Label applied"),
         Action.LABEL_CHANGED.value: tr("Label changed"),
         Action.LABEL_REMOVED.value: tr("Label removed"),

@@ -2,19 +2,36 @@
 
 Recorded here: a layer added (with the label the LabelLoader has just read from its data) or
 removed, shown or hidden (effective visibility, so hiding a group hides its layers), its
-attribute table opened, editing started and committed (with counts from the edit buffer), and
-a project opened or saved. Plugin load/unload, settings and label changes are recorded where
+attribute table opened, editing started, committed, failed to commit or rolled back (with counts
+from the edit buffer), and a project opened or saved.
+
+Rollback: ``beforeRollBack`` takes the counts, ``afterRollBack`` records them. QGIS also rolls
+back an unmodified layer to leave edit mode; with nothing discarded that is not recorded.
+
+Failed commit: QGIS 3.22 has no signal for it (``afterCommitChanges`` fires only on success).
+``commitChanges()`` emits ``beforeCommitChanges`` first and ``repaintRequested`` last, on success
+and failure alike, and runs without returning to the event loop. So ``beforeCommitChanges``
+starts a zero-delay timer; when it fires and ``afterCommitChanges`` has not come but the final
+``repaintRequested`` has, the commit failed: recorded with ``commitErrors()`` (taken at that
+final signal). If the timer fires while the commit still runs (a provider waiting in a nested
+event loop), it looks again later. A failed commit still pending is also recorded before the
+next commit, a rollback or the layer's removal, since ``commitErrors()`` is cleared by the next
+commit. Plugin load/unload, settings and label changes are recorded where
 they happen (plugin.py, LabelStore). Which events are kept for unlabelled layers is the
 recorder's business (setting ``audit_unclassified``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Optional
+
 from qgis.core import QgsLayerTreeLayer, QgsMapLayer, QgsProject, QgsVectorLayer
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QObject, QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDialog, QMainWindow
 
-from classification_plugin.core.audit.events import Action
+from classification_plugin.core.audit.events import Action, Outcome
 
 ATTRIBUTE_TABLE_CLASS = "QgsAttributeTableDialog"
 _LOGGED_PROPERTY = "classification_guard_access_logged"
@@ -35,6 +52,28 @@ def edit_counts(layer: QgsVectorLayer) -> dict:
     return counts
 
 
+NO_EDITS = {"added": 0, "changed": 0, "deleted": 0}
+_RECHECK_MS = (50, 200, 1000)  # while a commit is still running when its timer fires
+
+
+def commit_errors(layer: QgsVectorLayer) -> list:
+    """``layer.commitErrors()`` as plain lines (QGIS indents and adds blank separators)."""
+    return [line.strip() for line in layer.commitErrors() if line.strip()]
+
+
+@dataclass
+class PendingCommit:
+    """A commit between ``beforeCommitChanges`` and knowing whether it worked."""
+
+    layer: QgsVectorLayer
+    counts: dict
+    stop_editing: bool
+    ended: bool = False  # the last signal of commitChanges() has come
+    errors: list = field(default_factory=list)
+    unsaved: Optional[dict] = None  # what the edit buffer still holds after the failed commit
+    checks: int = 0
+
+
 class AccessTracker(QObject):
     """Connects QGIS signals to ``recorder.record``; ``unload()`` disconnects every one of them."""
 
@@ -43,7 +82,8 @@ class AccessTracker(QObject):
         self.recorder = recorder
         self.project = project or QgsProject.instance()
         self._layer_slots: dict = {}  # layer id -> [(signal, slot)]
-        self._pending_counts: dict = {}  # layer id -> counts taken before commit
+        self._commits: dict = {}  # layer id -> PendingCommit
+        self._rollbacks: dict = {}  # layer id -> counts taken before a rollback
         self._visible: dict = {}  # layer id -> last recorded effective visibility
         self._root = self.project.layerTreeRoot()
         self.project.layersAdded.connect(self._layers_added)
@@ -68,6 +108,7 @@ class AccessTracker(QObject):
             layer = self.project.mapLayer(item) if isinstance(item, str) else item
             if layer is None:
                 continue
+            self._settle_commit(layer.id())
             self.recorder.record(Action.LAYER_REMOVED, layer)
             self._unwatch(layer.id())
 
@@ -80,8 +121,11 @@ class AccessTracker(QObject):
         if isinstance(layer, QgsVectorLayer):
             slots = [
                 (layer.editingStarted, lambda lyr=layer: self.recorder.record(Action.EDITING_STARTED, lyr)),
-                (layer.beforeCommitChanges, lambda *_args, lyr=layer: self._before_commit(lyr)),
+                (layer.beforeCommitChanges, lambda *args, lyr=layer: self._before_commit(lyr, *args)),
                 (layer.afterCommitChanges, lambda lyr=layer: self._after_commit(lyr)),
+                (layer.repaintRequested, lambda *_args, lyr=layer: self._commit_ended(lyr)),
+                (layer.beforeRollBack, lambda lyr=layer: self._before_rollback(lyr)),
+                (layer.afterRollBack, lambda lyr=layer: self._after_rollback(lyr)),
             ]
         for signal, slot in slots:
             signal.connect(slot)
@@ -94,15 +138,72 @@ class AccessTracker(QObject):
             except (TypeError, RuntimeError):  # the layer is already gone
                 pass
         self._visible.pop(layer_id, None)
-        self._pending_counts.pop(layer_id, None)
+        self._commits.pop(layer_id, None)
+        self._rollbacks.pop(layer_id, None)
 
     # -- editing -------------------------------------------------------------------------------
-    def _before_commit(self, layer: QgsVectorLayer) -> None:
-        self._pending_counts[layer.id()] = edit_counts(layer)
+    def _before_commit(self, layer: QgsVectorLayer, stop_editing: bool = True) -> None:
+        # The previous commit never succeeded: record it first, with the errors kept at its end
+        # (commitChanges() has just cleared them for this one).
+        self._settle_commit(layer.id(), fresh=False)
+        self._commits[layer.id()] = PendingCommit(layer, edit_counts(layer), bool(stop_editing))
+        self._check_later(layer.id(), 0)
 
     def _after_commit(self, layer: QgsVectorLayer) -> None:
-        counts = self._pending_counts.pop(layer.id(), None) or {"added": 0, "changed": 0, "deleted": 0}
-        self.recorder.record(Action.EDITING_COMMITTED, layer, details=counts)
+        pending = self._commits.pop(layer.id(), None)
+        self.recorder.record(Action.EDITING_COMMITTED, layer, details=pending.counts if pending else NO_EDITS)
+
+    def _commit_ended(self, layer: QgsVectorLayer) -> None:
+        """``repaintRequested``: the last thing ``commitChanges()`` does, whatever the outcome."""
+        pending = self._commits.get(layer.id())
+        if pending is not None and not pending.ended:
+            pending.ended = True
+            pending.errors = commit_errors(layer)
+            pending.unsaved = edit_counts(layer)
+
+    def _check_later(self, layer_id: str, delay_ms: int) -> None:
+        QTimer.singleShot(delay_ms, lambda: self.check_commit(layer_id))
+
+    def check_commit(self, layer_id: str) -> None:
+        """After ``commitChanges()`` returned: no ``afterCommitChanges`` means it failed."""
+        pending = self._commits.get(layer_id)
+        if pending is None:  # saved, or already recorded as failed
+            return
+        if sip.isdeleted(pending.layer):
+            self._commits.pop(layer_id, None)
+        elif pending.ended or not pending.layer.isEditable():
+            self._settle_commit(layer_id, fresh=True)
+        else:  # still inside commitChanges() (a nested event loop): look again
+            self._check_later(layer_id, _RECHECK_MS[min(pending.checks, len(_RECHECK_MS) - 1)])
+            pending.checks += 1
+
+    def _settle_commit(self, layer_id: str, fresh: bool = True) -> None:
+        """Record the layer's pending commit as failed (it would have been popped on success).
+
+        ``fresh``: read the errors and the edit buffer now (they still belong to this commit),
+        rather than what was kept at its final signal.
+        """
+        pending = self._commits.pop(layer_id, None)
+        if pending is None or sip.isdeleted(pending.layer):
+            return
+        layer = pending.layer
+        if fresh or not pending.ended:
+            pending.errors = commit_errors(layer)
+            pending.unsaved = edit_counts(layer)
+        details = dict(pending.counts, errors=pending.errors, unsaved=pending.unsaved or NO_EDITS,
+                       stop_editing=pending.stop_editing)
+        self.recorder.record(Action.EDITING_COMMIT_FAILED, layer, Outcome.FAILED, details)
+
+    def _before_rollback(self, layer: QgsVectorLayer) -> None:
+        self._settle_commit(layer.id())  # discarding after a failed commit: the failure first
+        counts = edit_counts(layer)
+        if any(counts.values()) or layer.isModified():
+            self._rollbacks[layer.id()] = counts
+
+    def _after_rollback(self, layer: QgsVectorLayer) -> None:
+        counts = self._rollbacks.pop(layer.id(), None)
+        if counts is not None:
+            self.recorder.record(Action.EDITING_ROLLED_BACK, layer, details=counts)
 
     # -- visibility ----------------------------------------------------------------------------
     def _visibility_changed(self, node) -> None:
@@ -173,5 +274,7 @@ class AccessTracker(QObject):
         self.project.readProject.disconnect(self._project_read)
         self.project.projectSaved.disconnect(self._project_saved)
         self._root.visibilityChanged.disconnect(self._visibility_changed)
+        for layer_id in list(self._commits):  # failed commits not yet recorded
+            self._settle_commit(layer_id)
         for layer_id in list(self._layer_slots):
             self._unwatch(layer_id)

@@ -22,6 +22,8 @@ _ACTIVITY = {
     Action.ATTRIBUTE_TABLE_OPENED.value,
     Action.EDITING_STARTED.value,
     Action.EDITING_COMMITTED.value,
+    Action.EDITING_COMMIT_FAILED.value,
+    Action.EDITING_ROLLED_BACK.value,
 }
 _LAYER_PRESENCE = {Action.LAYER_ADDED.value, Action.LAYER_REMOVED.value}
 

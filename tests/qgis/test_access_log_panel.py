@@ -234,6 +234,36 @@ def test_live_events_appear_at_the_top_unless_filtered_out(small_audit_log, open
     assert dock.model.listener not in recorder.listeners
 
 
+def test_discarded_edits_and_failed_saves_are_named_and_filterable(small_audit_log, open_log, qgis_app,
+                                                                   clean_project, make_memory_layer):
+    log = open_log(small_audit_log)
+    recorder = AuditRecorder(log, lambda layer: None, "all")
+    dock = AccessLogDock(log, recorder)
+    try:
+        layer = make_memory_layer(["POINT(0 0)"], name="sites")
+        clean_project.addMapLayer(layer)
+        recorder.record(Action.EDITING_ROLLED_BACK, layer, details={"added": 2, "changed": 1, "deleted": 0})
+        recorder.record(Action.EDITING_COMMIT_FAILED, layer, Outcome.FAILED,
+                        {"added": 1, "changed": 0, "deleted": 0, "errors": ["NOT NULL constraint failed"]})
+        wait_until(lambda: dock.model.rowCount() == 1002)
+        dock.load_choices()
+        names = {dock.action.itemData(i): dock.action.itemText(i) for i in range(dock.action.count())}
+        assert names["editing_rolled_back"] == "Edits discarded"
+        assert names["editing_commit_failed"] == "Saving edits failed"
+        assert [dock.model.index(row, 2).data() for row in (0, 1)] == ["Saving edits failed", "Edits discarded"]
+        assert dock.model.index(0, 5).data() == "failed"
+        assert dock.model.index(0, 5).data(Qt.ItemDataRole.ForegroundRole).name() == "#b71c1c"
+        assert "NOT NULL constraint failed" in dock.model.index(0, 6).data()
+
+        dock.action.setCurrentIndex(dock.action.findData("editing_rolled_back"))
+        assert dock.model.rowCount() == 1 and dock.model.entry(0)["details"]["added"] == 2
+        dock.action.setCurrentIndex(0)
+        dock.outcome.setCurrentIndex(dock.outcome.findData("failed"))
+        assert [dock.model.entry(row)["action"] for row in range(dock.model.rowCount())] == ["editing_commit_failed"]
+    finally:
+        dock.unload()
+
+
 def test_verify_reports_the_tampered_entry_by_number(small_audit_log, dock_on):
     dock = dock_on(small_audit_log)
     dock.verify()

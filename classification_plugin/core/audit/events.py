@@ -18,6 +18,8 @@ class Action(str, Enum):
     ATTRIBUTE_TABLE_OPENED = "attribute_table_opened"
     EDITING_STARTED = "editing_started"
     EDITING_COMMITTED = "editing_committed"
+    EDITING_COMMIT_FAILED = "editing_commit_failed"  # outcome "failed"; details: counts, errors, unsaved
+    EDITING_ROLLED_BACK = "editing_rolled_back"  # edits discarded; details: counts discarded
     LABEL_APPLIED = "label_applied"
     LABEL_CHANGED = "label_changed"
     LABEL_REMOVED = "label_removed"
