@@ -4,7 +4,11 @@ One :class:`ExportGuard` installs, and its ``unload()`` removes:
 
 - a 100 ms watch on the active modal dialog: Save Features As / raster Save As / Save Map as Image
   or PDF / DXF export dialogs are refused as they open (or need a justification first);
-- event filters on the Browser panels' views: layer drags from the layer tree are dropped;
+- a watch on the task manager: the render task of an allowed Save Map as Image / PDF gets the
+  level's banner at the top and bottom (:mod:`.map_marking`), or is cancelled when layers shown
+  after the dialog was checked are not allowed out;
+- event filters on the Browser panels' views (and those of modal dialogs such as the Data Source
+  Manager): drops of classified layers or data sources are refused;
 - wrappers around ``Processing.runAlgorithm`` (``processing.run``), ``AlgorithmDialog`` and
   ``BatchAlgorithmDialog`` ``runAlgorithm``/``finish``: classified inputs with file or database
   outputs are checked before the run, outputs are labelled (high-water mark) after it;
@@ -31,11 +35,13 @@ from dataclasses import dataclass
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsLayoutItemLabel,
     QgsLayoutItemMap,
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsMapLayer,
+    QgsMimeDataUtils,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
@@ -68,6 +74,7 @@ from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import inherited_label
 from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, Decision, decide
+from classification_plugin.integration import map_marking
 
 OWN_PROVIDER = "classification"
 TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
@@ -85,6 +92,8 @@ LAYER_TREE_MIME = "application/qgis.layertreemodeldata"
 URI_MIME = "application/x-vnd.qgis.qgis.uri"
 _STRICTNESS = {ALLOW: 0, JUSTIFY: 1, BLOCK: 2}
 POLL_MS = 100
+APPROVED_LAYERS = "classificationGuardApprovedLayers"  # dialog property: layer ids the gate let out
+BROWSER_SCANNED = "classificationGuardBrowserScanned"  # dialog property: its Browser views are filtered
 
 _justifications = threading.local()
 
@@ -215,6 +224,7 @@ class ExportGuard(QObject):
         else:
             self._install_filter()
         self._install_processing()
+        self._connect(QgsApplication.taskManager().taskAdded, self._task_added)
         self._connect(iface.layoutDesignerOpened, self._designer_opened)
         self._connect(iface.layoutDesignerWillBeClosed, self._designer_closing)
         for designer in iface.openLayoutDesigners() or []:
@@ -229,18 +239,23 @@ class ExportGuard(QObject):
                 self._connect(action.triggered, lambda _c=False, ch=channel: self._record_only(ch))
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _install_filter(self) -> None:
-        """Filter drops on the Browser panels (their views' viewports receive the drop)."""
-        main = self.iface.mainWindow()
-        if not isinstance(main, QWidget):
+    def _install_filter(self, root=None) -> None:
+        """Filter drops on the Browser views below ``root`` (the main window: the Browser panels;
+        their viewports receive the drop)."""
+        root = root if root is not None else self.iface.mainWindow()
+        if not isinstance(root, QWidget):
             return
-        for view in main.findChildren(QTreeView):
+        for view in root.findChildren(QTreeView):
             if view.inherits("QgsBrowserTreeView") and view.viewport() not in self._filtered:
                 view.viewport().installEventFilter(self)
                 self._filtered.append(view.viewport())
 
     def _check_modal(self) -> None:
         widget = QApplication.activeModalWidget()
+        if widget is not None and not widget.property(BROWSER_SCANNED):
+            # modal dialogs with a Browser of their own (the Data Source Manager) are made later
+            widget.setProperty(BROWSER_SCANNED, True)
+            self._install_filter(widget)
         while widget is not None:
             name = widget.metaObject().className()
             if name in SAVE_DIALOGS or name in MAP_DIALOGS:
@@ -589,6 +604,7 @@ class ExportGuard(QObject):
             channel = "dxf" if name == "QgsDxfExportDialog" else "map_export"
         decision, _layer, label = self.strictest(layers)
         if label is None:
+            dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
             return
         if decision.action == BLOCK:
             dialog.setEnabled(False)
@@ -606,9 +622,76 @@ class ExportGuard(QObject):
         if sip.isdeleted(dialog):
             return
         dialog.setEnabled(False)
-        self.gate(layers, what, channel, {"dialog": name}, ask=lambda p: self._ask(p, dialog), refuse=refuse)
-        if not sip.isdeleted(dialog):
-            dialog.setEnabled(True)
+        ok, _message = self.gate(layers, what, channel, {"dialog": name}, ask=lambda p: self._ask(p, dialog),
+                                 refuse=refuse)
+        if sip.isdeleted(dialog):
+            return
+        if ok:
+            dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
+            if name == map_marking.MAP_SAVE_DIALOG:
+                self._prepare_map_marking(dialog, layers)
+        dialog.setEnabled(True)
+
+    # -- Save Map as Image / PDF: the marking -------------------------------------------------
+    def _prepare_map_marking(self, dialog, layers) -> None:
+        """Geospatial PDF output draws no annotations, so no marking: off while one is needed."""
+        from classification_plugin.gui.banner import export_marking
+
+        box = map_marking.geospatial_pdf_box(dialog)
+        if box is None or export_marking(self.svc.labels, layers) is None:
+            return
+        if box.isCheckable():
+            box.setChecked(False)
+        box.setEnabled(False)
+        box.setToolTip(tr("A geospatial PDF cannot carry the classification marking, so it is not "
+                          "available while classified layers are visible."))
+
+    def _task_added(self, task_id) -> None:
+        try:
+            task = map_marking.renderer_task(QgsApplication.taskManager().task(task_id))
+        except RuntimeError:  # already gone
+            return
+        dialog = map_marking.map_save_dialog() if task is not None else None
+        if dialog is None:  # not a Save Map as Image / PDF export
+            return
+        canvas = self.iface.mapCanvas()
+        layers = [layer for layer in canvas.layers() if layer is not None]
+        approved = set(dialog.property(APPROVED_LAYERS) or [])
+        what = tr("Saving the map as an image or PDF")
+
+        def cancel(text):
+            task.cancel()
+            self._message(text)
+            QTimer.singleShot(0, lambda: self._refusal_box(text))
+
+        # layers shown while the (non-modal) dialog was open were not checked when it opened
+        shown_later = [layer for layer in layers if layer.id() not in approved]
+        ok, _message = self.gate(shown_later, what, "map_export",
+                                 {"dialog": map_marking.MAP_SAVE_DIALOG, "note": "shown after the dialog opened"},
+                                 refuse=cancel, hint=tr("Open Save Map as Image / PDF again to give one."))
+        if not ok:
+            return
+        self._mark_map_task(task, dialog, canvas, layers, cancel)
+
+    def _mark_map_task(self, task, dialog, canvas, layers, cancel) -> None:
+        from classification_plugin.gui.banner import export_marking
+
+        marking = export_marking(self.svc.labels, layers)
+        if marking is None:
+            return
+        if map_marking.geospatial_pdf_chosen(dialog):
+            cancel(tr("Saving the map as a geospatial PDF refused: it cannot carry the classification "
+                      "marking ({marking}). Save it as a plain PDF.").format(marking=marking[0]))
+            return
+        if not map_marking.is_queued(task):
+            cancel(tr("The classification marking could not be added to the map export: it had already "
+                      "started. Try again."))
+            return
+        try:
+            map_marking.add_marking(task, dialog, canvas, marking)
+        except Exception as error:  # noqa: BLE001 - never let an unmarked map out
+            cancel(tr("The classification marking could not be added to the map export: {error}").format(
+                error=error))
 
     def _layer_saved_as(self, layer, path) -> None:
         """Label a written copy with the label of the layer it came from."""
@@ -625,13 +708,35 @@ class ExportGuard(QObject):
         self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED,
                     {"channel": "save_as", "destination": str(path), "labelled": True})
 
-    def _drop(self, obj, event) -> bool:
-        mime = event.mimeData() if hasattr(event, "mimeData") else None
+    def dropped_layers(self, mime) -> list:
+        """The layers a drop carries: project layers (by id, or by source for Browser items) and,
+        for data sources not in the project, the source opened to read its own label."""
         if mime is None or not (mime.hasFormat(LAYER_TREE_MIME) or mime.hasFormat(URI_MIME)):
-            return False
-        text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace") + \
-            bytes(mime.data(URI_MIME)).decode("utf-8", "replace")
-        layers = [layer for layer_id, layer in QgsProject.instance().mapLayers().items() if layer_id in text]
+            return []
+        project = QgsProject.instance()
+        layers = []
+        try:
+            uris = QgsMimeDataUtils.decodeUriList(mime) if mime.hasFormat(URI_MIME) else []
+        except Exception:  # noqa: BLE001 - undecodable: fall back to the ids in the raw data
+            uris = []
+        for uri in uris:
+            layer = project.mapLayer(uri.layerId) if uri.layerId else None
+            same = [lyr for lyr in project.mapLayers().values()
+                    if lyr.source() == uri.uri and lyr.providerType() == uri.providerKey]
+            if layer is not None:
+                layers.append(layer)
+            elif same:
+                layers.extend(same)
+            elif uri.layerType == "vector" and uri.uri:
+                layers.append(QgsVectorLayer(uri.uri, uri.name or "dropped", uri.providerKey or "ogr"))
+            elif uri.layerType == "raster" and uri.uri:
+                layers.append(QgsRasterLayer(uri.uri, uri.name or "dropped", uri.providerKey or "gdal"))
+        text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace")
+        layers += [layer for layer_id, layer in project.mapLayers().items() if layer_id in text]
+        return [layer for layer in dict.fromkeys(layers) if layer.isValid()]
+
+    def _drop(self, obj, event) -> bool:
+        layers = self.dropped_layers(event.mimeData() if hasattr(event, "mimeData") else None)
         if not layers:
             return False
         decision, layer, label = self.strictest(layers)
@@ -649,6 +754,7 @@ class ExportGuard(QObject):
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.ignore()
         self._message(message)
+        QTimer.singleShot(0, lambda: self._refusal_box(message))  # after the drag has ended
         return True
 
     def _record_only(self, channel) -> None:
@@ -794,9 +900,9 @@ class ExportGuard(QObject):
         timer.start(400)
 
     def _add_layout_marking(self, layout, layers) -> list:
-        from classification_plugin.gui.banner import banner_text
+        from classification_plugin.gui.banner import export_marking
 
-        marking = banner_text(self.svc.labels, layers) if layout is not None else None
+        marking = export_marking(self.svc.labels, layers) if layout is not None else None
         if marking is None:
             return []
         text, background, foreground = marking

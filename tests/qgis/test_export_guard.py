@@ -322,3 +322,41 @@ def test_map_marking_is_drawn_top_and_bottom_by_the_render_task(layer_of, tmp_pa
     assert _near(image.pixelColor(width // 2, int(band) + 2).name(), "#ffffff")  # the band ends where it should
     assert _band_report(image, text_row)[1] > 20  # the banner text is drawn in black over the band
     assert top_text == 0
+
+
+def _browser_mime(source, provider="ogr", layer_id=""):
+    from qgis.core import QgsMimeDataUtils
+
+    uri = QgsMimeDataUtils.Uri()
+    uri.layerType, uri.providerKey, uri.name, uri.uri, uri.layerId = "vector", provider, "dragged", source, layer_id
+    return QgsMimeDataUtils.encodeUriList([uri])
+
+
+def test_a_browser_item_dropped_is_judged_by_its_own_label(export_guard, guard_services, survey_gpkg, clean_project,
+                                                           qgis_app):
+    """Dragging a GeoPackage table from one Browser entry onto another: not a project layer, so the
+    label stored in the file decides."""
+    from qgis.core import QgsVectorLayer
+    from qgis.PyQt.QtCore import QPoint, Qt
+    from qgis.PyQt.QtGui import QDropEvent
+    from qgis.PyQt.QtWidgets import QWidget
+
+    source = f"{survey_gpkg}|layername=control_points"
+    layer = QgsVectorLayer(source, "control_points", "ogr")
+    clean_project.addMapLayer(layer)
+    guard_services.labels.change(layer, LabelRequest(level="secret", reason="test data"))
+    clean_project.removeMapLayer(layer.id())
+    assert not clean_project.mapLayers()
+    dropped = export_guard.dropped_layers(_browser_mime(source))
+    assert [lyr.source() for lyr in dropped] == [source]
+    assert export_guard.dropped_layers(_browser_mime(f"{survey_gpkg}|layername=flight_track"))  # opened, unlabelled
+    mime = _browser_mime(source)  # kept alive: the event does not own it
+    event = QDropEvent(QPoint(1, 1), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    assert export_guard._drop(QWidget(), event) is True  # filtered: the Browser never sees it
+    action, _name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, outcome, details["channel"]) == ("export_blocked", "blocked", "drag_to_browser")
+    mime = _browser_mime(f"{survey_gpkg}|layername=flight_track")
+    event = QDropEvent(QPoint(1, 1), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    assert export_guard._drop(QWidget(), event) is False  # unlabelled data drops normally
