@@ -2,6 +2,7 @@
 leaks; a confidential layer asks for a justification and records it; a public one exports
 normally; derived temporary outputs carry the label; unloading removes every hook."""
 
+import shutil
 from pathlib import Path
 
 from driver import write_gpkg
@@ -18,9 +19,18 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QPoint, Qt
-from qgis.PyQt.QtGui import QColor, QDropEvent, QImage
-from qgis.PyQt.QtWidgets import QAction, QApplication, QDialog, QFileDialog, QMessageBox, QTreeView
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import QMetaObject, Qt
+from qgis.PyQt.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QApplication,
+    QDialogButtonBox,
+    QGroupBox,
+    QLineEdit,
+    QMessageBox,
+    QTreeView,
+)
 
 TABLES = [("control_points", "secret", "SECRETCODE"), ("parcels", "confidential", "CONFCODE"),
           ("roads", "public", "PUBCODE")]
@@ -105,23 +115,98 @@ def fill_save_dialog(path, seen):
 
 
 def accept_file_dialog(path, seen):
+    """Type ``path`` into the open QFileDialog and accept it, as a user would. (selectFile() does not
+    replace text in a focused name field, and QFileDialog.accept() is protected for dialogs QGIS made.)"""
     for widget in QApplication.topLevelWidgets():
-        if widget.isVisible() and isinstance(widget, QFileDialog):
+        if widget.isVisible() and widget.metaObject().className() == "QFileDialog":
             seen.append("QFileDialog")
-            widget.selectFile(str(path))
-            widget.accept()
+            widget.findChild(QLineEdit, "fileNameEdit").setText(str(path))
+            QMetaObject.invokeMethod(widget, "accept")
             return True
     return False
 
 
-def accept_any_dialog(seen, skip=()):
+def press_save(class_name, seen, before=None):
+    """Press the Save/OK button of the visible ``class_name`` dialog (QgsMapSaveDialog exports from
+    its button box's accepted signal on 3.22, not from accept())."""
     for widget in QApplication.topLevelWidgets():
-        if widget.isVisible() and isinstance(widget, QDialog) and widget.metaObject().className() not in skip \
-                and widget.objectName() != "ClassificationGuardRefusal":
-            seen.append(widget.metaObject().className())
-            widget.accept()
-            return True
+        if widget.isVisible() and widget.metaObject().className() == class_name:
+            if before is not None:
+                before(widget)
+            seen.append(class_name)
+            box = widget.findChild(QDialogButtonBox)
+            for button in box.buttons():
+                if box.buttonRole(button) == QDialogButtonBox.ButtonRole.AcceptRole:
+                    button.click()
+                    return True
     return False
+
+
+def band_colours(path: Path, out: Path = None):
+    """Centre colours of the top and bottom rows of an exported image (a PDF is rasterised by
+    GDAL's PDF driver first), and how many dark text pixels the top band holds."""
+    if path.suffix.lower() == ".pdf":
+        from osgeo import gdal
+
+        gdal.SetConfigOption("GDAL_PDF_DPI", "96")
+        dataset = gdal.Open(str(path))
+        gdal.Translate(str(out), dataset, format="PNG")
+        dataset = None
+        gdal.SetConfigOption("GDAL_PDF_DPI", None)
+        path = out
+    elif out is not None:
+        shutil.copy(path, out)
+    image = QImage(str(path))
+    if image.isNull():
+        return "", "", 0
+    dark = max(sum(1 for x in range(image.width()) if QColor(image.pixel(x, row)).lightness() < 60)
+               for row in range(2, 20))
+    return (image.pixelColor(image.width() // 2, 1).name(), image.pixelColor(image.width() // 2, image.height() - 2)
+            .name(), dark)
+
+
+def gpkg_tables(path: Path) -> list:
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))
+    return sorted(dataset.GetLayer(i).GetName() for i in range(dataset.GetLayerCount())) if dataset else []
+
+
+def browser_item_position(main, gpkg: Path):
+    """(viewport, centre of the item) of ``gpkg``'s connection in the visible Browser panel."""
+    from qgis.gui import QgsBrowserGuiModel
+
+    views = [w for w in main.findChildren(QTreeView) if w.inherits("QgsBrowserTreeView") and w.isVisible()]
+    if not views:
+        return None, None
+    view = views[0]
+    proxy = view.model()
+    model = proxy.sourceModel()
+    if not hasattr(model, "dataItem"):
+        model = sip.cast(model, QgsBrowserGuiModel)
+    for row in range(model.rowCount()):
+        root = model.index(row, 0)
+        if not model.dataItem(root).path().startswith("gpkg:"):
+            continue
+        view.expand(proxy.mapFromSource(root))
+        for child in range(model.rowCount(root)):
+            index = model.index(child, 0, root)
+            if str(gpkg) in model.dataItem(index).path():
+                target = proxy.mapFromSource(index)
+                view.scrollTo(target)
+                return view.viewport(), view.visualRect(target).center()
+    return view.viewport(), None
+
+
+def drag_and_drop(viewport, pos, mime) -> bool:
+    """Enter, move and drop as a drag from the layer tree does; True when the drop was accepted."""
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    args = (pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, QDragEnterEvent(*args))
+    QApplication.sendEvent(viewport, QDragMoveEvent(*args))
+    drop = QDropEvent(*args)
+    QApplication.sendEvent(viewport, drop)
+    return drop.isAccepted()
 
 
 def guard_of(plugin):
@@ -180,8 +265,9 @@ def scenario(d):
     yield 800
 
     def show_only(*visible):
-        for layer in list(layers.values()) + [raster]:
-            root.findLayer(layer.id()).setItemVisibilityChecked(layer in visible)
+        """Only ``visible`` on the map (copies the steps below add to the project are hidden too)."""
+        for node in root.findLayers():
+            node.setItemVisibilityChecked(node.layer() in visible)
 
     # -- 1. Save Features As ----------------------------------------------------------------------
     view = d.iface.layerTreeView()
@@ -290,6 +376,45 @@ def scenario(d):
     dialog.close()
     yield 200
 
+    # the batch dialog: one row, secret in, a GeoPackage out
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+    from processing.tools import dataobjects
+    from qgis.core import QgsApplication
+
+    batch_out = out / "from_batch.gpkg"
+    batch = BatchAlgorithmDialog(QgsApplication.processingRegistry().createAlgorithmById("native:savefeatures"),
+                                 d.iface.mainWindow())
+    batch.show()
+    yield 500
+    panel = batch.mainWidget()
+    panel.wrappers[0][panel.parameter_to_column["INPUT"]].setParameterValue(secret.id(), dataobjects.createContext())
+    panel.tblParameters.cellWidget(1, panel.parameter_to_column["OUTPUT"]).setValue(str(batch_out))
+    yield 200
+    row, row_ok = panel.parametersForRow(0, warnOnInvalid=False)
+    d.check("batch dialog: the row reads the secret layer into a file", row_ok and row.get("INPUT") == secret.id()
+            and str(batch_out) in str(getattr(row.get("OUTPUT"), "sink", row.get("OUTPUT"))), row)
+    before = len(events_of(events, "export_blocked", "processing"))
+    safety_net(d, 4000)
+    batch.runButton().click()
+    yield 1000
+    bar_texts = [item.text() for item in batch.messageBar().items()]
+    blocked = events_of(events, "export_blocked", "processing")[before:]
+    left_open = [w.metaObject().className() for w in QApplication.topLevelWidgets() if w.isVisible()
+                 and w is not batch and w.metaObject().className() not in ("QgisApp",)
+                 and (w.isModal() or isinstance(w, QMessageBox)
+                      or w.objectName() == "ClassificationGuardJustification")]
+    modal = QApplication.activeModalWidget()
+    d.check("batch dialog: secret refused, no file written", not batch_out.exists()
+            and any("control_points" in t for t in bar_texts)
+            and [e.details.get("where") for e in blocked] == ["batch"], (bar_texts, [e.details for e in blocked]))
+    d.check("batch dialog: no dialog left waiting for the user", not left_open and modal is None,
+            (left_open, modal.metaObject().className() if modal else None))
+    d.screenshot("refusal_batch_dialog", batch)
+    batch.close()
+    yield 200
+    d.check("batch dialog: closes normally after the refusal", (sip.isdeleted(batch) or not batch.isVisible())
+            and not batch_out.exists())
+
     new_step()
     # -- 3. Map export, DXF -----------------------------------------------------------------------
     show_only(secret, public)
@@ -305,14 +430,91 @@ def scenario(d):
         d.check(f"{name}: refused while secret is visible", action is not None and not export_dialogs_open()
                 and len(events_of(events, "export_blocked", channel)) == before + 1, export_dialogs_open())
         d.dismiss_message_boxes()
-    show_only(public)
+
+    def save_map(action_name, path, justification=None, inspect=None, cancel=False, meanwhile=None):
+        """Drive Save Map as Image / PDF as a user would: (the justification), Save, the file name.
+        Returns what was seen (True for an answered justification, dialog class names)."""
+        seen = []
+        if justification:
+            d.later(500, lambda: seen.append(answer_justification(justification)))
+        if meanwhile:
+            d.later(900, meanwhile)
+        if cancel:
+            d.later(1400, lambda: seen.extend(close_export_dialogs()))
+        else:
+            d.later(1400, lambda: press_save("QgsMapSaveDialog", seen, inspect))
+            d.later(2400, lambda: accept_file_dialog(path, seen))
+        safety_net(d, 7000)
+        main.findChild(QAction, action_name).trigger()
+        yield 2800
+        for _ in range(16):
+            if path is None or path.exists():
+                break
+            yield 500
+        yield 800  # the render task has written the whole file
+        return seen
+
+    # confidential: a justification, then the file carries the banner at the top and bottom
+    show_only(confidential, public)
     yield 400
-    new_step()
-    seen = []
-    d.later(1500, lambda: seen.extend(close_export_dialogs()))
-    main.findChild(QAction, "mActionSaveMapAsImage").trigger()
-    yield 2000
-    # open: in this run the public-only dialog was not seen by the scenario; not asserted (see report)
+    conf_png = out / "map_confidential.png"
+    seen = yield from save_map("mActionSaveMapAsImage", conf_png, "Map for the site survey briefing")
+    top, bottom, text = band_colours(conf_png, d.out_dir / "exported_map_confidential.png")
+    d.check("map image: confidential asked for a justification and was saved", seen[:1] == [True]
+            and conf_png.is_file() and events_of(events, "export_allowed", "map_export")[-1].details.get(
+                "justification") == "Map for the site survey briefing", seen)
+    d.check("map image: the file carries the marking top and bottom", _near(top, "#f9a825")
+            and _near(bottom, "#f9a825") and text > 20, (top, bottom, text))
+    conf_pdf = out / "map_confidential.pdf"
+    geo = []
+
+    def geo_box(dialog):
+        boxes = [b for b in dialog.findChildren(QGroupBox) if b.objectName() in ("mGeoPDFGroupBox",
+                                                                                "mGeospatialPDFGroupBox")]
+        geo.extend([b.isEnabled(), b.isChecked()] for b in boxes)
+
+    seen = yield from save_map("mActionSaveMapAsPdf", conf_pdf, "Map for the site survey briefing", geo_box)
+    top, bottom, text = band_colours(conf_pdf, d.out_dir / "exported_map_confidential_pdf.png")
+    d.check("map PDF: the file carries the marking top and bottom", conf_pdf.is_file() and _near(top, "#f9a825")
+            and _near(bottom, "#f9a825") and text > 20, (seen, top, bottom, text))
+    d.check("map PDF: geospatial PDF (drawn without annotations) is off", geo == [[False, False]], geo)
+    seen = yield from save_map("mActionSaveMapAsImage", None, "Changed my mind", cancel=True)
+    d.check("map image: cancelling the dialog after the justification", seen[:1] == [True]
+            and "QgsMapSaveDialog" in seen and not export_dialogs_open(), seen)
+    # nothing of the marking is left in the project: no annotation, nothing in the saved file
+    saved_project = data / "after_map_exports.qgs"
+    project_copy_ok = QgsProject.instance().write(str(saved_project))
+    d.check("map export: no marking left in the project or its saved file", project_copy_ok
+            and not QgsProject.instance().annotationManager().annotations()
+            and QgsProject.instance().mainAnnotationLayer().isEmpty()
+            and "CONFIDENTIAL" not in saved_project.read_text(encoding="utf-8"),
+            len(QgsProject.instance().annotationManager().annotations()))
+    QgsProject.instance().setFileName("")
+
+    # a secret layer switched on while the (non-modal) dialog is open: the export is cancelled
+    show_only(public)
+    yield 300
+    late_png = out / "map_secret_late.png"
+    before = len(events_of(events, "export_blocked", "map_export"))
+    seen = yield from save_map("mActionSaveMapAsImage", late_png,
+                               meanwhile=lambda: root.findLayer(secret.id()).setItemVisibilityChecked(True))
+    boxes = [b.text() for b in refusal_boxes()]
+    d.check("map image: secret switched on while the dialog was open is refused", not late_png.exists()
+            and len(events_of(events, "export_blocked", "map_export")) == before + 1
+            and any("control_points" in b for b in boxes), (seen, boxes))
+    d.dismiss_message_boxes()
+
+    # public only: the dialog is not refused, the file has no marking, nothing left from before
+    show_only(public)
+    yield 300
+    pub_png = out / "map_public.png"
+    before = len(events_of(events, "export_blocked", "map_export"))
+    seen = yield from save_map("mActionSaveMapAsImage", pub_png)
+    d.check("map image: public-only dialog not refused", seen[:1] == ["QgsMapSaveDialog"] and not refusal_boxes()
+            and len(events_of(events, "export_blocked", "map_export")) == before, seen)
+    top, bottom, text = band_colours(pub_png, d.out_dir / "exported_map_public.png")
+    d.check("map image: a public-only map has no marking", pub_png.is_file() and _near(top, "#ffffff")
+            and _near(bottom, "#ffffff") and text == 0, (top, bottom, text))
 
     new_step()
     # -- 4. Layouts -------------------------------------------------------------------------------
@@ -411,20 +613,43 @@ def scenario(d):
 
     new_step()
     # -- 6. Drag to the Browser, layer definition / copy layer ------------------------------------
-    browser_views = [w for w in main.findChildren(QTreeView) if w.inherits("QgsBrowserTreeView")]
+    # a GeoPackage connection in the Browser panel, dropped on as a user drags from the layer tree
+    from qgis.core import QgsProviderRegistry
+
+    target_gpkg = data / "browser_target.gpkg"
+    write_gpkg(target_gpkg, [("existing", "Point", "code:string", [("POINT(1 1)", ["x"])])])
+    ogr_metadata = QgsProviderRegistry.instance().providerMetadata("ogr")
+    ogr_metadata.saveConnection(ogr_metadata.createConnection(str(target_gpkg), {}), "browser_target")
+    d.iface.reloadConnections()
+    yield 1500
+    viewport, pos = browser_item_position(main, target_gpkg)
+    yield 300
+    viewport, pos = browser_item_position(main, target_gpkg)  # after the GeoPackage node expanded
+    d.check("browser: the GeoPackage connection is shown", pos is not None, viewport)
     model = view.layerTreeModel()
-    index = model.node2index(root.findLayer(secret.id()))
-    mime = model.mimeData([index])
-    before = len(events_of(events, "export_blocked", "drag_to_browser"))
-    if browser_views:
-        target = browser_views[0].viewport()
-        drop = QDropEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(target, drop)
-    yield 200
-    # open: a synthetic QDropEvent on the Browser viewport did not reach the guard's filter in this
-    # run; not asserted until a real drag is driven (see report)
-    del before
+    dropped = {}
+    for layer in (secret, public):
+        mime = model.mimeData([model.node2index(root.findLayer(layer.id()))])
+        before = len(events_of(events, "export_blocked", "drag_to_browser"))
+        refusals_before = len(guard.refusals)
+        accepted = drag_and_drop(viewport, pos, mime) if pos is not None else None
+        for _ in range(12):  # QGIS copies in a background task
+            yield 500
+            if layer.name() in gpkg_tables(target_gpkg):
+                break
+        dropped[layer.name()] = (accepted, len(events_of(events, "export_blocked", "drag_to_browser")) - before,
+                                 guard.refusals[refusals_before:], [b.text() for b in refusal_boxes()])
+        if layer is secret:
+            d.screenshot("refusal_drag_to_browser")
+            d.dismiss_message_boxes()
+    tables = gpkg_tables(target_gpkg)
+    accepted, blocked, refusals, boxes = dropped["control_points"]
+    d.check("browser: secret drop refused, recorded, nothing written", accepted is False and blocked == 1
+            and "control_points" not in tables and any("control_points" in r for r in refusals)
+            and any("control_points" in b for b in boxes), (dropped, tables))
+    accepted, blocked, refusals, boxes = dropped["roads"]
+    d.check("browser: public drop writes the table", accepted and blocked == 0 and not refusals
+            and "roads" in tables, (dropped, tables))
     view.setCurrentLayer(secret)
     main.findChild(QAction, "mActionCopyLayer").trigger()
     yield 100
@@ -483,6 +708,15 @@ def scenario(d):
     d.iface.actionCopyFeatures().trigger()
     yield 300
     d.check("unload: clipboard no longer watched", "SECRETCODE0" in clipboard.text(), clipboard.text()[:100])
+    secret.removeSelection()
+    show_only(confidential)
+    yield 300
+    unloaded_png = out / "map_after_unload.png"
+    seen = yield from save_map("mActionSaveMapAsImage", unloaded_png)
+    top, bottom, _text = band_colours(unloaded_png)
+    d.check("unload: map exports no longer checked or marked", seen[:1] == ["QgsMapSaveDialog"]
+            and unloaded_png.is_file() and not _near(top, "#f9a825") and not _near(bottom, "#f9a825"),
+            (seen, top, bottom))
     d.iface.closeLayoutDesigner(designer) if hasattr(d.iface, "closeLayoutDesigner") else designer.close()
     yield 200
 
