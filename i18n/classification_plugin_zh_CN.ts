@@ -54,7 +54,12 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="97" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="646" />
+      <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
+      <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="106" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -274,12 +279,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="676" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="782" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="407" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="422" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -304,7 +309,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="396" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="411" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -319,7 +324,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="644" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="749" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -429,17 +434,17 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="322" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="337" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="327" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="342" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="732" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="838" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -449,7 +454,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="587" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="602" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -519,7 +524,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="465" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="480" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -829,6 +834,11 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="671" />
+      <source>Open Save Map as Image / PDF again to give one.</source>
+      <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
       <source>Outcome</source>
       <translation>结果</translation>
@@ -859,7 +869,7 @@
       <translation>卸载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="385" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="400" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -969,12 +979,12 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="619" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="702" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="583" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="598" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -984,7 +994,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="588" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="683" />
+      <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
+      <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="660" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1089,7 +1104,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="315" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="330" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1154,7 +1169,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="124" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="126" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1189,9 +1204,19 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="751" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="857" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="687" />
+      <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
+      <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="693" />
+      <source>The classification marking could not be added to the map export: {error}</source>
+      <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/policy.py" line="132" />
@@ -1264,7 +1289,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="173" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="215" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1294,17 +1319,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="329" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="185" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="236" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="203" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="253" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1349,7 +1374,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="646" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="751" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1679,12 +1704,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="263" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="314" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="308" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1699,12 +1724,12 @@
       <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="266" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="317" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="311" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1781,17 +1806,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="360" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="375" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="319" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="308" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="323" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
