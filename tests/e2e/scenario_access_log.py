@@ -1,10 +1,12 @@
 """Real QGIS: classify a layer, have an export of it refused, touch it (attribute table, hide/show,
-an edit), then review it all in the Access Log panel and verify the log."""
+an edit), then review it all in the Access Log panel and verify the log; then a save QGIS refuses
+and the edits discarded, through QGIS's own actions."""
 
 from pathlib import Path
 
-from qgis.core import QgsProject
+from qgis.core import QgsFeature, QgsGeometry, QgsProject
 from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtWidgets import QMessageBox
 from scenario_labels import make_gpkg
 
 
@@ -100,3 +102,54 @@ def scenario(d):
     dock.view.doubleClicked.emit(model.index(row, 3))
     yield 100
     d.check("double-click selects the layer", d.iface.activeLayer() == points, d.iface.activeLayer())
+
+    # QGIS's own Save Layer Edits failing (a NOT NULL column), then Toggle Editing > Discard
+    sites = d.iface.addVectorLayer(f"{not_null_gpkg(Path(d.data_dir) / 'sites.gpkg')}|layername=sites",
+                                   "sites", "ogr")
+    svc.labels.change(sites, LabelRequest(level="secret", reason="Restricted sites"))
+    d.iface.setActiveLayer(sites)
+    sites.startEditing()
+    feature = QgsFeature(sites.fields())
+    feature.setGeometry(QgsGeometry.fromWkt("POINT(116.40 39.92)"))
+    sites.addFeature(feature)  # no name
+    d.iface.actionSaveActiveLayerEdits().trigger()
+    yield 500
+    mine = entries_for(model, sites.id())
+    failed = [e for e in mine if e["action"] == "editing_commit_failed"]
+    d.check("failed save recorded once", len(failed) == 1 and failed[0]["outcome"] == "failed"
+            and failed[0]["label"] == "secret" and failed[0]["details"]["added"] == 1
+            and any("NOT NULL" in line for line in failed[0]["details"]["errors"])
+            and not any(e["action"] == "editing_committed" for e in mine), mine)
+    d.check("failed save shown in the panel", model.index(model.row_of_seq(failed[0]["seq"]), 2).data()
+            == "Saving edits failed" if failed else False)
+
+    def discard():
+        for box in d.top_dialogs(QMessageBox):
+            box.button(QMessageBox.StandardButton.Discard).click()
+
+    d.later(500, discard)
+    d.iface.actionToggleEditing().trigger()  # asks Save / Discard / Cancel
+    yield 500
+    mine = entries_for(model, sites.id())
+    d.check("editing stopped", not sites.isEditable())
+    d.check("discarded edits recorded", mine and mine[0]["action"] == "editing_rolled_back"
+            and mine[0]["details"] == {"added": 1, "changed": 0, "deleted": 0}, mine[:2])
+
+
+def not_null_gpkg(path):
+    """A GeoPackage table ``sites`` whose ``name`` is NOT NULL, with one feature."""
+    from osgeo import ogr, osr
+
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    table = source.CreateLayer("sites", srs, ogr.wkbPoint)
+    field = ogr.FieldDefn("name", ogr.OFTString)
+    field.SetNullable(False)
+    table.CreateField(field)
+    feature = ogr.Feature(table.GetLayerDefn())
+    feature.SetField("name", "a")
+    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT(116.39 39.91)"))
+    table.CreateFeature(feature)
+    source = None
+    return path

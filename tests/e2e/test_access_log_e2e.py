@@ -16,4 +16,8 @@ def test_access_log_panel_shows_label_and_blocked_export_and_verifies(tmp_path):
         "commit counts recorded",
         "verify says intact",
         "double-click selects the layer",
+        "failed save recorded once",
+        "failed save shown in the panel",
+        "editing stopped",
+        "discarded edits recorded",
     ])
