@@ -16,6 +16,7 @@ Three paths, fastest first:
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from classification_plugin.integration.metric import crs_definition
 
 _ENVELOPE_BYTES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
 _PARALLEL_ROWS = 200_000  # below this one reader thread is as fast as two
+_PARALLEL_BOXES = 2_000  # R-tree searches worth splitting over two connections
 
 
 class NoFastPathError(Exception):
@@ -156,28 +158,79 @@ def _gpkg_columns(db, path: str, table: str) -> tuple:
 
 
 def _gpkg_points_in_boxes(path: str, table: str, boxes: np.ndarray) -> PointData:
-    """Points of a GeoPackage table inside any of ``boxes``, found with the table's R-tree in SQLite."""
+    """Points of a GeoPackage table inside any of ``boxes``, found with the table's R-tree in SQLite.
+
+    Many boxes are split in two halves (west and east) searched by two connections at once:
+    SQLite's R-tree search runs without the GIL, so the two searches share the two cores.
+    """
     if not path.lower().endswith(".gpkg") or not os.path.isfile(path):
         raise NoFastPathError("not a GeoPackage")
+    boxes = boxes.reshape(-1, 4)
     with _connect(path) as db:
         fid_column, geom_column = _gpkg_columns(db, path, table)
         rtree = f"rtree_{table}_{geom_column}"
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
             raise NoFastPathError("no spatial index")
         total = db.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
-        # the R-tree holds one entry per non-null, non-empty geometry
-        present = db.execute(f"SELECT count(*) FROM {_quote(rtree)}").fetchone()[0]
-        db.execute("ATTACH DATABASE ':memory:' AS cg_mem")
-        db.execute("CREATE TABLE cg_mem.boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
-        db.executemany("INSERT INTO cg_mem.boxes VALUES (?, ?, ?, ?)", boxes.reshape(-1, 4).tolist())
-        rows = db.execute(
-            f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)} "
-            f"WHERE {_quote(fid_column)} IN (SELECT r.id FROM cg_mem.boxes b, {_quote(rtree)} r "
-            "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny)"
-        ).fetchall()
-    fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
+        # the R-tree holds one entry per non-null, non-empty geometry; its rowid shadow table (one
+        # row per entry, SQLite's own bookkeeping) counts them in a few ms, the virtual table in ~70
+        shadow = rtree + "_rowid"
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ? AND type = 'table'", (shadow,)).fetchone():
+            present = db.execute(f"SELECT count(*) FROM {_quote(shadow)}").fetchone()[0]
+        else:
+            present = db.execute(f"SELECT count(*) FROM {_quote(rtree)}").fetchone()[0]
+    query = (
+        f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)} WHERE {_quote(fid_column)} IN "
+        f"(SELECT r.id FROM (SELECT json_extract(value, '$[0]') AS minx, json_extract(value, '$[1]') AS miny, "
+        "json_extract(value, '$[2]') AS maxx, json_extract(value, '$[3]') AS maxy FROM json_each(?)) AS b CROSS JOIN "
+        f"{_quote(rtree)} AS r WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny)"
+    )
+
+    def search(part: np.ndarray) -> list:
+        try:
+            with _connect(path) as connection:
+                return connection.execute(query, (json.dumps(part.tolist()),)).fetchall()
+        except sqlite3.OperationalError as error:  # an SQLite without JSON functions, say
+            raise NoFastPathError(str(error)) from error
+
+    if boxes.shape[0] >= _PARALLEL_BOXES:
+        order = np.argsort(boxes[:, 0] + boxes[:, 2])
+        half = order.size // 2
+        with ThreadPoolExecutor(2) as pool:
+            parts = list(pool.map(search, (boxes[order[:half]], boxes[order[half:]])))
+    else:
+        parts = [search(boxes)]
+    fids = np.concatenate([np.fromiter((r[0] for r in rows), np.int64, len(rows)) for rows in parts])
+    xs, ys = parse_point_wkb([r[1] for rows in parts for r in rows], gpkg=True)
+    if len(parts) > 1:  # a point in boxes of both halves came twice
+        fids, first = np.unique(fids, return_index=True)
+        xs, ys = xs[first], ys[first]
     return PointData(fids, xs, ys, "gpkg-rtree", int(total), int(total - present))
+
+
+def indexed_bounds(spec: SourceSpec) -> np.ndarray:
+    """Bounding boxes (minx, miny, maxx, maxy) of every geometry of a GeoPackage table, from its R-tree.
+
+    A few ms for 10,000 zones, before any geometry is read. SQLite stores the boxes as 32-bit
+    floats rounded outwards, so each holds its geometry. Raises :class:`NoFastPathError` for
+    anything but a whole GeoPackage table with a spatial index and no unsaved edits.
+    """
+    path, table = spec.path, spec.layer_name
+    if not spec.gdal_readable or spec.subset or not path.lower().endswith(".gpkg") or not os.path.isfile(path) \
+            or not table or table.startswith("#"):
+        raise NoFastPathError("not a whole GeoPackage table")
+    try:
+        with _connect(path) as db:
+            row = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+            if row is None:
+                raise NoFastPathError("no geometry column")
+            rtree = f"rtree_{table}_{row[0]}"
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
+                raise NoFastPathError("no spatial index")
+            rows = db.execute(f"SELECT minx, miny, maxx, maxy FROM {_quote(rtree)}").fetchall()
+    except sqlite3.Error as error:
+        raise NoFastPathError(str(error)) from error
+    return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
 
 def _gpkg_points(path: str, table: str, parallel: bool) -> PointData:

@@ -14,6 +14,7 @@ zones once and checks one geometry at a time in well under a millisecond.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -22,8 +23,10 @@ import shapely
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex, clean_geometries
 from classification_plugin.integration.fast_reader import (
+    GeometryData,
     NoFastPathError,
     SourceSpec,
+    indexed_bounds,
     read_geometries,
     read_points,
     source_spec,
@@ -146,23 +149,63 @@ def check_layers(survey_layer, zones_layer, buffer_m: float = 0.0, zone_name_fie
 
 def build_zone_index(job: CheckJob, feedback=None) -> ZoneIndex:
     """Read the zones, repair them in their own CRS, project them into the job's metric CRS, index them."""
-    data = read_geometries(job.zones, feedback)
+    return index_zones(job, read_geometries(job.zones, feedback))
+
+
+def index_zones(job: CheckJob, data: GeometryData) -> ZoneIndex:
+    """Index zones read by :func:`read_geometries` (repaired, projected, names and kinds attached)."""
     # validity is judged in the source CRS: densifying can turn a bow-tie into a "valid" pinched ring
     cleanup = clean_geometries(data.geometries, polygonal=True)
-    geometries = transform_geometries(job.zones.crs, job.frame.definition, cleanup.geometries)
     kept = cleanup.kept
     names = data.attributes.get(job.zone_name_field) if job.zone_name_field else None
-    if names is not None:
-        names = [None if names[i] is None else str(names[i]) for i in kept]
+    names = [None if names[i] is None else str(names[i]) for i in kept] if names is not None else [None] * len(kept)
     if job.zone_kind_field:
         kinds = data.attributes.get(job.zone_kind_field, [])
         kinds = [None if kinds[i] is None else str(kinds[i]) for i in kept]
     else:
         kinds = [job.zone_kind] * len(kept)
-    index = ZoneIndex.build(geometries, ids=data.fids[kept], names=names, kinds=kinds)
+    if job.zones.crs == job.frame.definition:  # already clean, nothing moved
+        return ZoneIndex(cleanup.geometries, data.fids[kept], names, kinds, cleanup.repaired, cleanup.skipped)
+    geometries = transform_geometries(job.zones.crs, job.frame.definition, cleanup.geometries)
+    index = ZoneIndex.build(geometries, ids=data.fids[kept], names=names, kinds=kinds)  # what projecting broke
     index.repaired += cleanup.repaired
     index.skipped += cleanup.skipped
     return index
+
+
+def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
+    """Boxes in the survey's CRS (minx, miny, maxx, maxy) holding every point within the buffer of a zone.
+
+    ``zone_bounds`` are the zones' boxes as read, in their own CRS (NaN rows for null geometries;
+    repairs only shrink a polygon's box). Boxes are grown by the buffer in the metric CRS; a box
+    that changes CRS is densified, moved, boxed again and grown by 1 %, so it still holds what it
+    held. None when a box cannot be moved (outside a CRS's area): then every survey point is read.
+    """
+    bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    if bounds.shape[0] == 0:
+        return bounds
+    target = job.frame.definition
+    if job.zones.crs != target:
+        bounds = _moved_boxes(job.zones.crs, target, bounds)
+    if bounds is None:
+        return None
+    margin = job.buffer_m + job.tolerance
+    bounds = bounds + np.array([-margin, -margin, margin, margin])
+    if job.survey.crs != target:
+        bounds = _moved_boxes(target, job.survey.crs, bounds)
+    return bounds
+
+
+def _moved_boxes(source: str, target: str, bounds: np.ndarray) -> np.ndarray | None:
+    size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    boxes = shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
+    boxes = shapely.segmentize(boxes, np.maximum(size / 16.0, 1e-9))  # 16 vertices a side at least
+    moved = shapely.bounds(transform_geometries(source, target, boxes)).reshape(-1, 4)
+    if not np.isfinite(moved).all():
+        return None
+    grow = 0.01 * np.maximum(moved[:, 2] - moved[:, 0], moved[:, 3] - moved[:, 1]) + 1e-9 * np.abs(moved).max()
+    return moved + np.column_stack([-grow, -grow, grow, grow])
 
 
 def run_check(job: CheckJob, feedback=None) -> CheckResult:
@@ -174,20 +217,34 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
             "The layers cover a large area: distances may be off by up to {percent} %"
         ).format(percent=f"{100 * job.frame.scale_error:.2f}"))
     _progress(feedback, 5)
-    index = build_zone_index(job, feedback)
-    result.zones_read = len(index) + index.skipped
-    result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
-    result.timings["zones_s"] = time.perf_counter() - started
-    if _canceled(feedback, result):
-        return result
-    _progress(feedback, 20)
-    if len(index) == 0:
-        result.messages.append(tr("The protected-area layer has no usable zone polygons"))
-        _report_counts(result)
-        return result
-
-    mark = time.perf_counter()
-    conflicts, fids = _check_survey(job, index, result, feedback)
+    with ThreadPoolExecutor(1) as pool:
+        # a GeoPackage point survey: its R-tree (SQLite, off the GIL) picks the points near the
+        # zones' boxes while this thread reads, repairs and indexes the zones
+        prefetch, zone_data = None, None
+        if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
+            try:
+                bounds = indexed_bounds(job.zones)  # the zones' own R-tree: no need to wait for them
+            except NoFastPathError:
+                zone_data = read_geometries(job.zones, feedback)
+                bounds = shapely.bounds(zone_data.geometries)
+            boxes = survey_boxes(job, bounds)
+            if boxes is not None:
+                prefetch = pool.submit(read_points, job.survey, None, False, boxes)
+        if zone_data is None:
+            zone_data = read_geometries(job.zones, feedback)
+        index = index_zones(job, zone_data)
+        result.zones_read = len(index) + index.skipped
+        result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
+        result.timings["zones_s"] = time.perf_counter() - started
+        if _canceled(feedback, result):
+            return result
+        _progress(feedback, 20)
+        if len(index) == 0:
+            result.messages.append(tr("The protected-area layer has no usable zone polygons"))
+            _report_counts(result)
+            return result
+        mark = time.perf_counter()
+        conflicts, fids = _check_survey(job, index, result, feedback, prefetch)
     result.timings["survey_s"] = time.perf_counter() - mark
     if conflicts is None:
         return result
@@ -207,20 +264,21 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     return result
 
 
-def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback):
+def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None):
     """(Conflicts, survey fids) or (None, None) when canceled."""
     target = job.frame.definition
     if job.survey.is_point:
-        boxes = None
-        if job.survey.crs == target and job.zones.crs == target:
-            # no reprojection: the zones' boxes (grown by the buffer) are in the survey's CRS, so a
-            # GeoPackage's R-tree can skip every point that is far from all zones
-            margin = job.buffer_m + job.tolerance
-            boxes = index.bounds + np.array([-margin, -margin, margin, margin])
-        try:
-            points = read_points(job.survey, feedback, boxes=boxes)
-        except NoFastPathError:
-            points = None
+        points = None
+        if prefetch is not None:
+            try:
+                points = prefetch.result()
+            except NoFastPathError:
+                points = None
+        if points is None:
+            try:
+                points = read_points(job.survey, feedback)
+            except NoFastPathError:
+                points = None
         if points is not None:
             result.read_method = points.method
             result.survey_read = int(points.fids.size) if points.total < 0 else points.total
@@ -326,5 +384,5 @@ def _to_shapely(geometry):
 
 __all__ = [
     "INSIDE", "WITHIN_BUFFER", "ZONE_KINDS", "CheckJob", "CheckResult", "ConflictPair", "ZoneChecker",
-    "build_zone_index", "check_layers", "prepare_check", "run_check",
+    "build_zone_index", "check_layers", "index_zones", "prepare_check", "run_check", "survey_boxes",
 ]

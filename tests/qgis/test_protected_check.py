@@ -20,6 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import shapely
 from pyproj import Geod
 from qgis.core import (
     QgsApplication,
@@ -34,7 +35,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from classification_plugin.integration.fast_reader import NoFastPathError, parse_point_wkb
+from classification_plugin.integration import fast_reader
+from classification_plugin.integration.fast_reader import NoFastPathError, parse_point_wkb, read_points
 from classification_plugin.integration.protected_check import (
     INSIDE,
     WITHIN_BUFFER,
@@ -42,6 +44,7 @@ from classification_plugin.integration.protected_check import (
     check_layers,
     prepare_check,
     run_check,
+    survey_boxes,
 )
 
 TOLERANCE_M = 0.05
@@ -194,7 +197,11 @@ def test_geopackage_fast_path_matches_the_qgis_fallback(survey_and_zones):
     survey, zones = survey_and_zones
     job = prepare_check(survey, zones, 150, zone_name_field="name")
     fast = run_check(job)
-    assert fast.read_method == "gpkg"
+    # lon/lat survey, checked in a metric projection: the zones' boxes are moved into the survey's
+    # CRS so that its R-tree still picks the points near them
+    assert fast.read_method == "gpkg-rtree"
+    full = read_points(job.survey)
+    assert full.method == "gpkg" and full.fids.size == 2996
     slow = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
     assert slow.read_method == "qgis"
     gdal = run_check(replace(job, survey=replace(job.survey, is_point=False)))
@@ -383,8 +390,12 @@ def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
     assert result["OUTPUT"].featureCount() == 0
 
 
-def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app):
-    """Survey and zones in one metric CRS: only points near zones are read, through the R-tree."""
+@pytest.mark.parametrize("split", [False, True])
+def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app, monkeypatch, split):
+    """Survey and zones in one metric CRS: only points near zones are read, through the R-tree
+    (with ``split``, by two connections at once, each searching half of the overlapping boxes)."""
+    if split:
+        monkeypatch.setattr(fast_reader, "_PARALLEL_BOXES", 2)
     rng = np.random.default_rng(5)
     xs, ys = rng.uniform(440_000, 460_000, 4000), rng.uniform(4_420_000, 4_440_000, 4000)
     wkts = [f"POINT({x!r} {y!r})" for x, y in zip(xs, ys)]
@@ -405,3 +416,53 @@ def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app
         assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
             [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in slow.pairs]
         assert fast.pair_count > 20
+
+
+def test_rtree_prefilter_across_crss_keeps_points_at_the_buffer_edge(tmp_path, qgis_app):
+    """Survey in CGCS2000 lon/lat, zones in UTM 50N: points placed just inside and just outside the
+    200 m buffer of each zone, in every direction, must come out as the full read says."""
+    # 40 zones 600 x 400 m on a 3 km grid: no point is near two zones
+    gx, gy = np.meshgrid(440_000 + 3_000.0 * np.arange(8), 4_420_000 + 3_000.0 * np.arange(5))
+    centres = np.column_stack([gx.ravel(), gy.ravel()])
+    zones = memory_layer([f"POLYGON(({x - 300} {y - 200}, {x + 300} {y - 200}, {x + 300} {y + 200}, "
+                          f"{x - 300} {y + 200}, {x - 300} {y - 200}))" for x, y in centres],
+                         crs="EPSG:32650", geometry="Polygon", name="zone")
+    memory_zones = zones
+    to_cgcs = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:32650"),
+                                     QgsCoordinateReferenceSystem("EPSG:4490"), QgsProject.instance())
+    wkts = []
+    for x, y in centres:  # 0.5 m inside and outside the buffer, beyond each side and each corner
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            for reach in (199.5, 200.5):
+                point = to_cgcs.transform(QgsPointXY(x + dx * (300 + reach), y + dy * (200 + reach)))
+                wkts.append(f"POINT({point.x()!r} {point.y()!r})")
+        for sx, sy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+            for reach in (199.5, 200.5):
+                d = reach / np.sqrt(2)
+                point = to_cgcs.transform(QgsPointXY(x + sx * (300 + d), y + sy * (200 + d)))
+                wkts.append(f"POINT({point.x()!r} {point.y()!r})")
+    far = to_cgcs.transform(QgsPointXY(400_000, 4_400_000))
+    wkts += [f"POINT({far.x()!r} {far.y()!r})"] * 50
+    path = tmp_path / "mixed.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:4490", name="pt"))
+    zones = write_gpkg(path, "zones", zones)
+    job = prepare_check(survey, zones, 200.0)
+    zone_shapes = shapely.from_wkb([bytes(f.geometry().asWkb()) for f in zones.getFeatures()])
+    boxes = survey_boxes(job, shapely.bounds(zone_shapes))
+    assert boxes.shape == (40, 4) and (boxes[:, 0] > 116).all() and (boxes[:, 1] > 39).all()
+    fast = run_check(job)
+    slow = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    assert (fast.read_method, slow.read_method) == ("gpkg-rtree", "qgis")
+    assert fast.survey_read == slow.survey_read == len(wkts)
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in slow.pairs]
+    # every point at 199.5 m is in, every point at 200.5 m out: 8 per zone, nothing more
+    assert fast.feature_count == 40 * 8
+    # zones GDAL cannot read (a memory layer): their boxes come from the geometries, same answer
+    from_memory = run_check(prepare_check(survey, memory_zones, 200.0))
+    assert from_memory.read_method == "gpkg-rtree"
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in from_memory.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs]
+    # 199.5 m on the UTM grid is 199.42-199.5 m on the ground (UTM's scale factor near 0.9996 here)
+    distances = sorted(round(p.distance_m, 3) for p in fast.pairs)
+    assert distances[0] > 199.4 and distances[-1] < 199.6, (distances[:3], distances[-3:])
