@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -131,7 +132,6 @@ class ZoneIndex:
 
     def __post_init__(self) -> None:
         shapely.prepare(self.geometries)
-        self.tree = shapely.STRtree(self.geometries)
         self.bounds = shapely.bounds(self.geometries).reshape(-1, 4)
 
     @classmethod
@@ -159,6 +159,11 @@ class ZoneIndex:
 
     def __len__(self) -> int:
         return int(self.geometries.size)
+
+    @cached_property
+    def tree(self) -> shapely.STRtree:
+        """An STRtree of the zones, built on first use (points never need it)."""
+        return shapely.STRtree(self.geometries)
 
     # -- points ---------------------------------------------------------------------------------
 

@@ -35,7 +35,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from classification_plugin.integration import fast_reader
 from classification_plugin.integration.fast_reader import NoFastPathError, parse_point_wkb, read_points
 from classification_plugin.integration.protected_check import (
     INSIDE,
@@ -390,12 +389,8 @@ def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
     assert result["OUTPUT"].featureCount() == 0
 
 
-@pytest.mark.parametrize("split", [False, True])
-def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app, monkeypatch, split):
-    """Survey and zones in one metric CRS: only points near zones are read, through the R-tree
-    (with ``split``, by two connections at once, each searching half of the overlapping boxes)."""
-    if split:
-        monkeypatch.setattr(fast_reader, "_PARALLEL_BOXES", 2)
+def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app):
+    """Survey and zones in one metric CRS: only points near zones are read, through the R-tree."""
     rng = np.random.default_rng(5)
     xs, ys = rng.uniform(440_000, 460_000, 4000), rng.uniform(4_420_000, 4_440_000, 4000)
     wkts = [f"POINT({x!r} {y!r})" for x, y in zip(xs, ys)]
