@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "build" / "bench"
 OUTPUT = ROOT / "bench" / "output"
 POINTS_GPKG = DATA / "zones_points_1m.gpkg"
+# the same points stored in CGCS2000 lon/lat (EPSG:4490): the check must reproject every point
+POINTS_LONLAT_GPKG = DATA / "zones_points_1m_cgcs2000.gpkg"
 ZONES_GPKG = DATA / "zones_zones_10k.gpkg"
 N_POINTS = 1_000_000
 N_ZONES = 10_000
@@ -62,7 +64,7 @@ def generate() -> None:
     import shapely
     from osgeo import ogr, osr
 
-    if POINTS_GPKG.exists() and ZONES_GPKG.exists():
+    if POINTS_GPKG.exists() and ZONES_GPKG.exists() and POINTS_LONLAT_GPKG.exists():
         return
     DATA.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -80,7 +82,15 @@ def generate() -> None:
 
     xs = ORIGIN[0] + rng.uniform(0, EXTENT_M, N_POINTS)
     ys = ORIGIN[1] + rng.uniform(0, EXTENT_M, N_POINTS)
-    _write(POINTS_GPKG, "points", ogr.wkbPoint, srs, shapely.to_wkb(shapely.points(xs, ys)), None)
+    if not POINTS_GPKG.exists():
+        _write(POINTS_GPKG, "points", ogr.wkbPoint, srs, shapely.to_wkb(shapely.points(xs, ys)), None)
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(f"EPSG:{CRS_EPSG}", "EPSG:4490", always_xy=True).transform(xs, ys)
+    cgcs = osr.SpatialReference()
+    cgcs.ImportFromEPSG(4490)
+    cgcs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    _write(POINTS_LONLAT_GPKG, "points", ogr.wkbPoint, cgcs, shapely.to_wkb(shapely.points(lon, lat)), None)
     print(f"generated bench data in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -114,22 +124,22 @@ def _write(path: Path, table: str, geometry_type, srs, wkbs, attributes) -> None
 # -- the jobs -------------------------------------------------------------------------------------
 
 
-def layers():
+def layers(points_path=POINTS_GPKG):
     from qgis.core import QgsVectorLayer
 
-    points = QgsVectorLayer(f"{POINTS_GPKG}|layername=points", "points", "ogr")
+    points = QgsVectorLayer(f"{points_path}|layername=points", "points", "ogr")
     zones = QgsVectorLayer(f"{ZONES_GPKG}|layername=zones", "zones", "ogr")
     assert points.isValid() and zones.isValid()
     return points, zones
 
 
-def run_extract():
+def run_extract(points_path=POINTS_GPKG):
     import processing
     from qgis.core import QgsFeatureRequest
 
     started = time.perf_counter()
     result = processing.run("native:extractbylocation", {
-        "INPUT": f"{POINTS_GPKG}|layername=points", "PREDICATE": [0],
+        "INPUT": f"{points_path}|layername=points", "PREDICATE": [0],
         "INTERSECT": f"{ZONES_GPKG}|layername=zones", "OUTPUT": "memory:",
     })
     elapsed = time.perf_counter() - started
@@ -140,11 +150,11 @@ def run_extract():
     return elapsed, fids
 
 
-def run_ours(buffer_m: float):
+def run_ours(buffer_m: float, points_path=POINTS_GPKG):
     from classification_plugin.integration.protected_check import check_layers
 
     started = time.perf_counter()
-    points, zones = layers()
+    points, zones = layers(points_path)
     result = check_layers(points, zones, buffer_m, zone_name_field="name", zone_kind_field="kind")
     elapsed = time.perf_counter() - started
     return elapsed, result
@@ -247,6 +257,7 @@ def main() -> int:
     run_extract()
 
     extract_times, ours_times, buffered_times = [], [], []
+    lonlat_extract_times, lonlat_ours_times = [], []
     for _ in range(args.repeat):
         elapsed, extract_fids = run_extract()
         extract_times.append(elapsed)
@@ -254,6 +265,13 @@ def main() -> int:
         ours_times.append(elapsed)
         elapsed, buffered = run_ours(BUFFER_M)
         buffered_times.append(elapsed)
+        # survey in CGCS2000 lon/lat, zones in UTM: both tools reproject
+        elapsed, lonlat_extract_fids = run_extract(POINTS_LONLAT_GPKG)
+        lonlat_extract_times.append(elapsed)
+        elapsed, lonlat = run_ours(0.0, POINTS_LONLAT_GPKG)
+        lonlat_ours_times.append(elapsed)
+    lonlat_fids = set(lonlat.conflicting_fids().tolist())
+    lonlat_extract_s, lonlat_ours_s = statistics.median(lonlat_extract_times), statistics.median(lonlat_ours_times)
 
     ours_fids = set(ours.conflicting_fids().tolist())
     same = ours_fids == extract_fids
@@ -269,6 +287,18 @@ def main() -> int:
         "ours_buffered_s": buffered_s,
         "runs": {"extractbylocation": extract_times, "ours_unbuffered": ours_times, "ours_buffered": buffered_times},
         "speedup_vs_extractbylocation": extract_s / ours_s,
+        # the two tools' times swing by different amounts from run to run: each repeat's ratio too
+        "speedup_per_repeat": [e / o for e, o in zip(extract_times, ours_times)],
+        "reprojected_survey": {
+            "survey_crs": "EPSG:4490", "zones_crs": f"EPSG:{CRS_EPSG}",
+            "extractbylocation_s": lonlat_extract_s, "ours_unbuffered_s": lonlat_ours_s,
+            "speedup": lonlat_extract_s / lonlat_ours_s, "read_method": lonlat.read_method,
+            "runs": {"extractbylocation": lonlat_extract_times, "ours_unbuffered": lonlat_ours_times},
+            "conflicting_features": {"extractbylocation": len(lonlat_extract_fids), "ours": len(lonlat_fids),
+                                     "only_ours": len(lonlat_fids - lonlat_extract_fids),
+                                     "only_extract": len(lonlat_extract_fids - lonlat_fids),
+                                     "same_as_utm_check": lonlat_fids == ours_fids},
+        },
         "buffered_over_unbuffered": buffered_s / ours_s,
         "conflicting_features": {"extractbylocation": len(extract_fids), "ours_unbuffered": len(ours_fids),
                                  "ours_buffered": buffered.feature_count, "same_fids_as_extract": same,
@@ -294,6 +324,12 @@ def main() -> int:
     print(f"\n{'job':40s} {'median s':>9s} {'speedup':>8s} {'features':>9s} {'peak MB':>8s}")
     for name, seconds, speedup, count, peak in rows:
         print(f"{name:40s} {seconds:9.3f} {speedup:7.1f}x {count:9d} {peak:8.0f}")
+    print(f"{'extractbylocation, survey in EPSG:4490':40s} {lonlat_extract_s:9.3f} {1.0:7.1f}x "
+          f"{len(lonlat_extract_fids):9d}")
+    print(f"{'ours, survey in EPSG:4490':40s} {lonlat_ours_s:9.3f} {lonlat_extract_s / lonlat_ours_s:7.1f}x "
+          f"{len(lonlat_fids):9d}   ({lonlat.read_method})")
+    ratios = report["speedup_per_repeat"]
+    print(f"speedup per repeat (UTM): {', '.join(f'{r:.1f}' for r in ratios)}; median {statistics.median(ratios):.1f}")
     print(f"buffered / unbuffered: {buffered_s / ours_s:.2f} (target <= 2)")
     print("peak MB = whole-process ru_maxrss in a fresh process; start-up alone: "
           f"{memory['ours']['rss_after_qgis_start_mb']:.0f} MB; Python allocations of our check: "

@@ -176,32 +176,23 @@ def index_zones(job: CheckJob, data: GeometryData) -> ZoneIndex:
 def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     """Boxes in the survey's CRS (minx, miny, maxx, maxy) holding every point within the buffer of a zone.
 
-    ``zone_bounds`` are the zones' boxes as read, in their own CRS (NaN rows for null geometries;
-    repairs only shrink a polygon's box). Boxes are grown by the buffer in the metric CRS; a box
-    that changes CRS is densified, moved, boxed again and grown by 1 %, so it still holds what it
-    held. None when a box cannot be moved (outside a CRS's area): then every survey point is read.
+    ``zone_bounds`` are the zones' boxes in the job's metric CRS (NaN rows for null geometries).
+    They are grown by the buffer; when the survey has another CRS each box's corners and edge
+    points (four segments a side) are moved into it, boxed again and grown by 1 % of the box,
+    far more than an edge bends between those points. None when a box cannot be moved (outside
+    a CRS's area): then every survey point is read.
     """
     bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    if bounds.shape[0] == 0:
-        return bounds
-    target = job.frame.definition
-    if job.zones.crs != target:
-        bounds = _moved_boxes(job.zones.crs, target, bounds)
-    if bounds is None:
-        return None
     margin = job.buffer_m + job.tolerance
     bounds = bounds + np.array([-margin, -margin, margin, margin])
-    if job.survey.crs != target:
-        bounds = _moved_boxes(target, job.survey.crs, bounds)
-    return bounds
-
-
-def _moved_boxes(source: str, target: str, bounds: np.ndarray) -> np.ndarray | None:
+    if bounds.shape[0] == 0 or job.survey.crs == job.frame.definition:
+        return bounds
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    boxes = shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
-    boxes = shapely.segmentize(boxes, np.maximum(size / 16.0, 1e-9))  # 16 vertices a side at least
-    moved = shapely.bounds(transform_geometries(source, target, boxes)).reshape(-1, 4)
+    boxes = shapely.segmentize(shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3]),
+                               np.maximum(size / 4.0, 1e-9))
+    moved = shapely.bounds(transform_geometries(job.frame.definition, job.survey.crs, boxes, densify=False))
+    moved = moved.reshape(-1, 4)
     if not np.isfinite(moved).all():
         return None
     grow = 0.01 * np.maximum(moved[:, 2] - moved[:, 0], moved[:, 3] - moved[:, 1]) + 1e-9 * np.abs(moved).max()
@@ -218,12 +209,15 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
         ).format(percent=f"{100 * job.frame.scale_error:.2f}"))
     _progress(feedback, 5)
     with ThreadPoolExecutor(1) as pool:
-        # a GeoPackage point survey: its R-tree (SQLite, off the GIL) picks the points near the
-        # zones' boxes while this thread reads, repairs and indexes the zones
+        # a GeoPackage point survey: its R-tree picks the points near the zones. When the zones
+        # are already in the working CRS, their own R-tree gives the boxes at once and the search
+        # runs while this thread reads, repairs and indexes them; otherwise the boxes come from
+        # the projected zones.
         prefetch, zone_data = None, None
-        if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
+        prefilter = job.survey.is_point and job.survey.gdal_readable and not job.survey.subset
+        if prefilter and job.zones.crs == job.frame.definition:
             try:
-                bounds = indexed_bounds(job.zones)  # the zones' own R-tree: no need to wait for them
+                bounds = indexed_bounds(job.zones)
             except NoFastPathError:
                 zone_data = read_geometries(job.zones, feedback)
                 bounds = shapely.bounds(zone_data.geometries)
@@ -233,6 +227,10 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
         if zone_data is None:
             zone_data = read_geometries(job.zones, feedback)
         index = index_zones(job, zone_data)
+        if prefilter and prefetch is None and len(index):
+            boxes = survey_boxes(job, index.bounds)
+            if boxes is not None:
+                prefetch = pool.submit(read_points, job.survey, None, False, boxes)
         result.zones_read = len(index) + index.skipped
         result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
         result.timings["zones_s"] = time.perf_counter() - started
