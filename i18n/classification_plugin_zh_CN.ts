@@ -4,7 +4,12 @@
   <context>
     <name>ClassificationGuard</name>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <source> (and 1 more protected area)</source>
+      <translation>（另有 1 个保护区）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
       <source> (and {count} more protected areas)</source>
       <translation>（另有 {count} 个保护区）</translation>
     </message>
@@ -42,6 +47,41 @@
       <location filename="../classification_plugin/integration/label_store.py" line="52" />
       <source>.qmd file</source>
       <translation>.qmd 文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <source>1 feature</source>
+      <translation>1 个要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="186" />
+      <source>1 feature of {layer} is inside {kind} {zone}</source>
+      <translation>{layer} 有 1 个要素位于{kind}“{zone}”内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="189" />
+      <source>1 feature of {layer} is within {distance} m of {kind} {zone}</source>
+      <translation>{layer} 有 1 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="374" />
+      <source>1 file could not be read as a JPEG photo: {names}.</source>
+      <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="350" />
+      <source>1 photo from {folder} imported as survey data.</source>
+      <translation>已从 {folder} 导入 1 张照片，作为测量数据。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="369" />
+      <source>1 photo has no GPS position and was not imported: {names}.</source>
+      <translation>1 张照片没有 GPS 位置，未导入：{names}。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <source>1 protected area</source>
+      <translation>1 个保护区</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="52" />
@@ -329,12 +369,12 @@
       <translation>将图层拖入浏览器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="305" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="328" />
       <source>Drone photos</source>
       <translation>无人机照片</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="134" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="226" />
       <source>Drone photos ({folder})</source>
       <translation>无人机照片（{folder}）</translation>
     </message>
@@ -509,7 +549,7 @@
       <translation>第一条损坏的记录：{seq}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="300" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="307" />
       <source>Folder of drone photos</source>
       <translation>无人机照片文件夹</translation>
     </message>
@@ -559,9 +599,19 @@
       <translation>历史记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="60" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="61" />
       <source>Import drone photos as survey points…</source>
       <translation>将无人机照片导入为测量点…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="330" />
+      <source>Import of the photos in {folder} canceled.</source>
+      <translation>已取消导入 {folder} 中的照片。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/drone_data.py" line="252" />
+      <source>Importing drone photos from {folder}</source>
+      <translation>正在从 {folder} 导入无人机照片</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/verify_audit_log.py" line="63" />
@@ -574,7 +624,7 @@
       <translation>完整（{n} 条记录）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="232" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="237" />
       <source>Intersects protected area {zone}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
@@ -699,7 +749,7 @@
       <translation>密级名称</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="198" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="203" />
       <source>List</source>
       <translation>列表</translation>
     </message>
@@ -744,7 +794,7 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="45" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
     </message>
@@ -769,7 +819,7 @@
       <translation>网络暴露</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="312" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="338" />
       <source>No JPEG photos in {folder}.</source>
       <translation>{folder} 中没有 JPEG 照片。</translation>
     </message>
@@ -784,12 +834,12 @@
       <translation>无标签（解除）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="145" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
       <source>No layer is marked as protected areas: right-click a layer, Classification, Protected-area role…</source>
       <translation>没有图层被标记为保护区：右键点击图层，选择 密级 &gt; 保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="151" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="152" />
       <source>No layer is marked as survey data: right-click a layer, Classification, Mark as survey data</source>
       <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
     </message>
@@ -804,12 +854,12 @@
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="314" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="343" />
       <source>None of the {count} photos in {folder} has a GPS position.</source>
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="129" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="130" />
       <source>Not survey data</source>
       <translation>不是测量数据</translation>
     </message>
@@ -889,7 +939,7 @@
       <translation>保存项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="192" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="197" />
       <source>Protected area</source>
       <translation>保护区</translation>
     </message>
@@ -899,7 +949,7 @@
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="145" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
       <source>Protected areas</source>
       <translation>保护区</translation>
     </message>
@@ -919,7 +969,7 @@
       <translation>{layer} 的保护区角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="42" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="43" />
       <source>Protected-area role…</source>
       <translation>保护区角色…</translation>
     </message>
@@ -929,7 +979,7 @@
       <translation>保护区区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="205" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="210" />
       <source>Raise label to {level}</source>
       <translation>将密级提高为{level}</translation>
     </message>
@@ -1044,7 +1094,7 @@
       <translation>更改设置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
       <source>Show</source>
       <translation>显示</translation>
     </message>
@@ -1074,7 +1124,7 @@
       <translation>测量和无人机数据会与项目中的保护区进行比对：位于保护区内或其缓冲区内的要素将被报告。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="115" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
       <source>Survey data?</source>
       <translation>是否为测量数据？</translation>
     </message>
@@ -1169,12 +1219,12 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="126" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="127" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="164" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="165" />
       <source>The check of {layer} failed: {error}</source>
       <translation>{layer} 的检查失败：{error}</translation>
     </message>
@@ -1249,12 +1299,12 @@
       <translation>导出策略要求导出{level}数据时提供书面理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="113" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="131" />
       <source>The folder {folder} cannot be read</source>
       <translation>无法读取文件夹 {folder}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="109" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="127" />
       <source>The folder {folder} does not exist</source>
       <translation>文件夹 {folder} 不存在</translation>
     </message>
@@ -1289,7 +1339,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="215" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="207" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1314,22 +1364,27 @@
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="124" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="340" />
+      <source>The only photo in {folder} has no GPS position.</source>
+      <translation>{folder} 中唯一的照片没有 GPS 位置。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/drone_data.py" line="168" />
       <source>The photos in {folder} could not be imported: {error}</source>
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="329" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="334" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="236" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="241" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="253" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="258" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1689,47 +1744,57 @@
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="182" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <source>{count} features</source>
+      <translation>{count} 个要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="187" />
       <source>{count} features of {layer} are inside {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="186" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
       <source>{count} features of {layer} are within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="342" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="375" />
       <source>{count} files could not be read as JPEG photos: {names}.</source>
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="314" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="319" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="308" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="313" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="321" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="351" />
       <source>{count} photos from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 {count} 张照片，作为测量数据。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="339" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="371" />
       <source>{count} photos have no GPS position and were not imported: {names}.</source>
       <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="317" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <source>{count} protected areas</source>
+      <translation>{count} 个保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="322" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="311" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="316" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1739,7 +1804,7 @@
       <translation>{error} 这些事件也未能保存到 {path}（{detail}），目前仅保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/drone_data.py" line="111" />
+      <location filename="../classification_plugin/integration/drone_data.py" line="129" />
       <source>{folder} is not a folder</source>
       <translation>{folder} 不是文件夹</translation>
     </message>
@@ -1749,7 +1814,7 @@
       <translation>{layer} 现已定为{level}，保存{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="115" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
       <source>{layer} looks like {kind}: {reason}.</source>
       <translation>{layer} 看起来是{kind}：{reason}。</translation>
     </message>
@@ -1769,9 +1834,9 @@
       <translation>{layer}：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="169" />
-      <source>{layer}: {features} features in or near {zones} protected areas ({seconds} s)</source>
-      <translation>{layer}：{features} 个要素位于 {zones} 个保护区内或附近（{seconds} 秒）</translation>
+      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
+      <source>{layer}: {features} in or near {zones} ({seconds} s)</source>
+      <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="364" />

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 from qgis.gui import QgsHighlight
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QIcon
@@ -21,7 +21,7 @@ from classification_plugin.core.role_hints import suggest_role
 from classification_plugin.gui.conflicts_dock import ConflictsDock
 from classification_plugin.integration import roles
 from classification_plugin.integration.compat import layer_type
-from classification_plugin.integration.drone_data import import_geotagged_photos, layer_facts, raster_footprint
+from classification_plugin.integration.drone_data import PhotoImportTask, folder_error, layer_facts, raster_footprint
 from classification_plugin.integration.survey_watcher import SurveyWatcher
 
 
@@ -32,6 +32,7 @@ class ProtectedAreasUi:
         self.menu = menu
         self.services = services
         self.highlights = []
+        self.photo_tasks = []  # running photo imports
         main = iface.mainWindow()
         self.watcher = SurveyWatcher(services.recorder)
         self.dock = ConflictsDock(main)
@@ -166,9 +167,11 @@ class ProtectedAreasUi:
             return
         if report.canceled:
             return
-        summary = tr("{layer}: {features} features in or near {zones} protected areas ({seconds} s)").format(
-            layer=name, features=len(report.features), zones=len(report.zones),
-            seconds=f"{report.seconds:.1f}")
+        features = tr("1 feature") if len(report.features) == 1 else tr("{count} features")
+        zones = tr("1 protected area") if len(report.zones) == 1 else tr("{count} protected areas")
+        summary = tr("{layer}: {features} in or near {zones} ({seconds} s)").format(
+            layer=name, features=features.format(count=len(report.features)),
+            zones=zones.format(count=len(report.zones)), seconds=f"{report.seconds:.1f}")
         self.dock.set_layer_conflicts(report.survey_layer_id, report.rows, summary)
 
     def _warn(self, report) -> None:
@@ -178,16 +181,18 @@ class ProtectedAreasUi:
         first = report.rows[0]
         others = len(report.zones) - 1
         inside = any(r.inside for r in report.rows)
+        one = len(report.features) == 1
         if inside:
-            text = tr("{count} features of {layer} are inside {kind} {zone}").format(
-                count=len(report.features), layer=layer.name(), kind=roles.zone_kind_name(first.zone_kind),
-                zone=first.zone_name)
+            text = (tr("1 feature of {layer} is inside {kind} {zone}") if one else
+                    tr("{count} features of {layer} are inside {kind} {zone}"))
         else:
-            text = tr("{count} features of {layer} are within {distance} m of {kind} {zone}").format(
-                count=len(report.features), layer=layer.name(), distance=f"{report.buffer_m:.0f}",
-                kind=roles.zone_kind_name(first.zone_kind), zone=first.zone_name)
+            text = (tr("1 feature of {layer} is within {distance} m of {kind} {zone}") if one else
+                    tr("{count} features of {layer} are within {distance} m of {kind} {zone}"))
+        text = text.format(count=len(report.features), layer=layer.name(), distance=f"{report.buffer_m:.0f}",
+                           kind=roles.zone_kind_name(first.zone_kind), zone=first.zone_name)
         if others > 0:
-            text += tr(" (and {count} more protected areas)").format(count=others)
+            more = tr(" (and 1 more protected area)") if others == 1 else tr(" (and {count} more protected areas)")
+            text += more.format(count=others)
         bar = self.iface.messageBar()
         item = bar.createMessage(tr("Protected area"), text)
         item.setObjectName("ClassificationGuardProtectedWarning")
@@ -290,19 +295,40 @@ class ProtectedAreasUi:
 
     # -- photos ----------------------------------------------------------------------------------
     def import_photos(self, folder: str = ""):
-        """Import a folder of geotagged photos (``native:importphotos``) as survey data ("photos").
+        """Import a folder of geotagged photos (``native:importphotos``) as survey data ("photos"), in
+        the background: returns the :class:`~classification_plugin.integration.drone_data.PhotoImportTask`
+        (shown in QGIS's task manager, with progress and cancel), or None when nothing was started.
 
-        Says in the message bar what was imported and names the photos left out (no GPS position,
-        unreadable); a missing, empty or unreadable folder gets a message, never a traceback.
-        Returns the layer added to the project, or None.
+        When it ends, :meth:`photos_imported` adds the layer and says in the message bar what was
+        imported, naming the photos left out (no GPS position, unreadable); a missing, empty or
+        unreadable folder gets a message, never a traceback. A canceled import adds nothing.
         """
         if not folder:
             folder = QFileDialog.getExistingDirectory(self.iface.mainWindow(), tr("Folder of drone photos"))
         if not folder:
             return None
-        result = import_geotagged_photos(folder)
+        error = folder_error(folder)
+        if error:
+            self.iface.messageBar().pushWarning(tr("Drone photos"), error)
+            return None
+        task = PhotoImportTask(folder)
+        task.on_finished = lambda result: self._import_finished(task, result)
+        self.photo_tasks.append(task)  # the Python side of the task must outlive its run
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _import_finished(self, task, result):
+        if task in self.photo_tasks:
+            self.photo_tasks.remove(task)
+        return self.photos_imported(result)
+
+    def photos_imported(self, result):
+        """Add what a photo import read (a ``PhotoImport``) and say so; returns the layer or None."""
         bar = self.iface.messageBar()
         title = tr("Drone photos")
+        if result.canceled:
+            bar.pushInfo(title, tr("Import of the photos in {folder} canceled.").format(folder=result.folder))
+            return None
         if result.error:
             bar.pushWarning(title, result.error)
             return None
@@ -310,6 +336,9 @@ class ProtectedAreasUi:
         if result.layer is None:
             if result.photos == 0:
                 bar.pushWarning(title, tr("No JPEG photos in {folder}.").format(folder=result.folder))
+            elif result.photos == 1:
+                bar.pushWarning(title, tr("The only photo in {folder} has no GPS position.").format(
+                    folder=result.folder) + left_out)
             else:
                 bar.pushWarning(title, tr("None of the {count} photos in {folder} has a GPS position.").format(
                     count=result.photos, folder=result.folder) + left_out)
@@ -318,8 +347,9 @@ class ProtectedAreasUi:
         roles.set_survey(layer, "photos")
         roles.dismiss_hint(layer)  # already has its role: no suggestion
         QgsProject.instance().addMapLayer(layer)
-        text = tr("{count} photos from {folder} imported as survey data.").format(
-            count=result.imported, folder=result.folder)
+        imported = tr("1 photo from {folder} imported as survey data.") if result.imported == 1 else \
+            tr("{count} photos from {folder} imported as survey data.")
+        text = imported.format(count=result.imported, folder=result.folder)
         if left_out:
             bar.pushWarning(title, text + left_out)
         else:
@@ -336,15 +366,21 @@ class ProtectedAreasUi:
 
         text = ""
         if result.without_position:
-            text += " " + tr("{count} photos have no GPS position and were not imported: {names}.").format(
-                count=len(result.without_position), names=names(result.without_position))
+            sentence = tr("1 photo has no GPS position and was not imported: {names}.") \
+                if len(result.without_position) == 1 else \
+                tr("{count} photos have no GPS position and were not imported: {names}.")
+            text += " " + sentence.format(count=len(result.without_position), names=names(result.without_position))
         if result.unreadable:
-            text += " " + tr("{count} files could not be read as JPEG photos: {names}.").format(
-                count=len(result.unreadable), names=names(result.unreadable))
+            sentence = tr("1 file could not be read as a JPEG photo: {names}.") if len(result.unreadable) == 1 else \
+                tr("{count} files could not be read as JPEG photos: {names}.")
+            text += " " + sentence.format(count=len(result.unreadable), names=names(result.unreadable))
         return text
 
     # -- unload ----------------------------------------------------------------------------------
     def unload(self) -> None:
+        for task in list(self.photo_tasks):
+            task.on_finished = None  # the window parts it would report to are going
+            task.cancel()
         project = QgsProject.instance()
         for signal, slot in ((project.layersAdded, self._suggest_roles),
                              (project.layersWillBeRemoved, self._layers_removed)):

@@ -6,7 +6,7 @@ one photo inside the zone is imported and warned about."""
 from pathlib import Path
 
 from driver import write_gpkg
-from qgis.core import QgsFeature, QgsGeometry
+from qgis.core import QgsApplication, QgsFeature, QgsGeometry
 from qgis.PyQt.QtWidgets import QMenu, QPushButton
 
 ZONE = "POLYGON((116.38 39.93, 116.42 39.93, 116.42 39.955, 116.38 39.955, 116.38 39.93))"
@@ -142,7 +142,13 @@ def scenario(d):
     folder = Path(d.data_dir) / "sd_card"
     bar = d.iface.messageBar()
     before = len(warnings_in_bar(d))
-    imported = ui.import_photos(str(folder))
+    task = ui.import_photos(str(folder))  # in the background, in QGIS's task manager
+    d.check("photo import runs as a task", task is not None and task in QgsApplication.taskManager().tasks())
+    for _ in range(300):  # up to 30 s
+        if task is None or task.outcome is not None:
+            break
+        yield 100
+    imported = task.outcome.layer if task is not None and task.outcome is not None else None
     d.check("photo folder imported", imported is not None and imported.featureCount() == 6,
             imported.featureCount() if imported is not None else None)
     d.check("imported photos are survey data", imported is not None and roles.survey_kind(imported) == "photos")
@@ -154,7 +160,8 @@ def scenario(d):
     item = getattr(ui, "last_warning", None)
     text = item.text() if item is not None else ""
     d.check("photo inside the zone warned", len(shown) == before + 1 and imported is not None
-            and imported.name() in text and "Restricted Area 17" in text and text.startswith("1 features"), text)
+            and imported.name() in text and "Restricted Area 17" in text
+            and text.startswith(f"1 feature of {imported.name()} is inside"), text)
     photo_rows = [(r.fid, r.inside) for r in dock.rows if imported is not None and r.survey_layer_id == imported.id()]
     inside_photo = [imported.getFeature(fid)["filename"] for fid, _ in photo_rows] if imported else []
     d.check("panel lists the photo inside", inside_photo == ["DJI_0001"] and photo_rows[0][1], photo_rows)

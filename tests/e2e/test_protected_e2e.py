@@ -20,6 +20,7 @@ def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path, drone
         "photo check: one inside, one in the buffer",
         "edit inside the zone recorded once",
         "panel row takes the committed id",
+        "photo import runs as a task",
         "photo folder imported",
         "imported photos are survey data",
         "import names the photos without GPS",

@@ -5,14 +5,26 @@ point layer of survey data with the positions that were written."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsWkbTypes
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsFeedback,
+    QgsProject,
+    QgsRasterLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QDateTime, Qt
 from test_survey_watcher import RecorderStub, reports_of, wait_idle, zones_layer
 
 from classification_plugin.core.role_hints import suggest_role
-from classification_plugin.integration import roles
+from classification_plugin.integration import drone_data, roles
 from classification_plugin.integration.drone_data import (
+    PhotoImportTask,
     import_geotagged_photos,
     layer_facts,
     raster_footprint,
@@ -209,11 +221,34 @@ def messages(iface, level):
     return iface.messageBar().get_messages(level)
 
 
+def wait_for(task, timeout=60.0):
+    """Let the event loop run until the photo import ``task`` has handed over its result."""
+    deadline = time.monotonic() + timeout
+    while task.outcome is None and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+    QCoreApplication.processEvents()
+    assert task.outcome is not None, "the photo import did not finish"
+    return task.outcome
+
+
+def import_from_menu(ui, folder):
+    """The menu entry's import, waited for: (task, layer added or None); task is None when none started."""
+    task = ui.import_photos(str(folder))
+    if task is None:
+        return None, None
+    outcome = wait_for(task)
+    assert task not in ui.photo_tasks
+    layer = outcome.layer
+    if layer is not None:
+        assert QgsProject.instance().mapLayer(layer.id()) is layer
+    return task, layer
+
+
 def test_import_adds_a_survey_layer_and_names_the_photos_left_out(protected_ui, qgis_iface, drone_flight):
     folder, photo_data = drone_flight
-    layer = protected_ui.import_photos(str(folder))
-    assert layer is not None and QgsProject.instance().mapLayer(layer.id()) is layer
-    assert layer.featureCount() == len(photo_data.FLIGHT)
+    task, layer = import_from_menu(protected_ui, folder)
+    assert layer is not None and layer.featureCount() == len(photo_data.FLIGHT)
     assert roles.role_of(layer) == roles.SURVEY and roles.survey_kind(layer) == "photos"
     assert roles.hint_dismissed(layer)  # marked by the import itself: nothing to suggest
     assert "sd_card" in layer.name()
@@ -221,7 +256,20 @@ def test_import_adds_a_survey_layer_and_names_the_photos_left_out(protected_ui, 
     assert len(warnings) == 1, warnings
     assert "6 photos from" in warnings[0] and "imported as survey data" in warnings[0]
     assert "2 photos have no GPS position and were not imported: DJI_0006.JPG, scan_0001.jpg" in warnings[0]
-    assert f"1 files could not be read as JPEG photos: {photo_data.BROKEN}" in warnings[0]
+    assert f"1 file could not be read as a JPEG photo: {photo_data.BROKEN}." in warnings[0]
+
+
+def test_import_messages_read_right_for_one_photo(protected_ui, qgis_iface, tmp_path):
+    import photo_data
+
+    folder = photo_data.write_flight(tmp_path / "one", photos=photo_data.FLIGHT[:1],
+                                     without_position=photo_data.WITHOUT_POSITION[:1], broken=False)
+    _task, layer = import_from_menu(protected_ui, folder)
+    assert layer is not None and layer.featureCount() == 1
+    warnings = messages(qgis_iface, Qgis.MessageLevel.Warning)
+    assert len(warnings) == 1, warnings
+    assert f"1 photo from {folder} imported as survey data." in warnings[0], warnings
+    assert "1 photo has no GPS position and was not imported: DJI_0006.JPG." in warnings[0], warnings
 
 
 def test_import_of_clean_photos_is_an_info(protected_ui, qgis_iface, tmp_path):
@@ -229,7 +277,7 @@ def test_import_of_clean_photos_is_an_info(protected_ui, qgis_iface, tmp_path):
 
     folder = photo_data.write_flight(tmp_path / "clean", photos=photo_data.FLIGHT[:2], without_position=(),
                                      broken=False)
-    layer = protected_ui.import_photos(str(folder))
+    _task, layer = import_from_menu(protected_ui, folder)
     assert layer is not None and layer.featureCount() == 2
     assert messages(qgis_iface, Qgis.MessageLevel.Warning) == []
     assert [m for m in messages(qgis_iface, Qgis.MessageLevel.Info) if "2 photos from" in m], \
@@ -239,27 +287,172 @@ def test_import_of_clean_photos_is_an_info(protected_ui, qgis_iface, tmp_path):
 def test_import_of_an_empty_folder_says_so(protected_ui, qgis_iface, tmp_path):
     (tmp_path / "empty").mkdir()
     before = len(QgsProject.instance().mapLayers())
-    assert protected_ui.import_photos(str(tmp_path / "empty")) is None
+    task, layer = import_from_menu(protected_ui, tmp_path / "empty")
+    assert task is not None and layer is None
     assert len(QgsProject.instance().mapLayers()) == before  # no empty layer left behind
     assert messages(qgis_iface, Qgis.MessageLevel.Warning) == [
         f"Drone photos:No JPEG photos in {tmp_path / 'empty'}."]
 
 
-def test_import_of_photos_none_with_a_position_says_so(protected_ui, qgis_iface, tmp_path):
+@pytest.mark.parametrize("without_position,expected", [
+    (1, "The only photo in {folder} has no GPS position. 1 photo has no GPS position"),
+    (2, "None of the 2 photos in {folder} has a GPS position. 2 photos have no GPS position"),
+])
+def test_import_of_photos_none_with_a_position_says_so(protected_ui, qgis_iface, tmp_path, without_position,
+                                                       expected):
     import photo_data
 
-    folder = photo_data.write_flight(tmp_path / "indoor", photos=(), broken=False)
-    assert protected_ui.import_photos(str(folder)) is None
+    folder = photo_data.write_flight(tmp_path / "indoor", photos=(), broken=False,
+                                     without_position=photo_data.WITHOUT_POSITION[:without_position])
+    _task, layer = import_from_menu(protected_ui, folder)
+    assert layer is None
     warnings = messages(qgis_iface, Qgis.MessageLevel.Warning)
-    assert len(warnings) == 1 and "None of the 2 photos" in warnings[0] and "DJI_0006.JPG" in warnings[0], warnings
+    assert len(warnings) == 1 and expected.format(folder=folder) in warnings[0], warnings
+    assert "DJI_0006.JPG" in warnings[0], warnings
     assert not [layer for layer in QgsProject.instance().mapLayers().values() if roles.role_of(layer)]
 
 
-def test_import_of_a_missing_folder_says_so(protected_ui, qgis_iface, tmp_path):
+def test_import_of_a_missing_folder_says_so_at_once(protected_ui, qgis_iface, tmp_path):
     missing = tmp_path / "no such card"
-    assert protected_ui.import_photos(str(missing)) is None
+    assert protected_ui.import_photos(str(missing)) is None  # no task started
     assert messages(qgis_iface, Qgis.MessageLevel.Warning) == [
         f"Drone photos:The folder {missing} does not exist"]
+
+
+# -- the import in the background: same result, progress, cancel ----------------------------------------
+
+def attribute_rows(layer):
+    """{photo path: (attributes, WKB)} with QDateTimes as text, for comparing two imports."""
+    rows = {}
+    for feature in layer.getFeatures():
+        values = [v.toString(Qt.DateFormat.ISODate) if isinstance(v, QDateTime) else v for v in feature.attributes()]
+        rows[feature["photo"]] = (values, bytes(feature.geometry().asWkb()))
+    return rows
+
+
+def test_background_import_gives_the_layer_the_direct_import_gives(qgis_processing, clean_project, tmp_path,
+                                                                    photo_data, monkeypatch):
+    folder = photo_data.write_flight(tmp_path / "mixed", photos=photo_data.FLIGHT + photo_data.OTHER_ENCODINGS)
+    threads = []
+    read = drone_data.read_photo_folder
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(drone_data, "read_photo_folder", spy)
+    task = PhotoImportTask(str(folder))
+    QgsApplication.taskManager().addTask(task)
+    background = wait_for(task)
+    assert threads and threads[0] is not threading.main_thread(), threads  # read in the worker
+    direct = import_geotagged_photos(str(folder))
+    assert not background.error and not background.canceled
+    assert background.without_position == direct.without_position and len(direct.without_position) == 2
+    assert background.unreadable == direct.unreadable and len(direct.unreadable) == 1
+    layer = background.layer
+    assert layer.name() == direct.layer.name() and layer.crs() == direct.layer.crs()
+    assert layer.wkbType() == direct.layer.wkbType() == QgsWkbTypes.Type.PointZ
+    assert [(f.name(), f.type()) for f in layer.fields()] == [(f.name(), f.type()) for f in direct.layer.fields()]
+    assert attribute_rows(layer) == attribute_rows(direct.layer) and layer.featureCount() == 9
+    # and what QGIS's own algorithm gives, but for the positions GDAL rounds
+    from qgis import processing
+
+    qgis_own = processing.run("native:importphotos", {"FOLDER": str(folder), "RECURSIVE": True,
+                                                      "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"]
+    assert [f.name() for f in qgis_own.fields()] == layer.fields().names()
+    own, ours = attribute_rows(qgis_own), attribute_rows(layer)
+    assert sorted(own) == sorted(ours)
+    skip = {layer.fields().indexOf(name) for name in ("longitude", "latitude", "altitude")}
+    for photo, (values, _wkb) in own.items():
+        assert [v for i, v in enumerate(values) if i not in skip] == \
+            [v for i, v in enumerate(ours[photo][0]) if i not in skip], photo
+    exact = {p.name: p for p in photo_data.FLIGHT + photo_data.OTHER_ENCODINGS}
+    for feature in layer.getFeatures():
+        photo = exact[os.path.relpath(feature["photo"], folder)]
+        point = feature.geometry().constGet()
+        assert abs(point.x() - photo.lon) < TOLERANCE and abs(point.y() - photo.lat) < TOLERANCE, photo
+
+
+def test_background_import_reports_progress(qgis_processing, clean_project, tmp_path, photo_data):
+    photos = [photo_data.Photo(f"DJI_{i:04d}.JPG", 39.9 + i * 1e-4, 116.3, 90.0) for i in range(60)]
+    folder = photo_data.write_flight(tmp_path / "progress", photos=photos, without_position=(), broken=False)
+    task = PhotoImportTask(str(folder))
+    seen = []
+    task.progressChanged.connect(seen.append)
+    QgsApplication.taskManager().addTask(task)
+    outcome = wait_for(task)
+    assert outcome.imported == 60
+    steps = [value for value in seen if 0 < value < 100]
+    assert len(set(steps)) >= 10 and steps == sorted(steps), seen
+    assert seen[-1] == 100, seen
+
+
+def test_canceled_import_stops_early_and_adds_nothing(protected_ui, qgis_iface, tmp_path, photo_data):
+    photos = [photo_data.Photo(f"DJI_{i:04d}.JPG", 39.9 + i * 1e-5, 116.3, 90.0) for i in range(400)]
+    folder = photo_data.write_flight(tmp_path / "big", photos=photos, without_position=(), broken=False)
+    before = set(QgsProject.instance().mapLayers())
+    task = protected_ui.import_photos(str(folder))
+    seen = []
+
+    def cancel_once_started(value):
+        seen.append(value)
+        if value > 0 and len(seen) == 1:
+            task.cancel()  # as the task manager's cancel button does
+
+    task.progressChanged.connect(cancel_once_started)
+    outcome = wait_for(task)
+    assert outcome.canceled and outcome.layer is None
+    assert set(QgsProject.instance().mapLayers()) == before
+    assert task not in protected_ui.photo_tasks
+    assert messages(qgis_iface, Qgis.MessageLevel.Warning) == []
+    assert messages(qgis_iface, Qgis.MessageLevel.Info) == [
+        f"Drone photos:Import of the photos in {folder} canceled."]
+    # the algorithm itself stopped: it never got near the end of its 400 photos
+    assert max(seen[:-1] or [0]) < 50, seen
+
+
+def test_a_feedback_cancels_the_direct_import_too(qgis_processing, tmp_path, photo_data):
+    photos = [photo_data.Photo(f"DJI_{i:04d}.JPG", 39.9 + i * 1e-5, 116.3, 90.0) for i in range(100)]
+    folder = photo_data.write_flight(tmp_path / "card", photos=photos, without_position=(), broken=False)
+    feedback = QgsFeedback()
+    seen = []
+
+    def cancel_at_ten(value):
+        seen.append(value)
+        if value >= 10:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_at_ten)
+    result = import_geotagged_photos(str(folder), feedback=feedback)
+    assert result.canceled and result.layer is None
+    assert max(seen) < 20, seen  # stopped within a photo or two
+
+
+# -- count messages of the protected-area warning --------------------------------------------------------
+
+@pytest.mark.parametrize("fids,zones,inside,expected", [
+    ([1], ["Zone A"], True, "1 feature of track is inside military zone Zone A"),
+    ([1, 2], ["Zone A"], True, "2 features of track are inside military zone Zone A"),
+    ([1], ["Zone A"], False, "1 feature of track is within 200 m of military zone Zone A"),
+    ([1, 2, 3], ["Zone A", "Zone B"], False,
+     "3 features of track are within 200 m of military zone Zone A (and 1 more protected area)"),
+    ([1], ["Zone A", "Zone B", "Zone C"], True,
+     "1 feature of track is inside military zone Zone A (and 2 more protected areas)"),
+])
+def test_warning_counts_read_right_for_one_and_many(protected_ui, make_memory_layer, fids, zones, inside,
+                                                    expected):
+    from classification_plugin.integration.survey_watcher import CheckReport, ConflictRow
+
+    layer = make_memory_layer(["POINT(116.39 39.94)"] * 3, name="track")
+    QgsProject.instance().addMapLayer(layer)
+    rows = [ConflictRow(layer.id(), fid, "zones", number, zone, "military", 0.0 if inside else 50.0, inside)
+            for fid in fids for number, zone in enumerate(zones)]
+    protected_ui._warn(CheckReport(layer.id(), rows, buffer_m=200.0))
+    assert protected_ui.last_warning.text() == expected
+    protected_ui._finished(CheckReport(layer.id(), rows, buffer_m=200.0, seconds=1.5))
+    feature_count = "1 feature" if len(fids) == 1 else f"{len(fids)} features"
+    zone_count = "1 protected area" if len(zones) == 1 else f"{len(zones)} protected areas"
+    assert protected_ui.dock.summary.text() == f"track: {feature_count} in or near {zone_count} (1.5 s)"
 
 
 def test_imported_photo_inside_a_zone_is_reported(clean_project, qgis_processing, drone_flight):
