@@ -7,6 +7,9 @@ One :class:`ExportGuard` installs, and its ``unload()`` removes:
 - a watch on the task manager: the render task of an allowed Save Map as Image / PDF gets the
   level's banner at the top and bottom (:mod:`.map_marking`), or is cancelled when layers shown
   after the dialog was checked are not allowed out;
+- on an allowed DXF export dialog, its accepted and destroyed signals: QGIS 3.22 writes the file
+  after the dialog is accepted and before it destroys the dialog (``QgisApp::dxfExport``), so when
+  it is destroyed the written file gets the marking (:mod:`classification_plugin.core.dxf_marking`);
 - event filters on the Browser panels' views (and those of modal dialogs such as the Data Source
   Manager): drops of classified layers or data sources are refused;
 - wrappers around ``Processing.runAlgorithm`` (``processing.run``), ``AlgorithmDialog`` and
@@ -28,6 +31,7 @@ Scripts supply a justification for ``processing.run`` with :func:`justified`::
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from contextlib import contextmanager
@@ -54,6 +58,7 @@ from qgis.core import (
     QgsUnitTypes,
     QgsVectorLayer,
 )
+from qgis.gui import QgsFileWidget
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
@@ -61,6 +66,7 @@ from qgis.PyQt.QtWidgets import (
     QAction,
     QApplication,
     QDialog,
+    QLineEdit,
     QMenu,
     QMenuBar,
     QMessageBox,
@@ -70,6 +76,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from classification_plugin.core import dxf_marking
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import inherited_label
@@ -79,7 +86,8 @@ from classification_plugin.integration import map_marking
 OWN_PROVIDER = "classification"
 TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
 SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
-MAP_DIALOGS = {"QgsMapSaveDialog", "QgsDxfExportDialog"}
+DXF_DIALOG = "QgsDxfExportDialog"
+MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
 LAYOUT_ACTIONS = (
     "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
     "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
@@ -218,6 +226,7 @@ class ExportGuard(QObject):
         self._poll.timeout.connect(self._check_modal)
         self._poll.start()
         self._filtered: list = []  # widgets this object filters (Browser views, for drops)
+        self._dxf_pending: list = []  # (dialog, accepted slot, destroyed slot) of allowed DXF exports
         main = iface.mainWindow()
         if isinstance(main, QWidget) and not main.isVisible() and hasattr(iface, "initializationCompleted"):
             self._connect(iface.initializationCompleted, self._install_filter)
@@ -630,7 +639,60 @@ class ExportGuard(QObject):
             dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
             if name == map_marking.MAP_SAVE_DIALOG:
                 self._prepare_map_marking(dialog, layers)
+            elif name == DXF_DIALOG:
+                self._prepare_dxf_marking(dialog, layers)
         dialog.setEnabled(True)
+
+    # -- Export Project to DXF: the marking ---------------------------------------------------
+    def _prepare_dxf_marking(self, dialog, layers) -> None:
+        """Mark the file an allowed DXF export writes. QGIS 3.22 (``QgisApp::dxfExport``) runs the
+        dialog on the stack, writes the file once it is accepted, then destroys it: the path is read
+        when the dialog is accepted, the file marked when it is destroyed. A cancelled dialog has no
+        path, a failed write leaves the file as it was before: nothing to mark."""
+        from classification_plugin.gui.banner import export_marking
+
+        marking = export_marking(self.svc.labels, layers)
+        if marking is None:
+            return
+        state: dict = {}
+
+        def accepted():
+            path = _dxf_output_path(dialog)
+            if path:
+                state["path"], state["before"] = path, _file_signature(path)
+
+        def destroyed(*_args):
+            self._dxf_pending[:] = [entry for entry in self._dxf_pending if entry[1] is not accepted]
+            if state.get("path"):
+                self._mark_dxf(state["path"], state["before"], marking, layers)
+
+        dialog.accepted.connect(accepted)
+        dialog.destroyed.connect(destroyed)
+        self._dxf_pending.append((dialog, accepted, destroyed))
+
+    def _mark_dxf(self, path, before, marking, layers) -> None:
+        if _file_signature(path) in (None, before):  # QGIS did not write it (it says why itself)
+            return
+        text, background, foreground = marking
+        _decision, layer, _label = self.strictest(layers)
+        details = {"channel": "dxf", "dialog": DXF_DIALOG, "destination": path}
+        try:
+            dxf_marking.mark_dxf_file(path, text, background, foreground)
+        except Exception as error:  # noqa: BLE001 - never leave an unmarked file behind
+            try:
+                os.remove(path)
+                message = tr("The DXF file {path} could not be given the classification marking ({error}), "
+                             "so it was removed. Export it again.").format(path=path, error=error)
+            except OSError as remove_error:
+                message = tr("The DXF file {path} could not be given the classification marking ({error}) "
+                             "and could not be removed ({reason}): delete it.").format(
+                    path=path, error=error, reason=remove_error)
+            self.record(Action.EXPORT_BLOCKED, layer, Outcome.FAILED,
+                        {**details, "error": str(error), "removed": not os.path.exists(path)})
+            self._message(message)
+            QTimer.singleShot(0, lambda: self._refusal_box(message))
+            return
+        self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED, {**details, "marking": text})
 
     # -- Save Map as Image / PDF: the marking -------------------------------------------------
     def _prepare_map_marking(self, dialog, layers) -> None:
@@ -973,6 +1035,13 @@ class ExportGuard(QObject):
         for guard in list(self._designers.values()):
             guard.restore()
         self._designers = {}
+        for dialog, accepted, destroyed in self._dxf_pending:
+            for signal, slot in ((dialog.accepted, accepted), (dialog.destroyed, destroyed)):
+                try:
+                    signal.disconnect(slot)
+                except (TypeError, RuntimeError):
+                    pass
+        self._dxf_pending = []
 
 
 class _DesignerGuard:
@@ -1063,6 +1132,29 @@ def _open_outputs(text: str) -> list:
         if raster.isValid():
             layers.append(raster)
     return layers
+
+
+def _dxf_output_path(dialog) -> str:
+    """The file QGIS writes for the accepted DXF ``dialog``: its file widget's path, with ``.dxf``
+    added as ``QgisApp::dxfExport`` adds it."""
+    widget = dialog.findChild(QgsFileWidget, "mFileName") or dialog.findChild(QgsFileWidget)
+    if widget is not None:
+        path = widget.filePath()
+    else:  # before 3.10 the dialog had a line edit
+        edit = dialog.findChild(QLineEdit, "mFileLineEdit")
+        path = edit.text() if edit is not None else ""
+    if path and not path.lower().endswith(".dxf"):
+        path += ".dxf"
+    return path
+
+
+def _file_signature(path):
+    """What changes when a file is written again; None when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
 
 
 def _source_file(layer) -> str:
