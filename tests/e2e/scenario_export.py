@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent,
 from qgis.PyQt.QtWidgets import (
     QAction,
     QApplication,
+    QCheckBox,
     QDialogButtonBox,
     QGroupBox,
     QLineEdit,
@@ -163,6 +164,16 @@ def band_colours(path: Path, out: Path = None):
                for row in range(2, 20))
     return (image.pixelColor(image.width() // 2, 1).name(), image.pixelColor(image.width() // 2, image.height() - 2)
             .name(), dark)
+
+
+def dxf_features(path: Path):
+    """(DXF layer, text) of each feature OGR reads; [] when it cannot open the file."""
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path)) if path.is_file() else None
+    if dataset is None:
+        return []
+    return [(f.GetField("Layer"), f.GetField("Text")) for f in dataset.GetLayer(0)]
 
 
 def gpkg_tables(path: Path) -> list:
@@ -515,6 +526,56 @@ def scenario(d):
     top, bottom, text = band_colours(pub_png, d.out_dir / "exported_map_public.png")
     d.check("map image: a public-only map has no marking", pub_png.is_file() and _near(top, "#ffffff")
             and _near(bottom, "#ffffff") and text == 0, (top, bottom, text))
+
+    # DXF: a confidential export, once justified, is written by QGIS and then carries the marking
+    def save_dxf(path, justification=None):
+        """Drive Export Project to DXF: (the justification), the file name, the map extent, OK.
+        QGIS writes the file before trigger() returns. Returns what was seen and the dialog's state."""
+        seen, state = [], {}
+
+        def fill(widget):
+            widget.findChildren(QgsFileWidget)[0].setFilePath(str(path))
+            extent = widget.findChild(QCheckBox, "mMapExtentCheckBox")
+            if extent is not None:
+                extent.setChecked(True)
+            state["file_widget"] = [w.objectName() for w in widget.findChildren(QgsFileWidget)]
+
+        if justification:
+            d.later(500, lambda: seen.append(answer_justification(justification)))
+        d.later(1400, lambda: press_save("QgsDxfExportDialog", seen, fill))
+        safety_net(d, 6000)
+        main.findChild(QAction, "mActionDxfExport").trigger()
+        yield 600
+        return seen, state
+
+    show_only(confidential, public)
+    yield 300
+    conf_dxf = out / "map_confidential"  # QGIS adds .dxf
+    written = out / "map_confidential.dxf"
+    seen, state = yield from save_dxf(conf_dxf, "Base map for the contractor's CAD drawing")
+    features = dxf_features(written)
+    marking_texts = [f[1] for f in features if f[0] == "CLASSIFICATION" and f[1]]
+    d.check("dxf: confidential asked for a justification and was written", seen[:1] == [True]
+            and written.is_file() and events_of(events, "export_allowed", "dxf")[0].details.get("justification")
+            == "Base map for the contractor's CAD drawing", (seen, state, sorted(p.name for p in out.iterdir())))
+    d.check("dxf: the file opens in OGR and carries the marking top and bottom",
+            marking_texts == ["CONFIDENTIAL", "CONFIDENTIAL"] and written.read_bytes().startswith(
+                b"999\nCLASSIFICATION: CONFIDENTIAL"), (marking_texts, features[-6:]))
+    d.check("dxf: the exported features are still there", features and len(
+        [f for f in features if f[0] in ("parcels", "roads")]) >= 1, features[:6])
+    d.check("dxf: the marking is recorded with the file", events_of(events, "export_allowed", "dxf")[-1].details.get(
+        "destination") == str(written), [e.details for e in events_of(events, "export_allowed", "dxf")])
+    # public only: not refused, no marking
+    show_only(public)
+    yield 300
+    pub_dxf = out / "map_public.dxf"
+    before = len(events_of(events, "export_blocked", "dxf"))
+    seen, state = yield from save_dxf(pub_dxf)
+    d.check("dxf: a public-only export is not refused and has no marking", seen == ["QgsDxfExportDialog"]
+            and pub_dxf.is_file() and dxf_features(pub_dxf) is not None
+            and not [f for f in dxf_features(pub_dxf) if f[0] == "CLASSIFICATION"]
+            and b"CLASSIFICATION" not in pub_dxf.read_bytes()
+            and len(events_of(events, "export_blocked", "dxf")) == before, (seen, state))
 
     new_step()
     # -- 4. Layouts -------------------------------------------------------------------------------
