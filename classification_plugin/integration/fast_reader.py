@@ -49,6 +49,7 @@ class SourceSpec:
     attribute_indexes: tuple = ()
     gdal_readable: bool = False
     feature_source: object = field(default=None, compare=False, repr=False)
+    extent: tuple = ()  # (xmin, ymin, xmax, ymax) in the layer's CRS, () when unknown or empty
 
 
 @dataclass
@@ -98,7 +99,16 @@ def source_spec(layer, attributes=()) -> SourceSpec:
         crs=crs_definition(layer.crs()), is_point=is_point, attributes=wanted,
         attribute_indexes=tuple(layer.fields().indexOf(a) for a in wanted),
         gdal_readable=gdal_readable, feature_source=QgsVectorLayerFeatureSource(layer),
+        extent=_extent(layer),
     )
+
+
+def _extent(layer) -> tuple:
+    box = layer.extent()
+    if box is None or box.isNull():
+        return ()
+    values = (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum())
+    return values if all(np.isfinite(values)) else ()
 
 
 # -- points --------------------------------------------------------------------------------------
@@ -113,17 +123,29 @@ def read_points(spec: SourceSpec, feedback=None, parallel: bool = False, boxes=N
     threads: measured slower than one on this 2-core machine (the GIL), so off by default.
     """
     if spec.gdal_readable and not spec.subset:
+        # a locked, read-only-WAL or damaged file makes sqlite3 raise: GDAL or QGIS may still read it
         if boxes is not None:
             try:
                 return _gpkg_points_in_boxes(spec.path, spec.layer_name, np.asarray(boxes, dtype=np.float64))
-            except NoFastPathError:
+            except (NoFastPathError, sqlite3.Error):
                 pass
         try:
             return _gpkg_points(spec.path, spec.layer_name, parallel)
-        except NoFastPathError:
+        except (NoFastPathError, sqlite3.Error):
             pass
     data = read_geometries(spec, feedback)
     return points_from_geometries(data)
+
+
+def read_points_near(spec: SourceSpec, boxes) -> PointData:
+    """Only the GeoPackage R-tree path of :func:`read_points` (sqlite3 alone, safe in a short-lived
+    worker thread); anything else raises :class:`NoFastPathError` for the caller to fall back."""
+    if not (spec.gdal_readable and spec.is_point) or spec.subset:
+        raise NoFastPathError("not a plain GeoPackage point layer")
+    try:
+        return _gpkg_points_in_boxes(spec.path, spec.layer_name, np.asarray(boxes, dtype=np.float64))
+    except sqlite3.Error as error:
+        raise NoFastPathError(str(error)) from error
 
 
 def points_from_geometries(data: GeometryData) -> PointData:

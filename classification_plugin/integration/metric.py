@@ -123,6 +123,18 @@ def _haversine(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 # -- pure transforms (no QGIS objects; safe in a worker thread) ---------------------------------
 
 
+_POOL_LOCK = threading.Lock()
+_POOL: list = []
+
+
+def _transform_pool() -> ThreadPoolExecutor:
+    """Two long-lived worker threads, so each keeps its pyproj transformers (~8 ms to build)."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(2, thread_name_prefix="classification-proj"))
+        return _POOL[0]
+
+
 def _transformer(source: str, target: str):
     # pyproj transformers must not be shared between threads: one cache entry per thread
     return _thread_transformer(source, target, threading.get_ident())
@@ -156,8 +168,7 @@ def transform_xy(source: str, target: str, xs: np.ndarray, ys: np.ndarray) -> tu
     if xs.size < _PARALLEL_COORDINATES:
         return run(slice(None))
     half = xs.size // 2
-    with ThreadPoolExecutor(2) as pool:
-        parts = list(pool.map(run, (slice(0, half), slice(half, None))))
+    parts = list(_transform_pool().map(run, (slice(0, half), slice(half, None))))
     return np.concatenate([parts[0][0], parts[1][0]]), np.concatenate([parts[0][1], parts[1][1]])
 
 
@@ -177,6 +188,14 @@ def transform_geometries(source: str, target: str, geometries: np.ndarray, densi
         return np.column_stack(transform_xy(source, target, coords[:, 0], coords[:, 1]))
 
     return shapely.transform(geometries, move)
+
+
+@lru_cache(maxsize=32)
+def is_geographic(definition: str) -> bool:
+    """True for a CRS in degrees of longitude and latitude (pyproj definition)."""
+    from pyproj import CRS
+
+    return bool(CRS.from_user_input(definition).is_geographic)
 
 
 @lru_cache(maxsize=32)

@@ -29,11 +29,13 @@ from classification_plugin.integration.fast_reader import (
     indexed_bounds,
     read_geometries,
     read_points,
+    read_points_near,
     source_spec,
 )
 from classification_plugin.integration.metric import (
     MetricFrame,
     frame_for_layers,
+    is_geographic,
     transform_geometries,
     transform_xy,
 )
@@ -179,8 +181,10 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     ``zone_bounds`` are the zones' boxes in the job's metric CRS (NaN rows for null geometries).
     They are grown by the buffer; when the survey has another CRS each box's corners and edge
     points (four segments a side) are moved into it, boxed again and grown by 1 % of the box,
-    far more than an edge bends between those points. None when a box cannot be moved (outside
-    a CRS's area): then every survey point is read.
+    far more than an edge bends between those points away from the poles. None (then every
+    survey point is read) when that does not hold or cannot be checked: a box that cannot be
+    moved (outside a CRS's area), and for a lon/lat survey a box around or within 15 degrees of
+    a pole, one across the antimeridian, or a survey whose longitudes leave -180..180.
     """
     bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
@@ -188,12 +192,27 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     bounds = bounds + np.array([-margin, -margin, margin, margin])
     if bounds.shape[0] == 0 or job.survey.crs == job.frame.definition:
         return bounds
+    geographic = is_geographic(job.survey.crs)
+    if geographic:
+        extent = job.survey.extent
+        if not extent or extent[0] < -180.0 or extent[2] > 180.0:
+            return None  # unknown extent, or longitudes written as 0..360: no box can be trusted
+        poles_x, poles_y = transform_xy(job.survey.crs, job.frame.definition, np.array([0.0, 0.0]),
+                                        np.array([90.0, -90.0]))
+        for x, y in zip(poles_x, poles_y):
+            if np.isfinite(x) and np.isfinite(y) and ((bounds[:, 0] <= x) & (x <= bounds[:, 2]) &
+                                                      (bounds[:, 1] <= y) & (y <= bounds[:, 3])).any():
+                return None  # near a pole every longitude is close: the moved corners miss sectors
     size = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     boxes = shapely.segmentize(shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3]),
                                np.maximum(size / 4.0, 1e-9))
     moved = shapely.bounds(transform_geometries(job.frame.definition, job.survey.crs, boxes, densify=False))
     moved = moved.reshape(-1, 4)
     if not np.isfinite(moved).all():
+        return None
+    if geographic and ((moved[:, 2] - moved[:, 0] > 180.0).any() or (np.abs(moved[:, 1::2]) > 75.0).any()):
+        # a box across the antimeridian comes back as a band round the globe; near a pole the
+        # edges between the moved points bend more than the margin allows
         return None
     grow = 0.01 * np.maximum(moved[:, 2] - moved[:, 0], moved[:, 3] - moved[:, 1]) + 1e-9 * np.abs(moved).max()
     return moved + np.column_stack([-grow, -grow, grow, grow])
@@ -223,14 +242,14 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 bounds = shapely.bounds(zone_data.geometries)
             boxes = survey_boxes(job, bounds)
             if boxes is not None:
-                prefetch = pool.submit(read_points, job.survey, None, False, boxes)
+                prefetch = pool.submit(read_points_near, job.survey, boxes)
         if zone_data is None:
             zone_data = read_geometries(job.zones, feedback)
         index = index_zones(job, zone_data)
         if prefilter and prefetch is None and len(index):
             boxes = survey_boxes(job, index.bounds)
             if boxes is not None:
-                prefetch = pool.submit(read_points, job.survey, None, False, boxes)
+                prefetch = pool.submit(read_points_near, job.survey, boxes)
         result.zones_read = len(index) + index.skipped
         result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
         result.timings["zones_s"] = time.perf_counter() - started

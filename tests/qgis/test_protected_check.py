@@ -460,3 +460,58 @@ def test_rtree_prefilter_across_crss_keeps_points_at_the_buffer_edge(tmp_path, q
     # 199.5 m on the UTM grid is 199.42-199.5 m on the ground (UTM's scale factor near 0.9996 here)
     distances = sorted(round(p.distance_m, 3) for p in fast.pairs)
     assert distances[0] > 199.4 and distances[-1] < 199.6, (distances[:3], distances[-3:])
+
+
+def _fast_and_full(tmp_path, survey_wkts, survey_crs, zone_wkt, zone_crs):
+    path = tmp_path / "edge_cases.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(survey_wkts, crs=survey_crs, name="pt"))
+    zones = write_gpkg(path, "zones", memory_layer([zone_wkt], crs=zone_crs, geometry="Polygon", name="zone"))
+    job = prepare_check(survey, zones, 0.0)
+    fast = run_check(job)
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    assert full.read_method == "qgis"
+    assert [(p.survey_fid, p.zone_fid) for p in fast.pairs] == [(p.survey_fid, p.zone_fid) for p in full.pairs]
+    return fast
+
+
+def test_lonlat_survey_around_a_pole_is_not_cut_by_the_prefilter(tmp_path, qgis_app):
+    """A zone around the South Pole (Antarctic polar stereographic) and a lon/lat ring of points
+    20 km from the pole: every longitude is inside the zone, which no box of moved corners holds."""
+    lons = np.arange(-179.5, 180.0, 1.0)
+    lat = GEOD.fwd(0.0, -90.0, 0.0, 20_000.0)[1]
+    zone = "POLYGON((-50000 -50000, 50000 -50000, 50000 50000, -50000 50000, -50000 -50000))"
+    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons], "EPSG:4326", zone, "EPSG:3031")
+    assert fast.feature_count == lons.size == 360
+
+
+def test_longitudes_written_past_180_are_not_missed(tmp_path, qgis_app):
+    """Pacific data stored with longitudes 180.2-180.4 (0..360 convention) against a zone in UTM 1S."""
+    from pyproj import Transformer
+
+    lons = np.linspace(180.2, 180.4, 41)
+    centre = Transformer.from_crs("EPSG:4326", "EPSG:32701", always_xy=True).transform(-179.7, -10.0)
+    x, y = centre
+    zone = f"POLYGON(({x - 3000} {y - 3000}, {x + 3000} {y - 3000}, {x + 3000} {y + 3000}, {x - 3000} {y + 3000}, " \
+           f"{x - 3000} {y - 3000}))"
+    wkts = [f"POINT({lon!r} -10.0)" for lon in lons]
+    fast = _fast_and_full(tmp_path, wkts, "EPSG:4326", zone, "EPSG:32701")
+    assert fast.feature_count > 10
+
+
+def test_sqlite_errors_fall_back_to_gdal(survey_and_zones, monkeypatch):
+    """A GeoPackage sqlite3 cannot read (locked, say) is read by GDAL instead: no traceback."""
+    import sqlite3
+
+    from classification_plugin.integration import fast_reader
+
+    survey, zones = survey_and_zones
+    job = prepare_check(survey, zones, 150)
+    expected = [(p.survey_fid, p.zone_fid) for p in run_check(job).pairs]
+
+    def locked(_path):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(fast_reader, "_connect", locked)
+    result = run_check(job)
+    assert result.read_method == "gdal"
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == expected
