@@ -54,6 +54,7 @@ def edit_counts(layer: QgsVectorLayer) -> dict:
 
 NO_EDITS = {"added": 0, "changed": 0, "deleted": 0}
 _RECHECK_MS = (50, 200, 1000)  # while a commit is still running when its timer fires
+_MAX_RECHECKS = 30  # about half a minute
 
 
 def commit_errors(layer: QgsVectorLayer) -> list:
@@ -173,9 +174,12 @@ class AccessTracker(QObject):
             self._commits.pop(layer_id, None)
         elif pending.ended or not pending.layer.isEditable():
             self._settle_commit(layer_id, fresh=True)
-        else:  # still inside commitChanges() (a nested event loop): look again
+        elif pending.checks < _MAX_RECHECKS:  # still inside commitChanges() (a nested event loop): look again
             self._check_later(layer_id, _RECHECK_MS[min(pending.checks, len(_RECHECK_MS) - 1)])
             pending.checks += 1
+        # else: refused before writing (QGIS's geometry validation can stop a commit without its
+        # final signal) or still running after half a minute: stop polling; the next commit,
+        # discard, removal or unload records it
 
     def _settle_commit(self, layer_id: str, fresh: bool = True) -> None:
         """Record the layer's pending commit as failed (it would have been popped on success).

@@ -333,3 +333,28 @@ def test_unclassified_layers_follow_the_setting_for_discards_and_failures(tracke
         recorded = [r["action"] for r in log.query(None, 0, 100, descending=False)[before:]
                     if r["layer_id"] == layer.id()]
         assert [a for a in recorded if a != "editing_started"] == expected, mode
+
+
+def test_a_commit_refused_before_writing_stops_the_polling_and_is_recorded_later(
+        tracked, tmp_path, make_memory_layer, monkeypatch):
+    """QGIS can refuse a commit before writing (geometry validation), with no final signal: the
+    tracker stops looking after its last re-check and records the failure at the next discard."""
+    from classification_plugin.integration import access_tracker
+
+    tracker, _recorder, store, log = tracked
+    monkeypatch.setattr(access_tracker, "_RECHECK_MS", (5,))
+    monkeypatch.setattr(access_tracker, "_MAX_RECHECKS", 4)
+    layer = secret_layer(store, "memory", tmp_path, make_memory_layer)
+    assert layer.startEditing()
+    add_point(layer, name="b", height=2)
+    calls = []
+    check = tracker.check_commit
+    tracker.check_commit = lambda layer_id: (calls.append(layer_id), check(layer_id))
+    tracker._before_commit(layer)  # what beforeCommitChanges does; the commit never goes on
+    settle(0.3)
+    assert len(calls) == 5, calls  # the first look, then four more, then no timer left
+    assert tracker._commits[layer.id()].checks == 4
+    assert "editing_commit_failed" not in [r["action"] for r in rows_of(log, layer.id())]
+    layer.rollBack()
+    actions_now = [r["action"] for r in rows_of(log, layer.id())]
+    assert actions_now[-2:] == ["editing_commit_failed", "editing_rolled_back"], actions_now

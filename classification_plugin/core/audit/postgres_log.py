@@ -247,9 +247,11 @@ class PostgresAuditLog(AuditLog):
 
     def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
         where, params = where_clause(filters, "%s", "ILIKE")
-        # One statement, one snapshot; min/max come from the primary key's ends when unfiltered.
-        sql = (f"SELECT (SELECT count(*) FROM {LOG_TABLE}{where}), (SELECT min(seq) FROM {LOG_TABLE}{where}), "
-               f"(SELECT max(seq) FROM {LOG_TABLE}{where})")
+        # One statement, one snapshot; min/max come from the primary key's ends when unfiltered,
+        # and are not looked for at all when nothing matches (each would walk the whole table)
+        sql = (f"WITH matched AS (SELECT count(*) AS n FROM {LOG_TABLE}{where}) "
+               f"SELECT n, CASE WHEN n > 0 THEN (SELECT min(seq) FROM {LOG_TABLE}{where}) END, "
+               f"CASE WHEN n > 0 THEN (SELECT max(seq) FROM {LOG_TABLE}{where}) END FROM matched")
         count, low, high = self._run(lambda conn: conn.execute(sql, params * 3).fetchone())
         return SeqSpan(int(count or 0), int(low or 0), int(high or 0))
 
