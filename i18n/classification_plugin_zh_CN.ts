@@ -94,12 +94,12 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="708" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="765" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="114" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="118" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -319,12 +319,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="844" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="903" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="431" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="442" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -349,7 +349,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="420" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="431" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -364,7 +364,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="811" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="870" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -474,17 +474,17 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="346" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="357" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="351" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="362" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="900" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="959" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -494,7 +494,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="611" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="680" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -564,7 +564,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="489" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="500" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -884,7 +884,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="733" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="790" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -919,7 +919,7 @@
       <translation>卸载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="409" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="420" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1029,12 +1029,12 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="764" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="821" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="607" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="618" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1044,12 +1044,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="745" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="802" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="722" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="779" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1149,14 +1149,24 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="687" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="744" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="684" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="741" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="722" />
+      <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
+      <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="719" />
+      <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
+      <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="413" />
@@ -1164,7 +1174,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="339" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="350" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1229,7 +1239,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="127" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="129" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1264,17 +1274,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="919" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="978" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="749" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="806" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="755" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="812" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1349,7 +1359,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="207" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="226" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1384,17 +1394,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="334" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="353" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="241" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="258" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="277" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1439,7 +1449,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="813" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="872" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1774,12 +1784,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="319" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="313" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="332" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1799,12 +1809,12 @@
       <translation>{count} 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="322" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="316" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="335" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1881,17 +1891,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="384" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="328" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="339" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="332" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="343" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

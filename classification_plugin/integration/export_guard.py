@@ -7,11 +7,13 @@ One :class:`ExportGuard` installs, and its ``unload()`` removes:
 - a watch on the task manager: the render task of an allowed Save Map as Image / PDF gets the
   level's banner at the top and bottom (:mod:`.map_marking`), or is cancelled when layers shown
   after the dialog was checked are not allowed out;
-- on an allowed DXF export dialog, its accepted and destroyed signals: QGIS 3.22 writes the file
-  after the dialog is accepted and before it destroys the dialog (``QgisApp::dxfExport``), so when
-  it is destroyed the written file gets the marking (:mod:`classification_plugin.core.dxf_marking`);
-- event filters on the Browser panels' views (and those of modal dialogs such as the Data Source
-  Manager): drops of classified layers or data sources are refused;
+- on a DXF export dialog, its accepted and destroyed signals: QGIS 3.22 writes the file after the
+  dialog is accepted and before it destroys the dialog (``QgisApp::dxfExport``); when it is
+  accepted the layers ticked in its own layer list are judged (a refusal makes ``exec()`` return
+  Rejected), when it is destroyed the written file gets the marking of those layers
+  (:mod:`classification_plugin.core.dxf_marking`);
+- event filters on the Browser panels' views and on those of dialogs made later (the Data Source
+  Manager, modal or not): drops of classified layers or data sources are refused;
 - wrappers around ``Processing.runAlgorithm`` (``processing.run``), ``AlgorithmDialog`` and
   ``BatchAlgorithmDialog`` ``runAlgorithm``/``finish``: classified inputs with file or database
   outputs are checked before the run, outputs are labelled (high-water mark) after it;
@@ -40,6 +42,8 @@ from dataclasses import dataclass
 from qgis.core import (
     Qgis,
     QgsApplication,
+    QgsLayerTree,
+    QgsLayerTreeModel,
     QgsLayoutItemLabel,
     QgsLayoutItemMap,
     QgsLayoutPoint,
@@ -60,7 +64,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsFileWidget
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QEvent, QObject, Qt, QTimer
+from qgis.PyQt.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QAction,
@@ -259,23 +263,30 @@ class ExportGuard(QObject):
                 view.viewport().installEventFilter(self)
                 self._filtered.append(view.viewport())
 
-    def _check_modal(self) -> None:
-        widget = QApplication.activeModalWidget()
+    def _scan_for_browsers(self, widget) -> None:
+        """Filter the Browser views of a window made after start-up, once."""
         if widget is not None and not widget.property(BROWSER_SCANNED):
-            # modal dialogs with a Browser of their own (the Data Source Manager) are made later
             widget.setProperty(BROWSER_SCANNED, True)
             self._install_filter(widget)
+
+    def _check_modal(self) -> None:
+        widget = QApplication.activeModalWidget()
+        # dialogs with a Browser of their own (the Data Source Manager) are made on first use, and
+        # QGIS shows the Data Source Manager modal or not (/qgis/dataSourceManagerNonModal)
+        self._scan_for_browsers(widget)
         while widget is not None:
             name = widget.metaObject().className()
             if name in SAVE_DIALOGS or name in MAP_DIALOGS:
                 self._dialog_shown(widget, name)
                 return
             widget = widget.parentWidget()
-        # Save Map as Image/PDF opens without a modal loop (a window of its own, ~140 top-levels)
+        # Save Map as Image/PDF opens without a modal loop, and so may the Data Source Manager
+        # (windows of their own among ~140 top-levels: only visible dialogs are looked into)
         for dialog in QApplication.topLevelWidgets():
-            if isinstance(dialog, QDialog) and dialog.isVisible() and \
-                    dialog.metaObject().className() in MAP_DIALOGS:
-                self._dialog_shown(dialog, dialog.metaObject().className())
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                self._scan_for_browsers(dialog)
+                if dialog.metaObject().className() in MAP_DIALOGS:
+                    self._dialog_shown(dialog, dialog.metaObject().className())
 
     def _connect(self, signal, slot) -> None:
         signal.connect(slot)
@@ -611,6 +622,10 @@ class ExportGuard(QObject):
             what = tr("Exporting the map to DXF") if name == "QgsDxfExportDialog" else \
                 tr("Saving the map as an image or PDF")
             channel = "dxf" if name == "QgsDxfExportDialog" else "map_export"
+        if name == DXF_DIALOG:
+            # the dialog has a layer list of its own (hidden layers can be ticked there): what is
+            # ticked when it is accepted is judged then
+            self._prepare_dxf_marking(dialog, layers)
         decision, _layer, label = self.strictest(layers)
         if label is None:
             dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
@@ -639,36 +654,78 @@ class ExportGuard(QObject):
             dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
             if name == map_marking.MAP_SAVE_DIALOG:
                 self._prepare_map_marking(dialog, layers)
-            elif name == DXF_DIALOG:
-                self._prepare_dxf_marking(dialog, layers)
         dialog.setEnabled(True)
 
     # -- Export Project to DXF: the marking ---------------------------------------------------
     def _prepare_dxf_marking(self, dialog, layers) -> None:
-        """Mark the file an allowed DXF export writes. QGIS 3.22 (``QgisApp::dxfExport``) runs the
-        dialog on the stack, writes the file once it is accepted, then destroys it: the path is read
-        when the dialog is accepted, the file marked when it is destroyed. A cancelled dialog has no
-        path, a failed write leaves the file as it was before: nothing to mark."""
-        from classification_plugin.gui.banner import export_marking
-
-        marking = export_marking(self.svc.labels, layers)
-        if marking is None:
+        """Judge and mark what an Export Project to DXF dialog exports. QGIS 3.22
+        (``QgisApp::dxfExport``) runs the dialog on the stack, writes the layers ticked in its own
+        layer list once it is accepted, then destroys it. When it is accepted: the ticked layers
+        (``layers``, those visible when it opened, if the list cannot be read) that were not let
+        out when it opened are judged; a refusal sets the dialog's result to rejected, so
+        ``exec()`` returns Rejected and nothing is written. The marking comes from the ticked
+        layers; the file is marked when the dialog is destroyed (or removed if it was written
+        although refused). A cancelled dialog has no path, a failed write leaves the file as it
+        was before: nothing to mark."""
+        if any(entry[0] is dialog for entry in self._dxf_pending):
             return
         state: dict = {}
 
         def accepted():
             path = _dxf_output_path(dialog)
+            selected = dxf_selected_layers(dialog)
+            chosen = layers if selected is None else selected
+            approved = set(dialog.property(APPROVED_LAYERS) or [])
+            unchecked = [layer for layer in chosen if layer.id() not in approved]
+            what = tr("Exporting the map to DXF")
+
+            def refuse(text):
+                self._message(text)
+                QTimer.singleShot(0, lambda: self._refusal_box(text))
+
+            ok, _message = self.gate(unchecked, what, "dxf",
+                                     {"dialog": DXF_DIALOG, "note": "ticked in the dialog's layer list"},
+                                     ask=lambda prompt: self._ask(prompt), refuse=refuse)
+            if not sip.isdeleted(dialog) and not ok:
+                dialog.setResult(QDialog.DialogCode.Rejected)  # what exec() returns to QGIS
             if path:
                 state["path"], state["before"] = path, _file_signature(path)
+            state["refused"], state["layers"] = not ok, chosen
 
         def destroyed(*_args):
             self._dxf_pending[:] = [entry for entry in self._dxf_pending if entry[1] is not accepted]
-            if state.get("path"):
-                self._mark_dxf(state["path"], state["before"], marking, layers)
+            if not state.get("path"):
+                return
+            if state["refused"]:
+                self._remove_refused_dxf(state["path"], state["before"], state["layers"])
+                return
+            from classification_plugin.gui.banner import export_marking
+
+            marking = export_marking(self.svc.labels, state["layers"])
+            if marking is not None:
+                self._mark_dxf(state["path"], state["before"], marking, state["layers"])
 
         dialog.accepted.connect(accepted)
         dialog.destroyed.connect(destroyed)
         self._dxf_pending.append((dialog, accepted, destroyed))
+
+    def _remove_refused_dxf(self, path, before, layers) -> None:
+        """QGIS wrote a DXF file although its export was refused: remove it and record that."""
+        if _file_signature(path) in (None, before):  # not written, as it should be
+            return
+        _decision, layer, _label = self.strictest(layers)
+        try:
+            os.remove(path)
+            message = tr("The DXF file {path} was written although the export was refused, so it was "
+                         "removed.").format(path=path)
+        except OSError as error:
+            message = tr("The DXF file {path} was written although the export was refused and could not "
+                         "be removed ({reason}): delete it.").format(path=path, reason=error)
+        self.record(Action.EXPORT_BLOCKED, layer, Outcome.FAILED,
+                    {"channel": "dxf", "dialog": DXF_DIALOG, "destination": path,
+                     "note": "written although refused", "removed": not os.path.exists(path)})
+        self._message(message)
+        QTimer.singleShot(0, lambda: self._refusal_box(message))
 
     def _mark_dxf(self, path, before, marking, layers) -> None:
         if _file_signature(path) in (None, before):  # QGIS did not write it (it says why itself)
@@ -772,7 +829,9 @@ class ExportGuard(QObject):
 
     def dropped_layers(self, mime) -> list:
         """The layers a drop carries: project layers (by id, or by source for Browser items) and,
-        for data sources not in the project, the source opened to read its own label."""
+        for local files not in the project, the file opened to read its own label. Other sources
+        (databases, web services) are not opened here, on the GUI thread in the middle of a drop:
+        unless a project layer has the same source, they count as unlabelled."""
         if mime is None or not (mime.hasFormat(LAYER_TREE_MIME) or mime.hasFormat(URI_MIME)):
             return []
         project = QgsProject.instance()
@@ -789,10 +848,10 @@ class ExportGuard(QObject):
                 layers.append(layer)
             elif same:
                 layers.extend(same)
-            elif uri.layerType == "vector" and uri.uri:
-                layers.append(QgsVectorLayer(uri.uri, uri.name or "dropped", uri.providerKey or "ogr"))
-            elif uri.layerType == "raster" and uri.uri:
-                layers.append(QgsRasterLayer(uri.uri, uri.name or "dropped", uri.providerKey or "gdal"))
+            elif uri.layerType == "vector" and uri.providerKey == "ogr" and _local_file(uri):
+                layers.append(QgsVectorLayer(uri.uri, uri.name or "dropped", "ogr"))
+            elif uri.layerType == "raster" and uri.providerKey == "gdal" and _local_file(uri):
+                layers.append(QgsRasterLayer(uri.uri, uri.name or "dropped", "gdal"))
         text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace")
         layers += [layer for layer_id, layer in project.mapLayers().items() if layer_id in text]
         return [layer for layer in dict.fromkeys(layers) if layer.isValid()]
@@ -1134,6 +1193,42 @@ def _open_outputs(text: str) -> list:
     return layers
 
 
+def dxf_selected_layers(dialog) -> list | None:
+    """The layers ticked in the DXF dialog's own layer list (``QgsDxfExportDialog::layers()``, not
+    exposed to Python): the layer nodes of its layer tree model whose box is checked. None when the
+    dialog has no such list."""
+    for view in dialog.findChildren(QTreeView):
+        model = view.model()
+        while isinstance(model, QAbstractProxyModel):  # 3.22: a QgsLayerTreeView, its proxy model
+            model = model.sourceModel()
+        if model is None or not model.inherits("QgsLayerTreeModel"):
+            continue
+        if not isinstance(model, QgsLayerTreeModel):
+            model = sip.cast(model, QgsLayerTreeModel)
+        checked = _enum_value(Qt.CheckState.Checked)
+        layers, pending = [], [QModelIndex()]
+        while pending:
+            parent = pending.pop()
+            for row in range(model.rowCount(parent)):
+                index = model.index(row, 0, parent)
+                node = model.index2node(index)
+                if QgsLayerTree.isLayer(node) and node.layer() is not None and \
+                        _enum_value(model.data(index, Qt.ItemDataRole.CheckStateRole)) == checked:
+                    layers.append(node.layer())
+                pending.append(index)
+        return list(dict.fromkeys(layers))
+    return None
+
+
+def _enum_value(value):
+    """An enum member or the int a model returns for it, as an int (PyQt5 and PyQt6)."""
+    value = getattr(value, "value", value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _dxf_output_path(dialog) -> str:
     """The file QGIS writes for the accepted DXF ``dialog``: its file widget's path, with ``.dxf``
     added as ``QgisApp::dxfExport`` adds it."""
@@ -1155,6 +1250,16 @@ def _file_signature(path):
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size, status.st_ino
+
+
+def _local_file(uri) -> bool:
+    """Whether a dropped ogr/gdal ``uri`` (QgsMimeDataUtils.Uri) is a file or folder on this machine
+    (not /vsicurl/ and the like), so opening it cannot wait on a network or a database server."""
+    try:
+        path = QgsProviderRegistry.instance().decodeUri(uri.providerKey, uri.uri).get("path") or ""
+    except Exception:  # noqa: BLE001
+        return False
+    return bool(path) and not path.startswith("/vsi") and os.path.exists(path)
 
 
 def _source_file(layer) -> str:

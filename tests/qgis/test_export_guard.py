@@ -483,6 +483,9 @@ def run_dxf_export(guard, dialog, layers, write, accept=True):
     written, the dialog destroyed."""
     from qgis.PyQt import sip
 
+    from classification_plugin.integration.export_guard import APPROVED_LAYERS
+
+    dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])  # let out when it opened
     guard._prepare_dxf_marking(dialog, layers)
     if accept:
         dialog.accept()
@@ -560,3 +563,172 @@ def test_dxf_export_that_cannot_be_marked_is_removed(export_guard, layer_of, dxf
     action, _layer, outcome, details = guard_services.recorder.events[-1]
     assert (action, outcome, details["removed"]) == ("export_blocked", "failed", True)
     assert any("broken.dxf" in text and "removed" in text for text in export_guard.refusals)
+
+
+def dxf_dialog_with_a_layer_list(path, project, ticked):
+    """A dialog shaped like QgsDxfExportDialog 3.22: mFileName, and its own layer list (a tree view on
+    a layer tree model of a copy of the project's tree) where ``ticked`` layers are checked, whether
+    they are shown on the map or not."""
+    from qgis.core import QgsLayerTreeModel
+    from qgis.PyQt.QtWidgets import QTreeView
+
+    dialog = fake_dxf_dialog(path)
+    tree = project.layerTreeRoot().clone()
+    for node in tree.findLayers():
+        node.setItemVisibilityChecked(node.layer() in ticked)
+    model = QgsLayerTreeModel(tree, dialog)
+    model.setFlags(QgsLayerTreeModel.Flag.AllowNodeChangeVisibility)
+    view = QTreeView(dialog)
+    view.setObjectName("mTreeView")
+    view.setModel(model)
+    dialog._tree = tree  # kept alive with the dialog
+    return dialog
+
+
+def run_real_dxf_export(guard, dialog, visible, write):
+    """QgisApp::dxfExport: exec() (here: accept()), the file written only when it returns Accepted,
+    then the dialog destroyed. The open-time check let ``visible`` out. Returns what exec() returned."""
+    from qgis.PyQt import sip
+    from qgis.PyQt.QtWidgets import QDialog
+
+    from classification_plugin.integration.export_guard import APPROVED_LAYERS
+
+    dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in visible])
+    guard._prepare_dxf_marking(dialog, visible)
+    dialog.accept()
+    result = dialog.result()
+    if result == QDialog.DialogCode.Accepted:
+        write()
+    sip.delete(dialog)
+    return result
+
+
+def test_dxf_export_judges_the_layers_ticked_in_the_dialog_not_the_map(export_guard, layer_of, dxf_layers,
+                                                                       tmp_path, guard_services, clean_project,
+                                                                       monkeypatch):
+    from qgis.PyQt.QtWidgets import QDialog
+
+    from classification_plugin.gui.banner import export_marking
+
+    secret = layer_of("secret", "control_points")
+    confidential = layer_of("confidential", "parcels")
+    public = layer_of("public", "roads")
+    # only roads is on the map (let out when the dialog opened); the others are ticked in its list
+    # a hidden secret layer ticked in the dialog: exec() returns Rejected, nothing is written
+    leak = tmp_path / "leak.dxf"
+    result = run_real_dxf_export(export_guard, dxf_dialog_with_a_layer_list(leak, clean_project, [secret, public]),
+                                 [public], lambda: write_dxf(leak, dxf_layers))
+    assert result == QDialog.DialogCode.Rejected and not leak.exists()
+    action, layer_name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, layer_name, outcome, details["channel"]) == ("export_blocked", "control_points", "blocked", "dxf")
+    assert any("control_points" in text for text in export_guard.refusals)
+    # if QGIS wrote it all the same, the file is removed and that is recorded
+    late = tmp_path / "late.dxf"
+    dialog = dxf_dialog_with_a_layer_list(late, clean_project, [secret])
+    dialog.setProperty(eg.APPROVED_LAYERS, [public.id()])
+    export_guard._prepare_dxf_marking(dialog, [public])
+    dialog.accept()
+    write_dxf(late, dxf_layers)
+    from qgis.PyQt import sip
+
+    sip.delete(dialog)
+    assert not late.exists()
+    action, layer_name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, layer_name, outcome, details["removed"]) == ("export_blocked", "control_points", "failed", True)
+    # a hidden confidential layer ticked: asked, and the marking is the confidential one
+    monkeypatch.setattr(export_guard, "_ask", lambda prompt, parent=None: "Contractor's CAD base map")
+    marked = tmp_path / "marked.dxf"
+    result = run_real_dxf_export(export_guard, dxf_dialog_with_a_layer_list(marked, clean_project,
+                                                                            [confidential, public]),
+                                 [public], lambda: write_dxf(marked, dxf_layers))
+    marking = export_marking(guard_services.labels, [confidential])[0]
+    assert result == QDialog.DialogCode.Accepted
+    assert [f[1] for f in ogr_features(marked) if f[0] == "CLASSIFICATION" and f[1]] == [marking, marking]
+    justified = [e for e in guard_services.recorder.events if e[2] == "allowed_with_justification"]
+    assert justified and justified[-1][3]["justification"] == "Contractor's CAD base map"
+    dialog = dxf_dialog_with_a_layer_list(tmp_path / "x.dxf", clean_project, [secret, public])
+    assert set(eg.dxf_selected_layers(dialog)) == {secret, public}
+
+
+def test_a_non_modal_dialog_with_a_browser_has_its_drops_filtered(export_guard, layer_of, guard_services):
+    """The Data Source Manager is made on first use and shown non-modal by default: its Browser is
+    filtered by the poll too, and no longer once the guard is unloaded."""
+    from qgis.gui import QgsBrowserTreeView
+    from qgis.PyQt.QtCore import QPoint, Qt
+    from qgis.PyQt.QtGui import QDropEvent
+    from qgis.PyQt.QtWidgets import QDialog, QMessageBox
+
+    for box in QApplication.topLevelWidgets():  # refusal boxes of earlier tests
+        if isinstance(box, QMessageBox):
+            box.done(0)
+    secret = layer_of("secret", "control_points")
+    from qgis.PyQt.QtGui import QDragEnterEvent, QDragMoveEvent, QStandardItemModel
+
+    class UriModel(QStandardItemModel):  # takes QGIS URIs, as the Browser model does
+        def mimeTypes(self):
+            return [eg.URI_MIME]
+
+        def supportedDropActions(self):
+            return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    dialog = QDialog()
+    view = QgsBrowserTreeView(dialog)
+    view.setModel(UriModel(dialog))
+    view.setDragDropMode(QgsBrowserTreeView.DragDropMode.DragDrop)  # as QgsBrowserWidget sets it
+    dialog.show()
+    assert QApplication.activeModalWidget() is None
+
+    def drop():
+        """Enter, move, drop: Qt delivers a drop only to the widget that accepted the drag."""
+        mime = _browser_mime(secret.source(), "memory", secret.id())
+        args = (QPoint(1, 1), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier)
+        before = len(guard_services.recorder.events)
+        enter = QDragEnterEvent(*args)
+        QApplication.sendEvent(view.viewport(), enter)
+        assert enter.isAccepted()
+        QApplication.sendEvent(view.viewport(), QDragMoveEvent(*args))
+        QApplication.sendEvent(view.viewport(), QDropEvent(*args))
+        return guard_services.recorder.events[before:]
+
+    export_guard._check_modal()
+    assert view.viewport() in export_guard._filtered
+    blocked = drop()
+    assert [(e[0], e[1], e[3]["channel"]) for e in blocked] == [("export_blocked", "control_points",
+                                                                 "drag_to_browser")]
+    export_guard._check_modal()  # scanned once
+    assert export_guard._filtered.count(view.viewport()) == 1
+    export_guard.unload()
+    assert not export_guard._filtered and drop() == []
+    dialog.close()
+
+
+def test_dropped_database_and_web_sources_are_not_opened(export_guard, guard_services, survey_gpkg, monkeypatch):
+    """Only local files are opened to read their label during a drop; a PostGIS table or a web
+    service would open a connection on the GUI thread."""
+    from qgis.core import QgsMimeDataUtils
+
+    opened = []
+    real_vector, real_raster = eg.QgsVectorLayer, eg.QgsRasterLayer
+
+    def opener(real):
+        def make(uri, name, provider):
+            opened.append(provider)
+            return real(uri, name, provider) if provider in ("ogr", "gdal") else real()  # never connect
+        return make
+
+    monkeypatch.setattr(eg, "QgsVectorLayer", opener(real_vector))
+    monkeypatch.setattr(eg, "QgsRasterLayer", opener(real_raster))
+    sources = [("vector", "postgres", "dbname='survey' host=192.0.2.1 port=5432 table=\"public\".\"p\" (geom)"),
+               ("vector", "WFS", "url='https://example.invalid/wfs' typename='p'"),
+               ("raster", "wms", "type=xyz&url=https://example.invalid/%7Bz%7D/%7Bx%7D/%7By%7D.png"),
+               ("vector", "ogr", "/vsicurl/https://example.invalid/survey.gpkg|layername=p"),
+               ("vector", "ogr", f"{survey_gpkg}|layername=control_points")]
+    uris = []
+    for layer_type, provider, source in sources:
+        uri = QgsMimeDataUtils.Uri()
+        uri.layerType, uri.providerKey, uri.name, uri.uri = layer_type, provider, "dragged", source
+        uris.append(uri)
+    dropped = export_guard.dropped_layers(QgsMimeDataUtils.encodeUriList(uris))
+    assert opened == ["ogr"]
+    assert [layer.source() for layer in dropped] == [f"{survey_gpkg}|layername=control_points"]
