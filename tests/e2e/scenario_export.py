@@ -185,12 +185,16 @@ def gpkg_tables(path: Path) -> list:
 
 def browser_item_position(main, gpkg: Path):
     """(viewport, centre of the item) of ``gpkg``'s connection in the visible Browser panel."""
-    from qgis.gui import QgsBrowserGuiModel
-
     views = [w for w in main.findChildren(QTreeView) if w.inherits("QgsBrowserTreeView") and w.isVisible()]
     if not views:
         return None, None
-    view = views[0]
+    return views[0].viewport(), item_position(views[0], gpkg)
+
+
+def item_position(view, gpkg: Path):
+    """Centre of ``gpkg``'s connection in Browser ``view`` (its GeoPackage node expanded), or None."""
+    from qgis.gui import QgsBrowserGuiModel
+
     proxy = view.model()
     model = proxy.sourceModel()
     if not hasattr(model, "dataItem"):
@@ -205,8 +209,8 @@ def browser_item_position(main, gpkg: Path):
             if str(gpkg) in model.dataItem(index).path():
                 target = proxy.mapFromSource(index)
                 view.scrollTo(target)
-                return view.viewport(), view.visualRect(target).center()
-    return view.viewport(), None
+                return view.visualRect(target).center()
+    return None
 
 
 def drag_and_drop(viewport, pos, mime) -> bool:

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from driver import write_gpkg
 from qgis.core import QgsLayerTree, QgsProject, QgsProviderRegistry, QgsRectangle, QgsSettings
-from qgis.gui import QgsBrowserGuiModel, QgsFileWidget
-from qgis.PyQt import sip
+from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QAbstractProxyModel, Qt
 from qgis.PyQt.QtWidgets import QAction, QApplication, QDialog, QTreeView
 from scenario_export import (
@@ -19,6 +18,7 @@ from scenario_export import (
     events_of,
     gpkg_tables,
     guard_of,
+    item_position,
     make_gpkg,
     press_save,
     refusal_boxes,
@@ -30,26 +30,6 @@ def data_source_manager():
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QDialog) and widget.metaObject().className() == "QgsDataSourceManagerDialog":
             return widget
-    return None
-
-
-def item_position(view, gpkg: Path):
-    """Centre of ``gpkg``'s connection in Browser ``view`` (its GeoPackage node expanded)."""
-    proxy = view.model()
-    model = proxy.sourceModel()
-    if not hasattr(model, "dataItem"):
-        model = sip.cast(model, QgsBrowserGuiModel)
-    for row in range(model.rowCount()):
-        root = model.index(row, 0)
-        if not model.dataItem(root).path().startswith("gpkg:"):
-            continue
-        view.expand(proxy.mapFromSource(root))
-        for child in range(model.rowCount(root)):
-            index = model.index(child, 0, root)
-            if str(gpkg) in model.dataItem(index).path():
-                target = proxy.mapFromSource(index)
-                view.scrollTo(target)
-                return view.visualRect(target).center()
     return None
 
 
