@@ -233,6 +233,11 @@ def indexed_bounds(spec: SourceSpec) -> np.ndarray:
             if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
                 raise NoFastPathError("no spatial index")
             rows = db.execute(f"SELECT minx, miny, maxx, maxy FROM {_quote(rtree)}").fetchall()
+            # a zone missing from its index would have no box, and its conflicts would be lost:
+            # trust the index only when it holds one entry per geometry
+            present = db.execute(f"SELECT count(*) FROM {_quote(table)} WHERE {_quote(row[0])} IS NOT NULL").fetchone()
+            if present[0] != len(rows):
+                raise NoFastPathError("the spatial index does not match the table")
     except sqlite3.Error as error:
         raise NoFastPathError(str(error)) from error
     return np.array(rows, dtype=np.float64).reshape(-1, 4)

@@ -515,3 +515,27 @@ def test_sqlite_errors_fall_back_to_gdal(survey_and_zones, monkeypatch):
     result = run_check(job)
     assert result.read_method == "gdal"
     assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == expected
+
+
+def test_zone_boxes_are_not_taken_from_an_index_that_misses_a_zone(qgis_app, tmp_path):
+    """A GeoPackage whose R-tree lacks a zone (written with its triggers off, say): the zones'
+    boxes then come from their geometries, and that zone's conflicts are still found."""
+    import sqlite3
+
+    from classification_plugin.integration.fast_reader import NoFastPathError, indexed_bounds
+
+    zones = [f"POLYGON(({x} 4420000, {x + 900} 4420000, {x + 900} 4420700, {x} 4420000))" for x in (440000, 450000)]
+    points = [f"POINT({x + 600} 4420100)" for x in (440000, 450000)] + ["POINT(445000 4430000)"]
+    written = write_gpkg(tmp_path / "built.gpkg", "points", memory_layer(points, crs="EPSG:32650", name="pt"))
+    write_gpkg(tmp_path / "built.gpkg", "zones", memory_layer(zones, crs="EPSG:32650", geometry="Polygon", name="z"))
+    del written
+    path = tmp_path / "stale.gpkg"  # a copy QGIS has never opened, with zone 1 cut out of the index
+    path.write_bytes((tmp_path / "built.gpkg").read_bytes())
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM rtree_zones_geom WHERE id = 1")
+    survey = QgsVectorLayer(f"{path}|layername=points", "points", "ogr")
+    zone_layer = QgsVectorLayer(f"{path}|layername=zones", "zones", "ogr")
+    job = prepare_check(survey, zone_layer, 0.0)
+    with pytest.raises(NoFastPathError):
+        indexed_bounds(job.zones)
+    assert [(p.survey_fid, p.zone_fid) for p in run_check(job).pairs] == [(1, 1), (2, 2)]
