@@ -129,6 +129,34 @@ def range_clause(filters: Optional[AuditFilter], ph: str, like: str, before_seq:
     return where, params
 
 
+def span_sql(filters: Optional[AuditFilter], ph: str, like: str) -> tuple:
+    """``(sql, params)`` giving count, min(seq) and max(seq) of the entries ``filters`` match.
+
+    One statement, one snapshot. min(seq) and max(seq) in subqueries of their own: alone, each is
+    read from one end of the primary key (or of the filter's index); in one aggregate with
+    count(*) SQLite visits every match (35 ms against 15 ms for 250,000 of a million). The CASE
+    skips them when nothing matches, where each would walk the whole table.
+    """
+    where, params = where_clause(filters, ph, like)
+    sql = (f"SELECT c, CASE WHEN c > 0 THEN (SELECT min(seq) FROM {LOG_TABLE}{where}) END, "
+           f"CASE WHEN c > 0 THEN (SELECT max(seq) FROM {LOG_TABLE}{where}) END "
+           f"FROM (SELECT count(*) AS c FROM {LOG_TABLE}{where}) AS matched")
+    return sql, params * 3
+
+
+def page_sql(filters: Optional[AuditFilter], ph: str, like: str, offset: int, limit: int, descending: bool,
+             before_seq: Optional[int], after_seq: Optional[int]) -> tuple:
+    """``(sql, params)`` reading one page of entries (seq, entry, hash, mac) in ``seq`` order."""
+    where, params = range_clause(filters, ph, like, before_seq, after_seq)
+    order = "DESC" if descending else "ASC"
+    sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT {ph}"
+    params.append(int(limit))
+    if offset:
+        sql += f" OFFSET {ph}"
+        params.append(int(offset))
+    return sql, params
+
+
 @dataclass(frozen=True)
 class SeqSpan:
     """How many entries match a filter, and their smallest and largest ``seq`` (0 when none).

@@ -30,8 +30,10 @@ from classification_plugin.core.audit.base import (
     AuditLog,
     AuditWriteError,
     SeqSpan,
+    page_sql,
     range_clause,
     row_to_dict,
+    span_sql,
     where_clause,
     write_csv,
 )
@@ -246,25 +248,14 @@ class PostgresAuditLog(AuditLog):
         return self._run(lambda conn: conn.execute(sql, params).fetchone()[0] or 0)
 
     def span(self, filters: Optional[AuditFilter] = None) -> SeqSpan:
-        where, params = where_clause(filters, "%s", "ILIKE")
-        # One statement, one snapshot; min/max come from the primary key's ends when unfiltered,
-        # and are not looked for at all when nothing matches (each would walk the whole table)
-        sql = (f"WITH matched AS (SELECT count(*) AS n FROM {LOG_TABLE}{where}) "
-               f"SELECT n, CASE WHEN n > 0 THEN (SELECT min(seq) FROM {LOG_TABLE}{where}) END, "
-               f"CASE WHEN n > 0 THEN (SELECT max(seq) FROM {LOG_TABLE}{where}) END FROM matched")
-        count, low, high = self._run(lambda conn: conn.execute(sql, params * 3).fetchone())
+        sql, params = span_sql(filters, "%s", "ILIKE")
+        count, low, high = self._run(lambda conn: conn.execute(sql, params).fetchone())
         return SeqSpan(int(count or 0), int(low or 0), int(high or 0))
 
     def query(self, filters: Optional[AuditFilter] = None, offset: int = 0, limit: int = 100,
               descending: bool = True, *, before_seq: Optional[int] = None,
               after_seq: Optional[int] = None) -> list:
-        where, params = range_clause(filters, "%s", "ILIKE", before_seq, after_seq)
-        order = "DESC" if descending else "ASC"
-        sql = f"SELECT seq, entry, hash, mac FROM {LOG_TABLE}{where} ORDER BY seq {order} LIMIT %s"
-        params.append(int(limit))
-        if offset:
-            sql += " OFFSET %s"
-            params.append(int(offset))
+        sql, params = page_sql(filters, "%s", "ILIKE", offset, limit, descending, before_seq, after_seq)
         rows = self._run(lambda conn: conn.execute(sql, params).fetchall())
         return [row_to_dict(*row) for row in rows]
 
