@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +26,6 @@ import shapely
 from classification_plugin.integration.metric import crs_definition
 
 _ENVELOPE_BYTES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
-_PARALLEL_ROWS = 200_000  # below this one reader thread is as fast as two
 
 
 class NoFastPathError(Exception):
@@ -114,23 +112,12 @@ def _extent(layer) -> tuple:
 # -- points --------------------------------------------------------------------------------------
 
 
-def read_points(spec: SourceSpec, feedback=None, parallel: bool = False, boxes=None) -> PointData:
-    """Feature ids and x/y of a single-part point layer, by the fastest path that can read it.
-
-    ``boxes`` (n x 4: minx, miny, maxx, maxy in the layer's CRS) lets a GeoPackage with a spatial
-    index return only the points in at least one box (its R-tree does the search in SQLite);
-    other paths ignore it and return every point. ``parallel`` reads two fid ranges in two
-    threads: measured slower than one on this 2-core machine (the GIL), so off by default.
-    """
+def read_points(spec: SourceSpec, feedback=None) -> PointData:
+    """Feature ids and x/y of a single-part point layer, by the fastest path that can read it
+    (:func:`read_points_near` reads only the points near some boxes)."""
     if spec.gdal_readable and not spec.subset:
-        # a locked, read-only-WAL or damaged file makes sqlite3 raise: GDAL or QGIS may still read it
-        if boxes is not None:
-            try:
-                return _gpkg_points_in_boxes(spec.path, spec.layer_name, np.asarray(boxes, dtype=np.float64))
-            except (NoFastPathError, sqlite3.Error):
-                pass
-        try:
-            return _gpkg_points(spec.path, spec.layer_name, parallel)
+        try:  # a locked, read-only-WAL or damaged file makes sqlite3 raise: GDAL or QGIS may still read it
+            return _gpkg_points(spec.path, spec.layer_name)
         except (NoFastPathError, sqlite3.Error):
             pass
     data = read_geometries(spec, feedback)
@@ -188,9 +175,7 @@ def _gpkg_points_in_boxes(path: str, table: str, boxes: np.ndarray) -> PointData
     boxes = boxes.reshape(-1, 4)
     with _connect(path) as db:
         fid_column, geom_column = _gpkg_columns(db, path, table)
-        rtree = f"rtree_{table}_{geom_column}"
-        if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
-            raise NoFastPathError("no spatial index")
+        rtree = _rtree(db, table, geom_column)
         total = db.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
         # the R-tree holds one entry per non-null, non-empty geometry; its rowid shadow table (one
         # row per entry, SQLite's own bookkeeping) counts them in a few ms, the virtual table in ~70
@@ -229,9 +214,7 @@ def indexed_bounds(spec: SourceSpec) -> np.ndarray:
             row = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
             if row is None:
                 raise NoFastPathError("no geometry column")
-            rtree = f"rtree_{table}_{row[0]}"
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
-                raise NoFastPathError("no spatial index")
+            rtree = _rtree(db, table, row[0])
             rows = db.execute(f"SELECT minx, miny, maxx, maxy FROM {_quote(rtree)}").fetchall()
             # a zone missing from its index would have no box, and its conflicts would be lost:
             # trust the index only when it holds one entry per geometry
@@ -243,32 +226,22 @@ def indexed_bounds(spec: SourceSpec) -> np.ndarray:
     return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
 
-def _gpkg_points(path: str, table: str, parallel: bool) -> PointData:
+def _gpkg_points(path: str, table: str) -> PointData:
+    """Every point of a GeoPackage table (one connection: two reading halves were slower here)."""
     with _connect(path) as db:
         fid_column, geom_column = _gpkg_columns(db, path, table)
-        low, high, count = db.execute(
-            f"SELECT min({_quote(fid_column)}), max({_quote(fid_column)}), count(*) FROM {_quote(table)}"
-        ).fetchone()
-    if not count:
-        return PointData(np.empty(0, np.int64), np.empty(0), np.empty(0), "gpkg")
-    query = (f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)} "
-             f"WHERE {_quote(fid_column)} BETWEEN ? AND ?")
+        rows = db.execute(f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)}").fetchall()
+    fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
+    return PointData(fids, xs, ys, "gpkg")
 
-    def read(bounds):
-        with _connect(path) as db:
-            rows = db.execute(query, bounds).fetchall()
-        fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
-        return fids, xs, ys
 
-    if parallel and count >= _PARALLEL_ROWS:
-        middle = (low + high) // 2
-        with ThreadPoolExecutor(2) as pool:
-            parts = list(pool.map(read, [(low, middle), (middle + 1, high)]))
-    else:
-        parts = [read((low, high))]
-    fids = np.concatenate([p[0] for p in parts])
-    return PointData(fids, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]), "gpkg")
+def _rtree(db, table: str, geom_column: str) -> str:
+    """The name of a GeoPackage table's R-tree (the spec's ``rtree_<table>_<column>``), or NoFastPathError."""
+    rtree = f"rtree_{table}_{geom_column}"
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
+        raise NoFastPathError("no spatial index")
+    return rtree
 
 
 def _connect(path: str) -> sqlite3.Connection:
