@@ -234,22 +234,23 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
         # the projected zones.
         prefetch, zone_data = None, None
         prefilter = job.survey.is_point and job.survey.gdal_readable and not job.survey.subset
+
+        def search_near(zone_bounds):
+            boxes = survey_boxes(job, zone_bounds)
+            return None if boxes is None else pool.submit(read_points_near, job.survey, boxes)
+
         if prefilter and job.zones.crs == job.frame.definition:
             try:
                 bounds = indexed_bounds(job.zones)
             except NoFastPathError:
                 zone_data = read_geometries(job.zones, feedback)
                 bounds = shapely.bounds(zone_data.geometries)
-            boxes = survey_boxes(job, bounds)
-            if boxes is not None:
-                prefetch = pool.submit(read_points_near, job.survey, boxes)
+            prefetch = search_near(bounds)
         if zone_data is None:
             zone_data = read_geometries(job.zones, feedback)
         index = index_zones(job, zone_data)
         if prefilter and prefetch is None and len(index):
-            boxes = survey_boxes(job, index.bounds)
-            if boxes is not None:
-                prefetch = pool.submit(read_points_near, job.survey, boxes)
+            prefetch = search_near(index.bounds)
         result.zones_read = len(index) + index.skipped
         result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
         result.timings["zones_s"] = time.perf_counter() - started
