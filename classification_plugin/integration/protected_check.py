@@ -25,11 +25,10 @@ from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex, c
 from classification_plugin.integration.fast_reader import (
     GeometryData,
     NoFastPathError,
+    PointSearch,
     SourceSpec,
-    indexed_bounds,
     read_geometries,
     read_points,
-    read_points_near,
     source_spec,
 )
 from classification_plugin.integration.metric import (
@@ -227,42 +226,42 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
             "The layers cover a large area: distances may be off by up to {percent} %"
         ).format(percent=f"{100 * job.frame.scale_error:.2f}"))
     _progress(feedback, 5)
-    with ThreadPoolExecutor(1) as pool:
-        # a GeoPackage point survey: its R-tree picks the points near the zones. When the zones
-        # are already in the working CRS, their own R-tree gives the boxes at once and the search
-        # runs while this thread reads, repairs and indexes them; otherwise the boxes come from
-        # the projected zones.
-        prefetch, zone_data = None, None
-        prefilter = job.survey.is_point and job.survey.gdal_readable and not job.survey.subset
+    search = None
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
+            # the table and counts its features while this thread reads the zones; it searches
+            # while this thread repairs and indexes them. Boxes from the zones as read when they
+            # are in the working CRS, else from the projected zones.
+            prefetch = None
+            if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
+                search = pool.submit(PointSearch, job.survey)
 
-        def search_near(zone_bounds):
-            boxes = survey_boxes(job, zone_bounds)
-            return None if boxes is None else pool.submit(read_points_near, job.survey, boxes)
+            def search_near(zone_bounds):
+                boxes = survey_boxes(job, zone_bounds)
+                return None if boxes is None else pool.submit(_search_points, search, boxes)
 
-        if prefilter and job.zones.crs == job.frame.definition:
-            try:
-                bounds = indexed_bounds(job.zones)
-            except NoFastPathError:
-                zone_data = read_geometries(job.zones, feedback)
-                bounds = shapely.bounds(zone_data.geometries)
-            prefetch = search_near(bounds)
-        if zone_data is None:
             zone_data = read_geometries(job.zones, feedback)
-        index = index_zones(job, zone_data)
-        if prefilter and prefetch is None and len(index):
-            prefetch = search_near(index.bounds)
-        result.zones_read = len(index) + index.skipped
-        result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
-        result.timings["zones_s"] = time.perf_counter() - started
-        if _canceled(feedback, result):
-            return result
-        _progress(feedback, 20)
-        if len(index) == 0:
-            result.messages.append(tr("The protected-area layer has no usable zone polygons"))
-            _report_counts(result)
-            return result
-        mark = time.perf_counter()
-        conflicts, fids = _check_survey(job, index, result, feedback, prefetch)
+            if search is not None and job.zones.crs == job.frame.definition:
+                prefetch = search_near(shapely.bounds(zone_data.geometries))
+            index = index_zones(job, zone_data)
+            if search is not None and prefetch is None and len(index):
+                prefetch = search_near(index.bounds)
+            result.zones_read = len(index) + index.skipped
+            result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
+            result.timings["zones_s"] = time.perf_counter() - started
+            if _canceled(feedback, result):
+                return result
+            _progress(feedback, 20)
+            if len(index) == 0:
+                result.messages.append(tr("The protected-area layer has no usable zone polygons"))
+                _report_counts(result)
+                return result
+            mark = time.perf_counter()
+            conflicts, fids = _check_survey(job, index, result, feedback, prefetch)
+    finally:
+        if search is not None and search.done() and search.exception() is None:
+            search.result().close()
     result.timings["survey_s"] = time.perf_counter() - mark
     if conflicts is None:
         return result
@@ -282,6 +281,11 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     return result
 
 
+def _search_points(search, boxes):
+    """In the worker, after :class:`PointSearch` opened there: the points in ``boxes``."""
+    return search.result().near(boxes)
+
+
 def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None):
     """(Conflicts, survey fids) or (None, None) when canceled."""
     target = job.frame.definition
@@ -289,6 +293,7 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
         points = None
         if prefetch is not None:
             try:
+                index.prepare_points()  # while the worker searches: GEOS builds these on first use
                 points = prefetch.result()
             except NoFastPathError:
                 points = None

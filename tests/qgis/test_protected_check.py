@@ -517,25 +517,40 @@ def test_sqlite_errors_fall_back_to_gdal(survey_and_zones, monkeypatch):
     assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == expected
 
 
-def test_zone_boxes_are_not_taken_from_an_index_that_misses_a_zone(qgis_app, tmp_path):
-    """A GeoPackage whose R-tree lacks a zone (written with its triggers off, say): the zones'
-    boxes then come from their geometries, and that zone's conflicts are still found."""
+def _stale_index_copy(tmp_path, sql):
+    """Survey points and zones in one GeoPackage, copied and damaged by ``sql`` before QGIS opens it."""
     import sqlite3
-
-    from classification_plugin.integration.fast_reader import NoFastPathError, indexed_bounds
 
     zones = [f"POLYGON(({x} 4420000, {x + 900} 4420000, {x + 900} 4420700, {x} 4420000))" for x in (440000, 450000)]
     points = [f"POINT({x + 600} 4420100)" for x in (440000, 450000)] + ["POINT(445000 4430000)"]
     written = write_gpkg(tmp_path / "built.gpkg", "points", memory_layer(points, crs="EPSG:32650", name="pt"))
     write_gpkg(tmp_path / "built.gpkg", "zones", memory_layer(zones, crs="EPSG:32650", geometry="Polygon", name="z"))
     del written
-    path = tmp_path / "stale.gpkg"  # a copy QGIS has never opened, with zone 1 cut out of the index
+    path = tmp_path / "stale.gpkg"
     path.write_bytes((tmp_path / "built.gpkg").read_bytes())
     with sqlite3.connect(path) as db:
-        db.execute("DELETE FROM rtree_zones_geom WHERE id = 1")
+        db.execute(sql)
     survey = QgsVectorLayer(f"{path}|layername=points", "points", "ogr")
     zone_layer = QgsVectorLayer(f"{path}|layername=zones", "zones", "ogr")
-    job = prepare_check(survey, zone_layer, 0.0)
-    with pytest.raises(NoFastPathError):
-        indexed_bounds(job.zones)
+    return prepare_check(survey, zone_layer, 0.0)
+
+
+def test_a_zone_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
+    """A GeoPackage whose R-tree lacks a zone (written with its triggers off, say): the search
+    boxes come from the zones as read, so that zone's conflicts are still found."""
+    job = _stale_index_copy(tmp_path, "DELETE FROM rtree_zones_geom WHERE id = 1")
     assert [(p.survey_fid, p.zone_fid) for p in run_check(job).pairs] == [(1, 1), (2, 2)]
+
+
+def test_a_point_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
+    """A survey point cut out of its R-tree would never be found by the search: the check reads
+    every point instead, and does not report the point as a null geometry."""
+    from classification_plugin.integration.fast_reader import NoFastPathError, read_points_near
+
+    job = _stale_index_copy(tmp_path, "DELETE FROM rtree_points_geom WHERE id = 2")
+    with pytest.raises(NoFastPathError):
+        read_points_near(job.survey, np.array([[0.0, 0.0, 1e7, 1e7]]))
+    result = run_check(job)
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
+    assert result.read_method != "gpkg-rtree"
+    assert result.survey_skipped == 0
