@@ -49,6 +49,11 @@
       <translation>.qmd 文件</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <source>1 conflicting pair</source>
+      <translation>1 对冲突</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
       <source>1 feature</source>
       <translation>1 个要素</translation>
@@ -84,12 +89,17 @@
       <translation>1 个保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <source>1 survey feature</source>
+      <translation>1 个测量要素</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="52" />
       <source>&lt;b&gt;{names}&lt;/b&gt;</source>
       <translation>&lt;b&gt;{names}&lt;/b&gt;</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="91" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="93" />
       <source>A PostgreSQL access log needs the Python package psycopg (version 3), which is not installed. Install it, or use an SQLite file as the log location.</source>
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
@@ -1179,22 +1189,22 @@
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="130" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="132" />
       <source>The access log database {location} cannot be reached ({detail}); events are kept and written when it is back.</source>
       <translation>无法连接访问日志数据库 {location}（{detail}）；事件已暂存，恢复连接后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="123" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="125" />
       <source>The access log location {path} is a folder, not a file.</source>
       <translation>访问日志位置 {path} 是一个文件夹，而不是文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="133" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="135" />
       <source>The access log {location} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="122" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="124" />
       <source>The access log {location} cannot be written with this database account ({detail}); events are kept until it can be.</source>
       <translation>当前数据库账户无法写入访问日志 {location}（{detail}）；事件已暂存，待可写时写入。</translation>
     </message>
@@ -1204,42 +1214,42 @@
       <translation>无法写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="167" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="169" />
       <source>The access log {location} is closed.</source>
       <translation>访问日志 {location} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="118" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="120" />
       <source>The access log {location} is locked by another session; events are kept and written when it is free.</source>
       <translation>访问日志 {location} 被另一个会话锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="105" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="107" />
       <source>The access log {path} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {path}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="209" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="211" />
       <source>The access log {path} is closed.</source>
       <translation>访问日志 {path} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="89" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="91" />
       <source>The access log {path} is damaged and cannot be read or written ({detail}). Close QGIS, move the file (and {path}.checkpoint) aside and keep them for the auditor; QGIS then starts a new log in its place. Events are kept in memory until then.</source>
       <translation>访问日志 {path} 已损坏，无法读写（{detail}）。请关闭 QGIS，将该文件（以及 {path}.checkpoint）移到别处并留给审计人员；之后 QGIS 会在原位置新建日志。在此之前事件保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="94" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="96" />
       <source>The access log {path} is locked by another program; events are kept and written when it is free.</source>
       <translation>访问日志 {path} 被另一个程序锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="98" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="100" />
       <source>The access log {path} is read-only; events are kept until it can be written. Ask your administrator for write access or choose another location in the options.</source>
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="129" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="128" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1254,12 +1264,12 @@
       <translation>检查点 {name} 属于另一个日志（标识 {other}，本日志为 {this}）。如果旧日志是有意移走的，请将其检查点一并移走。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="242" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="244" />
       <source>The checkpoint {name} cannot be read ({detail}).</source>
       <translation>无法读取检查点 {name}（{detail}）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="219" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="221" />
       <source>The checkpoint {name} could not be updated: {detail}</source>
       <translation>无法更新检查点 {name}：{detail}</translation>
     </message>
@@ -1294,12 +1304,12 @@
       <translation>该数据未定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="126" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="128" />
       <source>The database server of the access log {location} is out of disk space; events are kept until there is space.</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="102" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="104" />
       <source>The disk holding the access log {path} is full; events are kept until there is space.</source>
       <translation>存放访问日志 {path} 的磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
@@ -1359,7 +1369,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="226" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="225" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1394,12 +1404,12 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="353" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="359" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="260" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
@@ -1409,17 +1419,17 @@
       <translation>测量图层中没有要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="126" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="128" />
       <source>There is no access log at {path}.</source>
       <translation>{path} 处没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="150" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="152" />
       <source>There is no access log in the database {location}.</source>
       <translation>数据库 {location} 中没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="119" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="121" />
       <source>This Python's SQLite {version} is too old for the access log (3.31 or newer is needed).</source>
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
@@ -1764,6 +1774,11 @@
       <translation>区域 {fid}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <source>{count} conflicting pairs</source>
+      <translation>{count} 对冲突</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
       <source>{count} features</source>
       <translation>{count} 个要素</translation>
@@ -1784,12 +1799,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="332" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1809,12 +1824,17 @@
       <translation>{count} 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <source>{count} survey features</source>
+      <translation>{count} 个测量要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="347" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="335" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1879,9 +1899,9 @@
       <translation>已将 {n} 条记录写入 {path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
-      <source>{pairs} pairs, {features} survey features in or near protected areas</source>
-      <translation>{pairs} 对冲突，{features} 个测量要素位于保护区内或附近</translation>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="127" />
+      <source>{pairs}, {features} in or near protected areas</source>
+      <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="366" />

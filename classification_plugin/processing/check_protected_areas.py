@@ -122,8 +122,10 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
                 feature.setGeometry(geometry)
             features.append(feature)
         sink.addFeatures(features, _SINK_FLAG.FastInsert)
-        feedback.pushInfo(tr("{pairs} pairs, {features} survey features in or near protected areas").format(
-            pairs=result.pair_count, features=result.feature_count))
+        pairs = tr("1 conflicting pair") if result.pair_count == 1 else tr("{count} conflicting pairs")
+        features = tr("1 survey feature") if result.feature_count == 1 else tr("{count} survey features")
+        feedback.pushInfo(tr("{pairs}, {features} in or near protected areas").format(
+            pairs=pairs.format(count=result.pair_count), features=features.format(count=result.feature_count)))
         return {self.OUTPUT: dest_id, self.CONFLICTS: result.pair_count,
                 self.CONFLICTING_FEATURES: result.feature_count}
 

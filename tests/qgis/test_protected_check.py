@@ -389,6 +389,25 @@ def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
     assert result["OUTPUT"].featureCount() == 0
 
 
+@pytest.mark.parametrize("points, zone_count, message", [
+    (["POINT(116.05 39.95)"], 1, "1 conflicting pair, 1 survey feature in or near protected areas"),
+    (["POINT(116.05 39.95)"], 2, "2 conflicting pairs, 1 survey feature in or near protected areas"),
+    (["POINT(116.05 39.95)", "POINT(116.06 39.96)"], 1,
+     "2 conflicting pairs, 2 survey features in or near protected areas"),
+    (["POINT(120 30)"], 1, "0 conflicting pairs, 0 survey features in or near protected areas"),
+])
+def test_processing_algorithm_summary_singular_and_plural(protected_provider, qgis_app, points, zone_count,
+                                                          message):
+    import processing
+
+    zones = memory_layer([ZONE_LONLAT] * zone_count, geometry="Polygon", name="zone")
+    survey = memory_layer(points, name="pt")
+    feedback = QgsProcessingFeedback()
+    processing.run("classification:checkprotectedareas", {"INPUT": survey, "PROTECTED": zones, "OUTPUT": "memory:"},
+                   feedback=feedback)
+    assert message in feedback.textLog().splitlines(), feedback.textLog()
+
+
 def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app):
     """Survey and zones in one metric CRS: only points near zones are read, through the R-tree."""
     rng = np.random.default_rng(5)
