@@ -155,7 +155,18 @@ def scenario(d):
     import_messages = [item.text() for item in bar.items() if "imported as survey data" in item.text()]
     d.check("import names the photos without GPS", any("DJI_0006.JPG" in t and "scan_0001.jpg" in t
                                                           for t in import_messages), import_messages)
-    yield 3000  # the background check of the new survey layer
+
+    def photo_warning():
+        """The warning about the imported layer, once its background check has reported."""
+        item = getattr(ui, "last_warning", None)
+        return item if imported is not None and item is not None and imported.name() in item.text() else None
+
+    for _ in range(300):  # the background check of the new survey layer, up to 30 s
+        if imported is None or photo_warning() is not None:
+            break
+        yield 100
+    d.check("imported photos checked within 30 s", photo_warning() is not None,
+            "no protected-area warning about the imported photos 30 s after the import")
     shown = warnings_in_bar(d)
     item = getattr(ui, "last_warning", None)
     text = item.text() if item is not None else ""

@@ -24,6 +24,7 @@ def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path, drone
         "photo folder imported",
         "imported photos are survey data",
         "import names the photos without GPS",
+        "imported photos checked within 30 s",
         "photo inside the zone warned",
         "panel lists the photo inside",
     ])
