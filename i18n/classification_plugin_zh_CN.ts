@@ -74,6 +74,16 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="342" />
+      <source>1 invalid survey geometry was repaired</source>
+      <translation>已修复 1 个无效的测量几何</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
+      <source>1 invalid zone geometry was repaired</source>
+      <translation>已修复 1 个无效的区域几何</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="350" />
       <source>1 photo from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 1 张照片，作为测量数据。</translation>
@@ -92,6 +102,16 @@
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
       <source>1 survey feature</source>
       <translation>1 个测量要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
+      <source>1 survey feature without geometry was skipped</source>
+      <translation>已跳过 1 个没有几何的测量要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/protected_check.py" line="340" />
+      <source>1 zone without a usable polygon was skipped</source>
+      <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="52" />
@@ -1404,7 +1424,7 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="359" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="360" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
@@ -1799,12 +1819,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="343" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="339" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1829,7 +1849,7 @@
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="347" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="345" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>

@@ -334,18 +334,19 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
 
 
 def _report_counts(result: CheckResult) -> None:
-    if result.zones_repaired:
-        result.messages.append(tr("{count} invalid zone geometries were repaired").format(
-            count=result.zones_repaired))
-    if result.zones_skipped:
-        result.messages.append(tr("{count} zones without a usable polygon were skipped").format(
-            count=result.zones_skipped))
-    if result.survey_repaired:
-        result.messages.append(tr("{count} invalid survey geometries were repaired").format(
-            count=result.survey_repaired))
-    if result.survey_skipped:
-        result.messages.append(tr("{count} survey features without geometry were skipped").format(
-            count=result.survey_skipped))
+    counts = (
+        (result.zones_repaired, tr("1 invalid zone geometry was repaired"),
+         tr("{count} invalid zone geometries were repaired")),
+        (result.zones_skipped, tr("1 zone without a usable polygon was skipped"),
+         tr("{count} zones without a usable polygon were skipped")),
+        (result.survey_repaired, tr("1 invalid survey geometry was repaired"),
+         tr("{count} invalid survey geometries were repaired")),
+        (result.survey_skipped, tr("1 survey feature without geometry was skipped"),
+         tr("{count} survey features without geometry were skipped")),
+    )
+    for count, one, many in counts:
+        if count:
+            result.messages.append(one if count == 1 else many.format(count=count))
 
 
 def _progress(feedback, value: float) -> None:

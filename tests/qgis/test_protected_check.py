@@ -236,7 +236,7 @@ def test_memory_layer_falls_back_to_qgis_iteration(qgis_app):
     assert result.read_method == "qgis"
     assert [(p.survey_fid, p.relation) for p in result.pairs] == [(1, INSIDE)]
     assert result.survey_skipped == 1
-    assert any("without geometry" in m for m in result.messages)
+    assert "1 survey feature without geometry was skipped" in result.messages
 
 
 def test_unsaved_edits_are_read_through_qgis(survey_and_zones):
@@ -293,7 +293,8 @@ def test_invalid_zone_multipart_and_z_survey(qgis_app):
     result = check_layers(survey, zones, 0)
     assert result.zones_repaired == 1 and result.zones_skipped == 1
     assert [p.survey_fid for p in result.pairs] == [1]
-    assert any("repaired" in m for m in result.messages)
+    assert "1 invalid zone geometry was repaired" in result.messages
+    assert "1 zone without a usable polygon was skipped" in result.messages
 
 
 def test_cancel_and_progress(qgis_app):
