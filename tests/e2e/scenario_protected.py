@@ -86,7 +86,10 @@ def scenario(d):
     hint_buttons[0].click()  # "Mark as survey data" in the message bar
     d.check("track marked survey after the click", roles.role_of(track) == roles.SURVEY)
     d.iface.mapCanvas().setExtent(zones.extent().buffered(0.04))
-    yield 3000  # the background check runs
+    for _ in range(300):  # the background check of the track, up to 30 s
+        if len(warnings_in_bar(d)) > before:
+            break
+        yield 100
     shown = warnings_in_bar(d)
     d.check("warning in the message bar", len(shown) == before + 1, len(shown))
     item = getattr(ui, "last_warning", None)
@@ -118,7 +121,10 @@ def scenario(d):
     photos = d.iface.addVectorLayer(f"{gpkg}|layername=control_photos", "control_photos", "ogr")
     yield 300
     roles.set_survey(photos, "photos")
-    yield 2500
+    for _ in range(300):  # its background check, up to 30 s
+        if dock is None or any(r.survey_layer_id == photos.id() for r in dock.rows):
+            break
+        yield 100
     photo_rows = sorted((r.fid, r.inside) for r in dock.rows if r.survey_layer_id == photos.id())
     d.check("photo check: one inside, one in the buffer", photo_rows == [(2, True), (3, False)], photo_rows)
     events = []
