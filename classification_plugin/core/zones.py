@@ -88,7 +88,8 @@ def clean_geometries(geometries, polygonal: bool = False) -> GeometryCleanup:
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     kept = np.flatnonzero(present)
     geoms = geoms[kept]
-    if shapely.has_z(geoms).any():  # force_2d copies every geometry: only when some have a Z
+    # force_2d copies every geometry: only when some have a Z (has_z misses a NaN first Z)
+    if (shapely.get_coordinate_dimension(geoms) > 2).any():
         geoms = shapely.force_2d(geoms)
     invalid = ~shapely.is_valid(geoms)
     repaired = int(invalid.sum())

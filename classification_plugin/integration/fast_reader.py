@@ -159,7 +159,7 @@ class PointSearch:
         except sqlite3.Error as error:
             self.close()
             raise NoFastPathError(str(error)) from error
-        except NoFastPathError:
+        except BaseException:
             self.close()
             raise
 
@@ -286,7 +286,10 @@ def parse_point_wkb(blobs: list, gpkg: bool) -> tuple:
     rows = np.flatnonzero(lengths > 0)
     if rows.size == 0:
         return xs, ys
-    buf = np.frombuffer(b"".join(b for b in blobs if b), np.uint8)
+    try:
+        buf = np.frombuffer(b"".join(b for b in blobs if b), np.uint8)
+    except TypeError as error:  # a geometry stored as text or a number
+        raise NoFastPathError("a geometry that is not a blob") from error
     width = int(lengths[rows[0]])
     if (lengths[rows] == width).all():
         uniform = _uniform_points(buf.reshape(rows.size, width), gpkg)

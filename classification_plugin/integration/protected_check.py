@@ -230,9 +230,10 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     try:
         with ThreadPoolExecutor(1) as pool:
             # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
-            # the table and counts its features while this thread reads the zones; it searches
-            # while this thread repairs and indexes them. Boxes from the zones as read when they
-            # are in the working CRS, else from the projected zones.
+            # the table and counts its features while this thread reads the zones. When they are
+            # in the working CRS, their boxes as read start the search at once, and it runs while
+            # this thread repairs and indexes them; otherwise the boxes of the projected zones
+            # start it after that.
             prefetch = None
             if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
                 search = pool.submit(PointSearch, job.survey)

@@ -549,7 +549,7 @@ def _stale_index_copy(tmp_path, sql):
     path = tmp_path / "stale.gpkg"
     path.write_bytes((tmp_path / "built.gpkg").read_bytes())
     with sqlite3.connect(path) as db:
-        db.execute(sql)
+        db.executescript(sql)
     survey = QgsVectorLayer(f"{path}|layername=points", "points", "ogr")
     zone_layer = QgsVectorLayer(f"{path}|layername=zones", "zones", "ogr")
     return prepare_check(survey, zone_layer, 0.0)
@@ -574,3 +574,20 @@ def test_a_point_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
     assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
     assert result.read_method != "gpkg-rtree"
     assert result.survey_skipped == 0
+
+
+def test_a_geometry_stored_as_text_does_not_break_the_check(qgis_app, tmp_path):
+    """A row written around GeoPackage's rules (a geometry as text, the index triggers dropped):
+    the search gives way to GDAL's reading, with no traceback and the real conflicts found."""
+    import sqlite3
+
+    (tmp_path / "probe").mkdir()
+    probe = _stale_index_copy(tmp_path / "probe", "SELECT 1")
+    with sqlite3.connect(probe.survey.path) as db:
+        triggers = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_points_%'")]
+    drop = "".join(f'DROP TRIGGER "{name}";' for name in triggers)
+    job = _stale_index_copy(tmp_path, drop + "INSERT INTO points (fid, geom) VALUES (10, 'POINT(1 2)');")
+    result = run_check(job)
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
+    assert result.read_method != "gpkg-rtree"

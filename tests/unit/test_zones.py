@@ -128,6 +128,15 @@ def test_z_and_m_coordinates_are_dropped():
     assert pairs(index.check_points([1100.0], [500.0], 150)) == [(0, 0, 100.0, False)]
 
 
+def test_z_is_dropped_even_when_the_first_z_is_nan():
+    from classification_plugin.core.zones import clean_geometries
+
+    zone = wkt.loads("POLYGON Z((0 0 NaN, 1000 0 1, 1000 1000 1, 0 1000 1, 0 0 NaN))")
+    assert not shapely.has_z(zone)  # what GEOS 3.11 answers: a has_z test alone would keep the Z
+    cleaned = clean_geometries([zone], polygonal=True).geometries
+    assert shapely.get_coordinate_dimension(cleaned).tolist() == [2]
+
+
 def test_null_and_empty_survey_geometries_are_skipped_and_counted():
     geoms = [None, wkt.loads("POINT(500 500)"), shapely.Point(), wkt.loads("POINT(5000 5000)")]
     result = square_index().check_geometries(geoms, 0)
