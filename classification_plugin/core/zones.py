@@ -24,7 +24,7 @@ import shapely
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 ZONE_KINDS = ("military", "nature_reserve", "critical_infrastructure", "airport", "custom")
-_PARALLEL_MIN = 50_000  # distance computations worth splitting over two threads
+_PARALLEL_MIN = 10_000  # distance computations worth splitting over two threads (36,000: 78 -> 42-75 ms)
 
 
 @dataclass(frozen=True)
