@@ -74,12 +74,12 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="342" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="343" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="338" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="339" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
@@ -104,12 +104,12 @@
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="345" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="340" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -244,7 +244,7 @@
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
       <source>Caveats</source>
       <translation>管控要求</translation>
     </message>
@@ -259,7 +259,7 @@
       <translation>变更</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="47" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="40" />
       <source>Check protected areas</source>
       <translation>检查保护区</translation>
     </message>
@@ -284,7 +284,7 @@
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="32" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="29" />
       <source>Classification</source>
       <translation>密级</translation>
     </message>
@@ -324,7 +324,7 @@
       <translation>为图层定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="44" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="37" />
       <source>Classify selected…</source>
       <translation>为所选图层定密…</translation>
     </message>
@@ -389,7 +389,7 @@
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
     </message>
@@ -534,7 +534,7 @@
       <translation>附加方案文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Feature</source>
       <translation>要素</translation>
     </message>
@@ -554,12 +554,12 @@
       <translation>区域名称字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="41" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="36" />
       <source>Filter layers, levels, users…</source>
       <translation>筛选图层、密级、用户…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="44" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="39" />
       <source>Filter zones, layers, kinds…</source>
       <translation>筛选区域、图层、类型…</translation>
     </message>
@@ -674,7 +674,7 @@
       <translation>需要填写理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
@@ -854,7 +854,7 @@
       <translation>{folder} 中没有 JPEG 照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="50" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="41" />
       <source>No check has run yet</source>
       <translation>尚未进行检查</translation>
     </message>
@@ -989,7 +989,7 @@
       <translation>保护区检查需要 Python 包 shapely 2（{found}）。请将其安装到 QGIS 使用的 Python 中，例如：'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="37" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="34" />
       <source>Protected-area conflicts</source>
       <translation>保护区冲突</translation>
     </message>
@@ -1104,7 +1104,7 @@
       <translation>请先选择一个或多个图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
       <source>Set by</source>
       <translation>定密人</translation>
     </message>
@@ -1129,7 +1129,7 @@
       <translation>显示</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
       <source>Stored</source>
       <translation>存储位置</translation>
     </message>
@@ -1159,7 +1159,7 @@
       <translation>是否为测量数据？</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Survey layer</source>
       <translation>测量图层</translation>
     </message>
@@ -1424,17 +1424,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="360" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="361" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="257" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="258" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="277" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1534,12 +1534,12 @@
       <translation>无法读回 {path} 中等待写入的事件：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="50" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
       <source>When</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Where</source>
       <translation>位置</translation>
     </message>
@@ -1569,7 +1569,7 @@
       <translation>降为{level}的书面理由：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
       <source>Zone</source>
       <translation>区域</translation>
     </message>
@@ -1589,7 +1589,7 @@
       <translation>区域名称字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="57" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="46" />
       <source>Zone requires</source>
       <translation>区域要求</translation>
     </message>
@@ -1684,7 +1684,7 @@
       <translation>仅在项目中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="125" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
       <source>inside</source>
       <translation>区内</translation>
     </message>
@@ -1724,7 +1724,7 @@
       <translation>不输出进度</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="62" />
       <source>not classified</source>
       <translation>未定密</translation>
     </message>
@@ -1779,7 +1779,7 @@
       <translation>警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="125" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
       <source>within buffer</source>
       <translation>缓冲区内</translation>
     </message>
@@ -1819,12 +1819,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="343" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="339" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="340" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1849,12 +1849,12 @@
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="345" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="346" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="342" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>

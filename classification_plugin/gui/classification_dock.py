@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from qgis.core import QgsProject
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
-from qgis.PyQt.QtGui import QColor, QStandardItem, QStandardItemModel
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QStandardItem
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.swatch import level_icon
+from classification_plugin.gui.table_panel import filter_bar, filtered_table
 from classification_plugin.integration.label_store import storage_description, storage_short_name
 
 LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,36 +33,14 @@ class ClassificationDock(QgsDockWidget):
         self.on_select = on_select
         body = QWidget()
         layout = QVBoxLayout(body)
-        top = QHBoxLayout()
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(tr("Filter layers, levels, users…"))
-        self.filter.setClearButtonEnabled(True)
-        top.addWidget(self.filter, 1)
-        self.classify_button = QPushButton(tr("Classify selected…"))
-        top.addWidget(self.classify_button)
-        layout.addLayout(top)
-
-        self.model = QStandardItemModel(0, len(self.COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(
-            [tr("Layer"), tr("Level"), tr("Stored"), tr("Set by"), tr("When"), tr("Caveats")]
-        )
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setSortRole(RANK_ROLE)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().hide()
+        self.filter, self.classify_button = filter_bar(layout, tr("Filter layers, levels, users…"),
+                                                       tr("Classify selected…"))
+        headers = [tr("Layer"), tr("Level"), tr("Stored"), tr("Set by"), tr("When"), tr("Caveats")]
+        self.model, self.proxy, self.view = filtered_table(
+            self, headers, RANK_ROLE, QAbstractItemView.SelectionMode.ExtendedSelection, self.filter)
         layout.addWidget(self.view)
         self.setWidget(body)
 
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.classify_button.clicked.connect(self._classify_selected)
         self.view.doubleClicked.connect(self._double_clicked)
         project = QgsProject.instance()

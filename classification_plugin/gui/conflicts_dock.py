@@ -8,20 +8,17 @@ from __future__ import annotations
 
 from qgis.core import QgsProject
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtGui import QStandardItem
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from classification_plugin.core.i18n import tr
+from classification_plugin.gui.table_panel import filter_bar, filtered_table
 from classification_plugin.integration.roles import zone_kind_name
 
 LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,40 +36,20 @@ class ConflictsDock(QgsDockWidget):
         self.rows = []
         body = QWidget()
         layout = QVBoxLayout(body)
-        top = QHBoxLayout()
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(tr("Filter zones, layers, kinds…"))
-        self.filter.setClearButtonEnabled(True)
-        top.addWidget(self.filter, 1)
-        self.check_button = QPushButton(tr("Check protected areas"))
-        top.addWidget(self.check_button)
-        layout.addLayout(top)
+        self.filter, self.check_button = filter_bar(layout, tr("Filter zones, layers, kinds…"),
+                                                    tr("Check protected areas"))
         self.summary = QLabel(tr("No check has run yet"))
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-        self.model = QStandardItemModel(0, 7, self)
-        self.model.setHorizontalHeaderLabels([
-            tr("Survey layer"), tr("Feature"), tr("Zone"), tr("Kind"), tr("Distance (m)"), tr("Where"),
-            tr("Zone requires")])
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.view = QTableView()
+        headers = [tr("Survey layer"), tr("Feature"), tr("Zone"), tr("Kind"), tr("Distance (m)"), tr("Where"),
+                   tr("Zone requires")]
+        self.model, self.proxy, self.view = filtered_table(
+            self, headers, SORT_ROLE, QAbstractItemView.SelectionMode.SingleSelection, self.filter)
         self.view.setObjectName("ClassificationGuardConflictsTable")
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.verticalHeader().hide()
         layout.addWidget(self.view)
         self.setWidget(body)
 
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
         self.check_button.clicked.connect(self.checkRequested.emit)
