@@ -9,7 +9,12 @@ over the points (sorted by cell, so the points of one row of cells are a contigu
 exact test is ``shapely.intersects_xy`` on prepared zones, and point objects are only made for the
 few candidates that lie in a zone's buffered bounding box but not in the zone, to measure distance.
 Lines and polygons go through an ``STRtree`` query with the ``dwithin`` (or ``intersects``)
-predicate. Distances are planar, in the index's CRS units (metres).
+predicate. Distances are planar, in the index's CRS units (metres), unless a ``scale`` is given:
+a callable ``scale(xs, ys)`` giving a conformal projection's scale ``k`` (grid metres per ground
+metre) at index coordinates, with an attribute ``maximum`` (the largest ``k`` over the data).
+Then buffers and distances are ground metres: searches reach ``buffer_m * maximum`` on the grid,
+and each grid distance is divided by ``k`` at the survey feature's point nearest the zone (for a
+line or polygon that can be far from the rest of it).
 """
 
 from __future__ import annotations
@@ -177,13 +182,15 @@ class ZoneIndex:
             b = self.bounds
             shapely.intersects_xy(self.geometries, (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2)
 
-    def check_points(self, xs, ys, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
+    def check_points(self, xs, ys, buffer_m: float = 0.0, tolerance: float = 0.0, scale=None) -> Conflicts:
         """Pairs of (point, zone) with the point inside the zone or within ``buffer_m`` of it.
 
         ``xs``/``ys`` are coordinates in the index CRS; NaN coordinates (null or empty points)
         are skipped and counted. A point on a zone's edge is inside (distance 0), and so is one
         within ``tolerance`` of it (use a millimetre or so after reprojection, whose rounding can
-        move a point that was exactly on an edge a few nanometres out).
+        move a point that was exactly on an edge a few nanometres out). ``scale``: see the module.
+        With k taken at the point, a distance d is off by about d * |grad k| / 2: 1e-6 of d at
+        1 km for a projection ~600 km across.
         """
         xs = np.ascontiguousarray(xs, dtype=np.float64).ravel()
         ys = np.ascontiguousarray(ys, dtype=np.float64).ravel()
@@ -198,7 +205,7 @@ class ZoneIndex:
             index = None
         if xs.size == 0 or len(self) == 0:
             return Conflicts.empty(skipped)
-        cand_point, cand_zone = self._point_candidates(xs, ys, buffer_m)
+        cand_point, cand_zone = self._point_candidates(xs, ys, _reach(buffer_m, scale))
         cx, cy = xs[cand_point], ys[cand_point]
         inside = shapely.intersects_xy(self.geometries[cand_zone], cx, cy)
         if buffer_m > 0:
@@ -206,6 +213,8 @@ class ZoneIndex:
             distance = np.zeros(cand_point.size)
             if outside.size:
                 distance[outside] = _point_distances(self.geometries[cand_zone[outside]], cx[outside], cy[outside])
+                if scale is not None:
+                    distance[outside] /= scale(cx[outside], cy[outside])
             inside |= distance <= tolerance
             keep = inside | (distance <= buffer_m)
             distance[inside] = 0.0
@@ -269,12 +278,12 @@ class ZoneIndex:
 
     # -- lines and polygons ---------------------------------------------------------------------
 
-    def check_geometries(self, geometries, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
+    def check_geometries(self, geometries, buffer_m: float = 0.0, tolerance: float = 0.0, scale=None) -> Conflicts:
         """Pairs of (geometry, zone) that intersect or lie within ``buffer_m`` of each other.
 
         Null/empty inputs are skipped and counted; invalid ones are repaired with ``make_valid``
         and counted; Z/M are dropped. Multipart inputs are measured as a whole (nearest part).
-        ``tolerance`` as in :meth:`check_points`.
+        ``tolerance`` as in :meth:`check_points`; ``scale``: see the module.
         """
         tolerance = _check_buffer(tolerance)
         buffer_m = _check_buffer(buffer_m) + tolerance
@@ -283,7 +292,7 @@ class ZoneIndex:
             return Conflicts.empty(cleanup.skipped, cleanup.repaired)
         geoms = cleanup.geometries
         if buffer_m > 0:
-            pairs = self.tree.query(geoms, predicate="dwithin", distance=buffer_m)
+            pairs = self.tree.query(geoms, predicate="dwithin", distance=_reach(buffer_m, scale))
         else:
             pairs = self.tree.query(geoms, predicate="intersects")
         survey, zone = pairs[0], pairs[1]
@@ -292,16 +301,19 @@ class ZoneIndex:
         distance = np.zeros(survey.size)
         if buffer_m > 0 and (~inside).any():
             outside = ~inside
-            distance[outside] = shapely.distance(zone_geoms[outside], geoms[survey][outside])
+            distance[outside] = _distances(zone_geoms[outside], geoms[survey][outside], scale)
             inside |= distance <= tolerance
             distance[inside] = 0.0
+            keep = inside | (distance <= buffer_m)  # the search reached buffer_m * maximum
+            survey, zone, distance, inside = survey[keep], zone[keep], distance[keep], inside[keep]
         return Conflicts(cleanup.kept[survey], zone.astype(np.int64), distance, inside,
                          cleanup.skipped, cleanup.repaired).sorted()
 
     # -- one feature (editing) ------------------------------------------------------------------
 
-    def check_one(self, geometry, buffer_m: float = 0.0, tolerance: float = 0.0) -> Conflicts:
-        """Check one geometry (or an ``(x, y)`` tuple) with one tree query: the editing path."""
+    def check_one(self, geometry, buffer_m: float = 0.0, tolerance: float = 0.0, scale=None) -> Conflicts:
+        """Check one geometry (or an ``(x, y)`` tuple) with one tree query: the editing path.
+        ``scale``: see the module."""
         tolerance = _check_buffer(tolerance)
         buffer_m = _check_buffer(buffer_m) + tolerance
         if isinstance(geometry, tuple):
@@ -314,14 +326,18 @@ class ZoneIndex:
         if not geometry.is_valid:
             geometry, repaired = shapely.make_valid(geometry), 1
         if buffer_m > 0:
-            zone = self.tree.query(geometry, predicate="dwithin", distance=buffer_m)
+            zone = self.tree.query(geometry, predicate="dwithin", distance=_reach(buffer_m, scale))
         else:
             zone = self.tree.query(geometry, predicate="intersects")
         zone_geoms = self.geometries[zone]
-        distance = shapely.distance(zone_geoms, geometry) if buffer_m > 0 else np.zeros(zone.size)
         inside = shapely.intersects(zone_geoms, geometry) if buffer_m > 0 else np.ones(zone.size, bool)
+        distance = np.zeros(zone.size)
+        if buffer_m > 0 and (~inside).any():
+            distance[~inside] = _distances(zone_geoms[~inside], np.full((~inside).sum(), geometry), scale)
         inside |= distance <= tolerance
         distance = np.where(inside, 0.0, distance)
+        keep = np.flatnonzero(inside | (distance <= buffer_m))
+        zone, distance, inside = zone[keep], distance[keep], inside[keep]
         order = np.argsort(zone)
         return Conflicts(np.zeros(zone.size, np.int64), zone[order].astype(np.int64), distance[order],
                          inside[order], 0, repaired)
@@ -338,6 +354,21 @@ def _point_distances(zones: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.nd
     half = zones.size // 2
     with ThreadPoolExecutor(2) as pool:
         return np.concatenate(list(pool.map(run, (slice(0, half), slice(half, None)))))
+
+
+def _reach(buffer_m: float, scale) -> float:
+    """How far a search reaches on the grid for ``buffer_m`` ground metres."""
+    return buffer_m if scale is None else buffer_m * max(1.0, float(scale.maximum))
+
+
+def _distances(zones: np.ndarray, geometries: np.ndarray, scale) -> np.ndarray:
+    """Distances zone[i] - geometry[i]: planar, or with ``scale`` ground metres (divided by k at
+    the geometry's end of the shortest line, as :meth:`ZoneIndex.check_points` does at a point)."""
+    distance = shapely.distance(zones, geometries)
+    if scale is None:
+        return distance
+    ends = shapely.get_coordinates(shapely.shortest_line(zones, geometries)).reshape(-1, 2, 2)
+    return distance / scale(ends[:, 1, 0], ends[:, 1, 1])
 
 
 def _check_buffer(buffer_m) -> float:

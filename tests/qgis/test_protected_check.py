@@ -4,13 +4,15 @@ Reference distances come from pyproj.Geod (ellipsoidal geodesics on WGS84, Geogr
 the survey point to the zone edge sampled every 0.5 m, with coordinates converted by
 QgsCoordinateTransform - none of it goes through the code under test.
 
-Tolerance: 0.05 m. The check measures in an azimuthal equidistant projection centred on the
-survey data; within 20 km of the centre its scale error is below (20/6371)^2/6 = 1.6e-6, i.e.
-0.3 mm on 200 m. Zone edges are split to 0.005 degree (~450 m) before projecting, so an edge that
-follows a parallel departs from its projected chords by at most 450^2/8 * tan(lat)/R = 4 mm at
-40 degrees. Sampling the reference edge every 0.5 m overstates the distance by at most
-0.25^2 / (2 * 100 m) = 0.3 mm. CGCS2000 and WGS84 ellipsoids differ by 0.1 mm in the semi-minor
-axis. The sum stays under 1 cm; 5 cm leaves room for floating-point noise.
+Tolerance: 0.05 m. The check measures in a conformal projection (the layers' own, or an oblique
+stereographic one centred on the survey data) and divides grid distances by the projection's
+scale at the point, interpolated from PROJ's (to 1e-5 of it over 1,600 km, 2 mm on 200 m); over
+200 m the scale changes by under 1e-6 even 700 km from the centre, i.e. 0.2 mm. Zone edges are
+split to 0.005 degree (~450 m) before projecting, so an edge that follows a parallel departs from
+its projected chords by at most 450^2/8 * tan(lat)/R = 4 mm at 40 degrees. Sampling the
+reference edge every 0.5 m overstates the distance by at most 0.25^2 / (2 * 100 m) = 0.3 mm.
+CGCS2000 and WGS84 ellipsoids differ by 0.1 mm in the semi-minor axis. The sum stays under 1 cm;
+5 cm leaves room for floating-point noise.
 """
 
 from __future__ import annotations
@@ -98,6 +100,14 @@ def geodesic_to_segment(lon, lat, a, b, steps=None):
     return float(GEOD.inv(np.full(t.size, lon), np.full(t.size, lat), lons, lats)[2].min())
 
 
+def geodesic_to_grid_edge(lon, lat, crs, a, b):
+    """Shortest geodesic distance from (lon, lat) to the segment a-b, straight in projected ``crs``:
+    sampled every 0.5 m on the grid, each sample converted by QGIS."""
+    steps = max(2, int(np.hypot(b[0] - a[0], b[1] - a[1]) / 0.5))
+    samples = [to_lonlat(crs, a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])) for t in np.linspace(0, 1, steps + 1)]
+    return min(GEOD.inv(lon, lat, sx, sy)[2] for sx, sy in samples)
+
+
 def offset_east(lon, lat, metres):
     """The point ``metres`` due east of (lon, lat) along the geodesic."""
     out_lon, out_lat, _ = GEOD.fwd(lon, lat, 90.0, metres)
@@ -142,15 +152,21 @@ def test_edge_along_a_parallel_keeps_its_course(qgis_app):
 
 
 def test_utm_layers_are_checked_in_their_own_crs(qgis_app):
+    """Both layers in UTM 50N: checked on that grid, distances in ground metres. 59 km west of the
+    central meridian UTM's scale is 0.99964: 199 grid metres are 199.07 m on the ground."""
     square = "POLYGON((440000 4420000, 441000 4420000, 441000 4421000, 440000 4421000, 440000 4420000))"
     zones = memory_layer([square], crs="EPSG:32650", geometry="Polygon", name="zone")
     survey = memory_layer(["POINT(441199 4420500)", "POINT(441201 4420500)", "POINT(440500 4420500)"],
                           crs="EPSG:32650", name="pt")
     job = prepare_check(survey, zones, 200)
-    assert job.frame.kept_source
+    assert job.frame.kept_source and job.frame.definition == "EPSG:32650"
     result = run_check(job)
-    assert [(p.survey_fid, round(p.distance_m, 6), p.relation) for p in result.pairs] == [
-        (1, 199.0, WITHIN_BUFFER), (3, 0.0, INSIDE)]
+    assert [(p.survey_fid, p.relation) for p in result.pairs] == [(1, WITHIN_BUFFER), (3, INSIDE)]
+    expected = geodesic_to_grid_edge(*to_lonlat("EPSG:32650", 441199, 4420500), "EPSG:32650",
+                                     (441000, 4420000), (441000, 4421000))
+    assert expected - 199.0 > 0.06  # the grid distance would be off by more than the tolerance
+    assert abs(result.pairs[0].distance_m - expected) < TOLERANCE_M, (result.pairs[0], expected)
+    assert result.pairs[1].distance_m == 0.0
 
 
 def test_layers_in_different_crss(qgis_app):
@@ -161,16 +177,63 @@ def test_layers_in_different_crss(qgis_app):
     mid = to_lonlat("EPSG:32650", 441000, 4420500)
     survey_points = [offset_east(*mid, d) for d in (120.0, 190.0, 215.0)]
     survey = memory_layer([f"POINT({x!r} {y!r})" for x, y in survey_points], crs="EPSG:4490", name="pt")
-    result = check_layers(survey, zones, 200)
+    job = prepare_check(survey, zones, 200)
+    # the zones' own conformal CRS is kept: only the survey points move
+    assert job.frame.kept_source and job.frame.definition == "EPSG:32650"
+    result = run_check(job)
     pairs = by_fid(result)
     assert sorted(s for s, _ in pairs) == [1, 2]
     for fid in (1, 2):
         lon, lat = survey_points[fid - 1]
         # the zone edge is straight in UTM: sample it there, convert each sample with QGIS
-        samples = [to_lonlat("EPSG:32650", 441000, y) for y in np.linspace(4420000, 4421000, 2001)]
-        expected = min(GEOD.inv(lon, lat, sx, sy)[2] for sx, sy in samples)
+        expected = geodesic_to_grid_edge(lon, lat, "EPSG:32650", (441000, 4420000), (441000, 4421000))
         assert abs(pairs[(fid, 1)].distance_m - expected) < TOLERANCE_M, (fid, pairs[(fid, 1)], expected)
     assert east_a[0] < survey_points[0][0] and east_b[0] < survey_points[0][0]
+
+
+def test_distances_stay_geodesic_far_from_the_centre_of_the_data(qgis_app):
+    """Zones 16 degrees of longitude apart (1,360 km): the frame is centred between them, 680 km
+    from each. Uncorrected, the stereographic grid there is 0.28 % long (the old equidistant
+    frame 0.19 % across its radii): 0.4-0.6 m on 199 m. Points due north of each zone's north
+    edge (a parallel) must still be as far as the geodesic says."""
+    west = ZONE_LONLAT
+    east = "POLYGON((132.0 39.9, 132.1 39.9, 132.1 40.0, 132.0 40.0, 132.0 39.9))"
+    zones = memory_layer([west, east], crs="EPSG:4490", geometry="Polygon", name="zone")
+    points = []
+    for x in (116.05, 132.05):
+        points += [GEOD.fwd(x, 40.0, 0.0, d)[:2] for d in (150.0, 199.0, 201.0)] + [(x, 39.95)]
+    survey = memory_layer([f"POINT({x!r} {y!r})" for x, y in points], crs="EPSG:4490", name="pt")
+    job = prepare_check(survey, zones, 200)
+    assert job.frame.description.startswith("oblique stereographic")
+    result = run_check(job)
+    assert not result.messages
+    pairs = by_fid(result)
+    assert sorted(pairs) == [(1, 1), (2, 1), (4, 1), (5, 2), (6, 2), (8, 2)]
+    for (fid, zone), pair in pairs.items():
+        if pair.relation == INSIDE:
+            assert fid in (4, 8) and pair.distance_m == 0.0
+            continue
+        lon, lat = points[fid - 1]
+        x0 = 116.0 if zone == 1 else 132.0
+        expected = geodesic_to_segment(lon, lat, (x0, 40.0), (x0 + 0.1, 40.0))
+        assert abs(pair.distance_m - expected) < TOLERANCE_M, (fid, pair, expected)
+
+
+def test_ground_scale_interpolation_matches_proj(qgis_app):
+    """The scale interpolated over data 12 degrees across matches PROJ's at random points to 1e-5
+    (h^2 / (8 R^2) per axis for 50 km grid steps: 7.7e-6), and its maximum bounds every one."""
+    from classification_plugin.integration.metric import choose_frame, exact_scale, ground_scale
+
+    frame = choose_frame([QgsCoordinateReferenceSystem("EPSG:4490")], (110.0, 30.0, 122.0, 42.0))
+    scale = ground_scale(frame)
+    xmin, ymin, xmax, ymax = frame.scale_area
+    rng = np.random.default_rng(5)
+    xs, ys = rng.uniform(xmin, xmax, 2000), rng.uniform(ymin, ymax, 2000)
+    exact = exact_scale(frame.definition, xs, ys)
+    assert np.abs(scale(xs, ys) / exact - 1.0).max() < 1e-5
+    assert exact.max() <= scale.maximum and exact.max() > 1.001  # 800 km from the centre
+    outside = scale(np.array([xmax + 1e5]), np.array([ymax]))  # beyond the grid: PROJ itself
+    assert outside[0] == exact_scale(frame.definition, np.array([xmax + 1e5]), np.array([ymax]))[0]
 
 
 # -- readers: GeoPackage blobs, GDAL, QGIS iteration ---------------------------------------------------

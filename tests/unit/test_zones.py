@@ -216,3 +216,45 @@ def test_tolerance_makes_a_point_a_hair_outside_an_edge_touch():
     line = wkt.loads("LINESTRING(1000.0000001 0, 1000.0000001 10)")
     assert pairs(index.check_geometries([line], 0, tolerance=1e-3)) == [(0, 0, 0.0, True)]
     assert pairs(index.check_one(line, 0, tolerance=1e-3)) == [(0, 0, 0.0, True)]
+
+
+# -- ground metres on a scaled grid ---------------------------------------------------------------
+
+
+class LinearScale:
+    """A grid whose scale k (grid metres per ground metre) is 1 + x / 2000: 1.5 at x = 1000,
+    2 at x = 2000, 0.5 at x = -1000. ``maximum`` is k at x = 2000, the edge of the test data."""
+
+    maximum = 2.0
+
+    def __call__(self, xs, ys):
+        return 1.0 + np.asarray(xs, dtype=np.float64) / 2000.0
+
+
+def test_scaled_points_are_measured_in_ground_metres_at_the_point():
+    # east of the square k = 1.5 to 1.6: 250 grid metres at x = 1250 (k = 1.625) are 153.846 m;
+    # 350 grid metres at x = 1350 (k = 1.675) are 208.955 m, out of a 200 m buffer. West, at
+    # x = -150 (k = 0.925), 150 grid metres are 162.162 m; at x = -190, 190 / 0.905 = 209.945 m
+    index = square_index()
+    result = index.check_points([1250, 1350, -150, -190, 500], [500, 500, 500, 500, 500], 200, scale=LinearScale())
+    assert pairs(result) == [(0, 0, 153.846154, False), (2, 0, 162.162162, False), (4, 0, 0.0, True)]
+
+
+def test_scaled_search_reaches_grid_distances_beyond_the_buffer():
+    # 390 grid metres at x = 1390 (k = 1.695) are 230.088 m: within a 250 m buffer, which an
+    # unscaled search (250 grid metres) would never have reached
+    index = square_index()
+    assert pairs(index.check_points([1390], [500], 250, scale=LinearScale())) == [(0, 0, 230.088496, False)]
+    assert pairs(index.check_points([1390], [500], 250)) == []
+
+
+def test_scaled_lines_use_the_scale_at_their_point_nearest_the_zone():
+    # a line from (1300, 500) to (1900, 500): nearest the square at x = 1300, k = 1.65, 300 grid
+    # metres = 181.818 m (at its far end k = 1.95 would give 153.846 m); the vertical line x = 1390
+    # is 390 / 1.695 = 230.088 m away, out of a 200 m buffer
+    index = square_index()
+    lines = [shapely.LineString([(1300, 500), (1900, 500)]), shapely.LineString([(1390, 0), (1390, 1000)])]
+    assert pairs(index.check_geometries(lines, 200, scale=LinearScale())) == [(0, 0, 181.818182, False)]
+    one = index.check_one(lines[0], 200, scale=LinearScale())
+    assert [(int(z), round(float(d), 6)) for z, d in zip(one.zone, one.distance_m)] == [(0, 181.818182)]
+    assert len(index.check_one(lines[1], 200, scale=LinearScale())) == 0
