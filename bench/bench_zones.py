@@ -7,7 +7,9 @@ points inside one) in two GeoPackages in UTM 50N over 600 x 600 km. In one run i
 native:extractbylocation (intersects), our unbuffered check and our 200 m check (median of N),
 checks that the unbuffered check finds the same survey features as extractbylocation, times a
 single edited feature against the zones (the editing path), and measures each job's peak memory
-in a fresh subprocess. Prints a table and writes bench/output/zones.json.
+in a fresh subprocess. Both tools are also timed on the points stored in CGCS2000 lon/lat against
+the UTM zones, and with both layers in CGCS2000 lon/lat (the check then projects the zones).
+Prints a table and writes bench/output/zones.json.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ POINTS_GPKG = DATA / "zones_points_1m.gpkg"
 # the same points stored in CGCS2000 lon/lat (EPSG:4490): the check must reproject every point
 POINTS_LONLAT_GPKG = DATA / "zones_points_1m_cgcs2000.gpkg"
 ZONES_GPKG = DATA / "zones_zones_10k.gpkg"
+# the same zones in CGCS2000 lon/lat: with the lon/lat points, the usual case of a Chinese survey office
+ZONES_LONLAT_GPKG = DATA / "zones_zones_10k_cgcs2000.gpkg"
 N_POINTS = 1_000_000
 N_ZONES = 10_000
 EXTENT_M = 600_000.0
@@ -65,6 +69,8 @@ def generate() -> None:
     from osgeo import ogr, osr
 
     if POINTS_GPKG.exists() and ZONES_GPKG.exists() and POINTS_LONLAT_GPKG.exists():
+        if not ZONES_LONLAT_GPKG.exists():
+            _lonlat_zones()
         return
     DATA.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
@@ -91,7 +97,29 @@ def generate() -> None:
     cgcs.ImportFromEPSG(4490)
     cgcs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     _write(POINTS_LONLAT_GPKG, "points", ogr.wkbPoint, cgcs, shapely.to_wkb(shapely.points(lon, lat)), None)
+    _lonlat_zones()
     print(f"generated bench data in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _lonlat_zones() -> None:
+    """The UTM zones with every vertex moved to CGCS2000 lon/lat (attributes kept)."""
+    import numpy as np
+    import shapely
+    from osgeo import ogr, osr
+    from pyproj import Transformer
+
+    ds = ogr.Open(str(ZONES_GPKG))
+    layer = ds.GetLayer("zones")
+    rows = [(f.GetGeometryRef().ExportToWkb(), f.GetField("name"), f.GetField("kind")) for f in layer]
+    ds = None
+    move = Transformer.from_crs(f"EPSG:{CRS_EPSG}", "EPSG:4490", always_xy=True)
+    zones = shapely.transform(shapely.from_wkb([bytes(r[0]) for r in rows]),
+                              lambda xy: np.column_stack(move.transform(xy[:, 0], xy[:, 1])))
+    cgcs = osr.SpatialReference()
+    cgcs.ImportFromEPSG(4490)
+    cgcs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    _write(ZONES_LONLAT_GPKG, "zones", ogr.wkbPolygon, cgcs, shapely.to_wkb(zones),
+           {"name": [r[1] for r in rows], "kind": [r[2] for r in rows]})
 
 
 def _write(path: Path, table: str, geometry_type, srs, wkbs, attributes) -> None:
@@ -124,23 +152,23 @@ def _write(path: Path, table: str, geometry_type, srs, wkbs, attributes) -> None
 # -- the jobs -------------------------------------------------------------------------------------
 
 
-def layers(points_path=POINTS_GPKG):
+def layers(points_path=POINTS_GPKG, zones_path=ZONES_GPKG):
     from qgis.core import QgsVectorLayer
 
     points = QgsVectorLayer(f"{points_path}|layername=points", "points", "ogr")
-    zones = QgsVectorLayer(f"{ZONES_GPKG}|layername=zones", "zones", "ogr")
+    zones = QgsVectorLayer(f"{zones_path}|layername=zones", "zones", "ogr")
     assert points.isValid() and zones.isValid()
     return points, zones
 
 
-def run_extract(points_path=POINTS_GPKG):
+def run_extract(points_path=POINTS_GPKG, zones_path=ZONES_GPKG):
     import processing
     from qgis.core import QgsFeatureRequest
 
     started = time.perf_counter()
     result = processing.run("native:extractbylocation", {
         "INPUT": f"{points_path}|layername=points", "PREDICATE": [0],
-        "INTERSECT": f"{ZONES_GPKG}|layername=zones", "OUTPUT": "memory:",
+        "INTERSECT": f"{zones_path}|layername=zones", "OUTPUT": "memory:",
     })
     elapsed = time.perf_counter() - started
     output = result["OUTPUT"]
@@ -150,11 +178,11 @@ def run_extract(points_path=POINTS_GPKG):
     return elapsed, fids
 
 
-def run_ours(buffer_m: float, points_path=POINTS_GPKG):
+def run_ours(buffer_m: float, points_path=POINTS_GPKG, zones_path=ZONES_GPKG):
     from classification_plugin.integration.protected_check import check_layers
 
     started = time.perf_counter()
-    points, zones = layers(points_path)
+    points, zones = layers(points_path, zones_path)
     result = check_layers(points, zones, buffer_m, zone_name_field="name", zone_kind_field="kind")
     elapsed = time.perf_counter() - started
     return elapsed, result
@@ -258,6 +286,7 @@ def main() -> int:
 
     extract_times, ours_times, buffered_times = [], [], []
     lonlat_extract_times, lonlat_ours_times = [], []
+    both_extract_times, both_ours_times = [], []
     for _ in range(args.repeat):
         elapsed, extract_fids = run_extract()
         extract_times.append(elapsed)
@@ -270,6 +299,13 @@ def main() -> int:
         lonlat_extract_times.append(elapsed)
         elapsed, lonlat = run_ours(0.0, POINTS_LONLAT_GPKG)
         lonlat_ours_times.append(elapsed)
+        # both in CGCS2000 lon/lat: our check projects the zones, extractbylocation needs nothing
+        elapsed, both_extract_fids = run_extract(POINTS_LONLAT_GPKG, ZONES_LONLAT_GPKG)
+        both_extract_times.append(elapsed)
+        elapsed, both = run_ours(0.0, POINTS_LONLAT_GPKG, ZONES_LONLAT_GPKG)
+        both_ours_times.append(elapsed)
+    both_fids = set(both.conflicting_fids().tolist())
+    both_extract_s, both_ours_s = statistics.median(both_extract_times), statistics.median(both_ours_times)
     lonlat_fids = set(lonlat.conflicting_fids().tolist())
     lonlat_extract_s, lonlat_ours_s = statistics.median(lonlat_extract_times), statistics.median(lonlat_ours_times)
 
@@ -298,6 +334,14 @@ def main() -> int:
                                      "only_ours": len(lonlat_fids - lonlat_extract_fids),
                                      "only_extract": len(lonlat_extract_fids - lonlat_fids),
                                      "same_as_utm_check": lonlat_fids == ours_fids},
+        },
+        "both_lonlat": {
+            "crs": "EPSG:4490", "extractbylocation_s": both_extract_s, "ours_unbuffered_s": both_ours_s,
+            "speedup": both_extract_s / both_ours_s, "read_method": both.read_method, "working_crs": both.working_crs,
+            "runs": {"extractbylocation": both_extract_times, "ours_unbuffered": both_ours_times},
+            "conflicting_features": {"extractbylocation": len(both_extract_fids), "ours": len(both_fids),
+                                     "only_ours": len(both_fids - both_extract_fids),
+                                     "only_extract": len(both_extract_fids - both_fids)},
         },
         "buffered_over_unbuffered": buffered_s / ours_s,
         "conflicting_features": {"extractbylocation": len(extract_fids), "ours_unbuffered": len(ours_fids),
@@ -328,6 +372,10 @@ def main() -> int:
           f"{len(lonlat_extract_fids):9d}")
     print(f"{'ours, survey in EPSG:4490':40s} {lonlat_ours_s:9.3f} {lonlat_extract_s / lonlat_ours_s:7.1f}x "
           f"{len(lonlat_fids):9d}   ({lonlat.read_method})")
+    print(f"{'extractbylocation, both in EPSG:4490':40s} {both_extract_s:9.3f} {1.0:7.1f}x "
+          f"{len(both_extract_fids):9d}")
+    print(f"{'ours, both in EPSG:4490':40s} {both_ours_s:9.3f} {both_extract_s / both_ours_s:7.1f}x "
+          f"{len(both_fids):9d}   ({both.read_method}, {both.working_crs})")
     ratios = report["speedup_per_repeat"]
     print(f"speedup per repeat (UTM): {', '.join(f'{r:.1f}' for r in ratios)}; median {statistics.median(ratios):.1f}")
     print(f"buffered / unbuffered: {buffered_s / ours_s:.2f} (target <= 2)")
