@@ -51,6 +51,21 @@ def raster(path, name=None):
     return layer
 
 
+def full_report(project, layer):
+    """The one full report of a SurveyWatcher checking ``layer`` against test_survey_watcher.zones_layer."""
+    project.addMapLayers([zones_layer(), layer])
+    watcher = SurveyWatcher(RecorderStub(), project)
+    try:
+        reports = reports_of(watcher)
+        watcher.check_layer(layer)
+        wait_idle(watcher)
+        full = [r for r in reports if r.full]
+        assert len(full) == 1 and not full[0].error, [(r.full, r.error) for r in reports]
+        return full[0]
+    finally:
+        watcher.unload()
+
+
 # -- rasters: EXIF/XMP read through GDAL, then the hint ----------------------------------------------
 
 def test_jpeg_orthophoto_with_dji_exif_is_suggested_naming_the_maker(qgis_app, tmp_path, photo_data):
@@ -112,19 +127,8 @@ def test_footprint_is_the_rasters_extent(qgis_app, tmp_path, photo_data):
 def test_orthophoto_is_checked_by_its_footprint(clean_project, tmp_path, photo_data, bounds, expected):
     layer = raster(photo_data.write_jpeg_raster(tmp_path / "ortho.jpg", bounds))
     roles.set_survey(layer, "raster")
-    zones = zones_layer()
-    clean_project.addMapLayers([zones, layer])
-    watcher = SurveyWatcher(RecorderStub(), clean_project)
-    try:
-        reports = reports_of(watcher)
-        watcher.check_layer(layer)
-        wait_idle(watcher)
-        full = [r for r in reports if r.full]
-        assert len(full) == 1 and not full[0].error, [(r.full, r.error) for r in reports]
-        names = [row.zone_name for row in full[0].rows]
-        assert names == (["Restricted Area 17"] if expected else []), names
-    finally:
-        watcher.unload()
+    names = [row.zone_name for row in full_report(clean_project, layer).rows]
+    assert names == (["Restricted Area 17"] if expected else []), names
 
 
 # -- importing a folder of geotagged photos ------------------------------------------------------------
@@ -459,15 +463,6 @@ def test_imported_photo_inside_a_zone_is_reported(clean_project, qgis_processing
     folder, photo_data = drone_flight
     layer = import_geotagged_photos(str(folder)).layer
     roles.set_survey(layer, "photos")
-    clean_project.addMapLayers([zones_layer(), layer])
-    watcher = SurveyWatcher(RecorderStub(), clean_project)
-    try:
-        reports = reports_of(watcher)
-        watcher.check_layer(layer)
-        wait_idle(watcher)
-        full = [r for r in reports if r.full]
-        assert len(full) == 1 and not full[0].error, [(r.full, r.error) for r in reports]
-        inside = sorted(os.path.basename(layer.getFeature(fid)["photo"]) for fid in full[0].features)
-        assert inside == ["DJI_0001.JPG"], inside
-    finally:
-        watcher.unload()
+    report = full_report(clean_project, layer)
+    inside = sorted(os.path.basename(layer.getFeature(fid)["photo"]) for fid in report.features)
+    assert inside == ["DJI_0001.JPG"], inside
