@@ -226,6 +226,40 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     return moved + np.column_stack([-grow, -grow, grow, grow])
 
 
+def lonlat_survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
+    """Boxes holding every survey point within the buffer of a zone, when zones and survey share a
+    lon/lat CRS: the zones' own boxes as read, grown by the buffer in degrees, so the search can
+    start before the zones are projected.
+
+    A degree of latitude is at least 110,574 m and one of longitude at least 111,319 m * cos(lat)
+    (geodetic latitude, any ellipsoid near Earth's); the buffer becomes degrees with 110,000 m
+    and 111,000 m * cos of the box's highest latitude plus that margin. Each box then grows by
+    1 % of its size and 1e-6 degree (~0.1 m), for the few millimetres by which a zone's edges,
+    split every 0.005 degree and projected, can depart from the straight lines in degrees. None
+    (the boxes come from the projected zones) outside lon/lat, when the survey's or a grown box's
+    longitudes leave -180..180 (the projected check joins both sides of the antimeridian, boxes
+    in degrees do not), or when a box reaches beyond 75 degrees of latitude.
+    """
+    if job.survey.crs != job.zones.crs or not is_geographic(job.survey.crs):
+        return None
+    extent = job.survey.extent
+    if not extent or extent[0] < -180.0 or extent[2] > 180.0:
+        return None
+    bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
+    bounds = bounds[np.isfinite(bounds).all(axis=1)]
+    margin = job.buffer_m + job.tolerance
+    dlat = margin / 110_000.0
+    highest = np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + dlat
+    if (highest > 75.0).any():
+        return None
+    dlon = margin / (111_000.0 * np.cos(np.radians(highest)))
+    grow = 0.01 * np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) + 1e-6
+    boxes = bounds + np.column_stack([-(dlon + grow), -(dlat + grow), dlon + grow, dlat + grow])
+    if (boxes[:, 0] < -180.0).any() or (boxes[:, 2] > 180.0).any():
+        return None
+    return boxes
+
+
 def run_check(job: CheckJob, feedback=None) -> CheckResult:
     """Read, project and check; never raises for data problems, reports them as messages."""
     result = CheckResult(buffer_m=job.buffer_m, working_crs=job.frame.description)
@@ -240,23 +274,24 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
         with ThreadPoolExecutor(1) as pool:
             # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
             # the table and counts its features while this thread reads the zones. When they are
-            # in the working CRS, their boxes as read start the search at once, and it runs while
-            # this thread repairs and indexes them; otherwise the boxes of the projected zones
-            # start it after that.
+            # in the working CRS, or share the survey's lon/lat CRS, their boxes as read start the
+            # search at once, and it runs while this thread repairs, projects and indexes them;
+            # otherwise the boxes of the projected zones start it after that.
             prefetch = None
             if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
                 search = pool.submit(PointSearch, job.survey)
 
-            def search_near(zone_bounds):
-                boxes = survey_boxes(job, zone_bounds)
+            def search_near(boxes):
                 return None if boxes is None else pool.submit(_search_points, search, boxes)
 
             zone_data = read_geometries(job.zones, feedback)
             if search is not None and job.zones.crs == job.frame.definition:
-                prefetch = search_near(shapely.bounds(zone_data.geometries))
+                prefetch = search_near(survey_boxes(job, shapely.bounds(zone_data.geometries)))
+            elif search is not None:
+                prefetch = search_near(lonlat_survey_boxes(job, shapely.bounds(zone_data.geometries)))
             index = index_zones(job, zone_data)
             if search is not None and prefetch is None and len(index):
-                prefetch = search_near(index.bounds)
+                prefetch = search_near(survey_boxes(job, index.bounds))
             result.zones_read = len(index) + index.skipped
             result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
             result.timings["zones_s"] = time.perf_counter() - started
@@ -419,5 +454,6 @@ def _to_shapely(geometry):
 
 __all__ = [
     "INSIDE", "WITHIN_BUFFER", "ZONE_KINDS", "CheckJob", "CheckResult", "ConflictPair", "ZoneChecker",
-    "build_zone_index", "check_layers", "index_zones", "prepare_check", "run_check", "survey_boxes",
+    "build_zone_index", "check_layers", "index_zones", "lonlat_survey_boxes", "prepare_check", "run_check",
+    "survey_boxes",
 ]

@@ -43,6 +43,7 @@ from classification_plugin.integration.protected_check import (
     ZoneChecker,
     build_zone_index,
     check_layers,
+    lonlat_survey_boxes,
     prepare_check,
     run_check,
     survey_boxes,
@@ -543,6 +544,62 @@ def test_rtree_prefilter_across_crss_keeps_points_at_the_buffer_edge(tmp_path, q
     # 199.5 m on the UTM grid is 199.42-199.5 m on the ground (UTM's scale factor near 0.9996 here)
     distances = sorted(round(p.distance_m, 3) for p in fast.pairs)
     assert distances[0] > 199.4 and distances[-1] < 199.6, (distances[:3], distances[-3:])
+
+
+def test_lonlat_layers_start_the_search_from_the_zones_as_read(tmp_path, qgis_app, monkeypatch):
+    """Survey and zones both in CGCS2000 lon/lat: the search boxes come from the zones in degrees,
+    before they are projected. Points 0.5 m inside and outside the 200 m buffer beyond every side
+    and corner of zones at 20, 45 and 70 degrees north come out as the full read says."""
+    from classification_plugin.integration import protected_check
+
+    zones, wkts = [], []
+    for lat in (20.0, 45.0, 70.0):
+        west, east, south, north = 100.0, 100.01, lat, lat + 0.005
+        zones.append(f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))")
+        mid_lon, mid_lat = (west + east) / 2, (south + north) / 2
+        starts = {90: (east, mid_lat), 270: (west, mid_lat), 0: (mid_lon, north), 180: (mid_lon, south),
+                  45: (east, north), 135: (east, south), 225: (west, south), 315: (west, north)}
+        for azimuth, (lon, lat0) in starts.items():
+            for reach in (199.5, 200.5):
+                x, y, _ = GEOD.fwd(lon, lat0, azimuth, reach)
+                wkts.append(f"POINT({x!r} {y!r})")
+    wkts += ["POINT(101.0 45.0)"] * 20  # far from every zone
+    path = tmp_path / "lonlat.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:4490", name="pt"))
+    zone_layer = write_gpkg(path, "zones", memory_layer(zones, crs="EPSG:4490", geometry="Polygon", name="zone"))
+    job = prepare_check(survey, zone_layer, 200.0)
+    assert job.frame.description.startswith("oblique stereographic")
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+
+    def not_after_projecting(*args):
+        raise AssertionError("the boxes should come from the zones as read")
+
+    monkeypatch.setattr(protected_check, "survey_boxes", not_after_projecting)
+    fast = run_check(job)
+    assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
+    assert fast.feature_count == 3 * 8  # every 199.5 m point, no 200.5 m one
+    assert all(abs(p.distance_m - 199.5) < TOLERANCE_M for p in fast.pairs)
+
+
+def test_lonlat_boxes_give_way_near_the_poles_and_the_antimeridian(qgis_app):
+    def boxes(zone, survey_points, crs="EPSG:4490"):
+        zones = memory_layer([zone], crs=crs, geometry="Polygon", name="zone")
+        survey = memory_layer([f"POINT({x} {y})" for x, y in survey_points], crs=crs, name="pt")
+        box = zones.extent()
+        return lonlat_survey_boxes(prepare_check(survey, zones, 200.0),
+                                   np.array([[box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()]]))
+
+    square = "POLYGON(({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))"
+    usable = boxes(square.format(100.0, 45.0, 100.01, 45.01), [(100.0, 45.0)])
+    # 200 m is 0.0018 degree of latitude, 0.0026 of longitude at 45 degrees
+    assert usable.shape == (1, 4)
+    assert usable[0, 1] < 45.0 - 0.0018 and usable[0, 0] < 100.0 - 0.0025 and usable[0, 2] > 100.01 + 0.0025
+    assert boxes(square.format(100.0, 74.99, 100.01, 75.0), [(100.0, 74.0)]) is None  # too near a pole
+    assert boxes(square.format(179.999, 10.0, 180.0, 10.01), [(179.0, 10.0)]) is None  # grows past 180
+    assert boxes(square.format(180.1, 10.0, 180.2, 10.01), [(180.3, 10.0)]) is None  # longitudes past 180
+    assert boxes(square.format(500000, 4e6, 501000, 4.001e6), [(500000, 4e6)], "EPSG:32650") is None  # projected
 
 
 def _fast_and_full(tmp_path, survey_wkts, survey_crs, zone_wkt, zone_crs):
