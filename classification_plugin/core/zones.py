@@ -12,8 +12,9 @@ Lines and polygons go through an ``STRtree`` query with the ``dwithin`` (or ``in
 predicate. Distances are planar, in the index's CRS units (metres), unless a ``scale`` is given:
 a callable ``scale(xs, ys)`` giving a conformal projection's scale ``k`` (grid metres per ground
 metre) at index coordinates, with an attribute ``maximum`` (the largest ``k`` over the data).
-Then buffers and distances are ground metres: searches reach ``buffer_m * maximum`` on the grid,
-and each grid distance is divided by ``k`` at the survey feature's point nearest the zone (for a
+Then buffers and distances are ground metres: searches reach ``buffer_m`` times the largest of
+``maximum`` and ``k`` round the box of what is checked (an edit can land outside the data the
+scale was worked out for), and each grid distance is divided by ``k`` at the survey feature's point nearest the zone (for a
 line or polygon that can be far from the rest of it).
 """
 
@@ -205,7 +206,8 @@ class ZoneIndex:
             index = None
         if xs.size == 0 or len(self) == 0:
             return Conflicts.empty(skipped)
-        cand_point, cand_zone = self._point_candidates(xs, ys, _reach(buffer_m, scale))
+        reach = _reach(buffer_m, scale, (xs.min(), ys.min(), xs.max(), ys.max()))
+        cand_point, cand_zone = self._point_candidates(xs, ys, reach)
         cx, cy = xs[cand_point], ys[cand_point]
         inside = shapely.intersects_xy(self.geometries[cand_zone], cx, cy)
         if buffer_m > 0:
@@ -292,7 +294,8 @@ class ZoneIndex:
             return Conflicts.empty(cleanup.skipped, cleanup.repaired)
         geoms = cleanup.geometries
         if buffer_m > 0:
-            pairs = self.tree.query(geoms, predicate="dwithin", distance=_reach(buffer_m, scale))
+            reach = _reach(buffer_m, scale, shapely.total_bounds(geoms))
+            pairs = self.tree.query(geoms, predicate="dwithin", distance=reach)
         else:
             pairs = self.tree.query(geoms, predicate="intersects")
         survey, zone = pairs[0], pairs[1]
@@ -326,7 +329,8 @@ class ZoneIndex:
         if not geometry.is_valid:
             geometry, repaired = shapely.make_valid(geometry), 1
         if buffer_m > 0:
-            zone = self.tree.query(geometry, predicate="dwithin", distance=_reach(buffer_m, scale))
+            reach = _reach(buffer_m, scale, shapely.bounds(geometry))
+            zone = self.tree.query(geometry, predicate="dwithin", distance=reach)
         else:
             zone = self.tree.query(geometry, predicate="intersects")
         zone_geoms = self.geometries[zone]
@@ -356,9 +360,18 @@ def _point_distances(zones: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.nd
         return np.concatenate(list(pool.map(run, (slice(0, half), slice(half, None)))))
 
 
-def _reach(buffer_m: float, scale) -> float:
-    """How far a search reaches on the grid for ``buffer_m`` ground metres."""
-    return buffer_m if scale is None else buffer_m * max(1.0, float(scale.maximum))
+def _reach(buffer_m: float, scale, box) -> float:
+    """How far a search reaches on the grid for ``buffer_m`` ground metres round ``box`` (minx,
+    miny, maxx, maxy): times the largest k over the data and at nine points of the box (k of a
+    conformal projection peaks on the edge of a box: at the corners for the usual ones, at the
+    middle of an edge for a conic's curved parallels), a thousandth more for k between them."""
+    if scale is None:
+        return buffer_m
+    x0, y0, x1, y1 = (float(v) for v in box)
+    gx, gy = np.meshgrid([x0, (x0 + x1) / 2, x1], [y0, (y0 + y1) / 2, y1])
+    k = np.asarray(scale(gx.ravel(), gy.ravel()), dtype=np.float64)
+    largest = max(1.0, float(scale.maximum), float(k[np.isfinite(k)].max(initial=0.0)) * 1.001)
+    return buffer_m * largest
 
 
 def _distances(zones: np.ndarray, geometries: np.ndarray, scale) -> np.ndarray:

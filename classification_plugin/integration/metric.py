@@ -6,8 +6,9 @@ direction at a point, so a grid distance divided by ``k`` is a ground distance. 
 is, in this order:
 
 - the layers' shared CRS when it is projected in metres (not a Mercator);
-- in a mix of CRSs, one layer's own conformal projected CRS (the zones' first: moving their
-  polygons costs most) when its scale over the data is within 1 % of true;
+- in a mix of CRSs, the zones' own conformal projected CRS when its scale over the survey is
+  within 1 % of true (moving their polygons costs most; a survey's CRS is not kept, as zones far
+  outside its area would fold over in it);
 - an oblique stereographic projection centred on the data (WGS84 ellipsoid, conformal);
 - for data spread over a hemisphere, where the stereographic scale runs away, an azimuthal
   equidistant projection centred on the data without scale correction: its error at a distance
@@ -104,23 +105,23 @@ def lonlat_extent(crs: QgsCoordinateReferenceSystem, extent: QgsRectangle) -> tu
 def choose_frame(crss: list, lonlat: tuple | None) -> MetricFrame:
     """The working CRS for layers in ``crss`` whose data covers ``lonlat`` (west, south, east, north).
 
-    In a mix of CRSs the last layer's own projected CRS is tried first, then the others backwards.
+    In a mix of CRSs the last layer's (the zones') own projected CRS may be kept.
     """
-    first = crss[0]
+    first, last = crss[0], crss[-1]
     if all(c == first for c in crss) and is_metric_projected(first):
         definition = crs_definition(first)
-        # a non-conformal CRS (Albers, Cassini...) is still kept, its grid metres taken as is
+        # a non-conformal CRS (Albers, Cassini...) or data far beyond its area (10 % off true;
+        # across the antimeridian) keep it too, its grid metres taken as they are
         return MetricFrame(definition, first.authid() or first.description(), 0.0, True,
-                           _conformal_area(definition, lonlat))
-    if lonlat is not None:
-        for crs in reversed(crss):
-            if is_metric_projected(crs):
-                definition = crs_definition(crs)
-                area = _conformal_area(definition, lonlat, _KEEP_SCALE)
-                if area is not None:
-                    return MetricFrame(definition, crs.authid() or crs.description(), 0.0, True, area)
-    else:
-        lonlat = (0.0, 0.0, 0.0, 0.0)
+                           _conformal_area(definition, lonlat, _STEREO_SCALE))
+    if lonlat is None:  # no extent to centre on: the equidistant frame at 0, 0, as ever
+        return MetricFrame("+proj=aeqd +lat_0=0 +lon_0=0 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs",
+                           "azimuthal equidistant centred on 0, 0", 0.0, False)
+    if is_metric_projected(last):
+        definition = crs_definition(last)
+        area = _conformal_area(definition, lonlat, _KEEP_SCALE)
+        if area is not None:
+            return MetricFrame(definition, last.authid() or last.description(), 0.0, True, area)
     west, south, east, north = lonlat
     lon0 = (west + east) / 2.0
     lat0 = max(-89.0, min(89.0, (south + north) / 2.0))
@@ -169,7 +170,7 @@ def _conformal_area(definition: str, lonlat: tuple | None, max_deviation: float 
 
 def frame_for_layers(*layers) -> MetricFrame:
     """:func:`choose_frame` for layers: fitted to the first non-empty layer's extent (pass the survey
-    first); in a mix of CRSs the last layer's own CRS is tried first (pass the zones last)."""
+    first); in a mix of CRSs the last layer's own CRS may be kept (pass the zones last)."""
     lonlat = None
     for layer in layers:
         lonlat = lonlat_extent(layer.crs(), layer.extent())

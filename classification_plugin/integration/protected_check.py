@@ -179,19 +179,20 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     """Boxes in the survey's CRS (minx, miny, maxx, maxy) holding every point within the buffer of a zone.
 
     ``zone_bounds`` are the zones' boxes in the job's metric CRS (NaN rows for null geometries).
-    They are grown by the buffer (on the grid: times the frame's largest scale); when the survey
-    has another CRS each box's corners and edge points (four segments a side) are moved into it,
-    boxed again and grown by 1 % of the box,
-    far more than an edge bends between those points away from the poles. None (then every
+    They are grown by the buffer (on the grid: times the frame's scale, see :func:`_box_scale`);
+    when the survey has another CRS each box's corners and edge points (four segments a side) are
+    moved into it, boxed again and grown by 1 % of the box, far more than an edge bends between
+    those points away from the poles. None (then every
     survey point is read) when that does not hold or cannot be checked: a box that cannot be
     moved (outside a CRS's area), and for a lon/lat survey a box around or within 15 degrees of
     a pole, one across the antimeridian, or a survey whose longitudes leave -180..180.
     """
     bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    scale = ground_scale(job.frame)
-    margin = (job.buffer_m + job.tolerance) * (max(1.0, scale.maximum) if scale is not None else 1.0)
-    bounds = bounds + np.array([-margin, -margin, margin, margin])
+    margin = (job.buffer_m + job.tolerance) * _box_scale(job, bounds)
+    if not np.isfinite(margin).all():  # a zone where the frame has no scale (near its antipode)
+        return None
+    bounds = bounds + np.column_stack([-margin, -margin, margin, margin])
     if bounds.shape[0] == 0 or job.survey.crs == job.frame.definition:
         return bounds
     geographic = is_geographic(job.survey.crs)
@@ -224,6 +225,18 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
         return None
     grow = 0.01 * np.maximum(moved[:, 2] - moved[:, 0], moved[:, 3] - moved[:, 1]) + 1e-9 * np.abs(moved).max()
     return moved + np.column_stack([-grow, -grow, grow, grow])
+
+
+def _box_scale(job: CheckJob, bounds: np.ndarray) -> np.ndarray:
+    """Per box, the largest k of the frame over the data and at the box's corners (a zone can lie
+    outside the data the scale was worked out for), a thousandth more; ones without a scale."""
+    scale = ground_scale(job.frame)
+    if scale is None or bounds.shape[0] == 0 or job.buffer_m + job.tolerance == 0:
+        return np.ones(bounds.shape[0])
+    corners_x = bounds[:, [0, 2, 2, 0]].ravel()
+    corners_y = bounds[:, [1, 1, 3, 3]].ravel()
+    k = np.asarray(scale(corners_x, corners_y), dtype=np.float64).reshape(-1, 4).max(axis=1)
+    return np.maximum(max(1.0, scale.maximum), k * 1.001)
 
 
 def lonlat_survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:

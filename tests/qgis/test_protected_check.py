@@ -220,6 +220,56 @@ def test_distances_stay_geodesic_far_from_the_centre_of_the_data(qgis_app):
         assert abs(pair.distance_m - expected) < TOLERANCE_M, (fid, pair, expected)
 
 
+def test_an_edit_far_outside_the_survey_extent_is_still_found(qgis_app):
+    """The editing checker works out its frame from the survey as it was; an edit 980 km north of
+    it, 199 m from a zone there, is where the frame's scale exceeds its largest over the survey.
+    The search must reach that far on the grid (it missed it when it used that largest scale)."""
+    zones = memory_layer([ZONE_LONLAT, "POLYGON((116.0 48.9, 116.1 48.9, 116.1 49.0, 116.0 49.0, 116.0 48.9))"],
+                         crs="EPSG:4490", geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 40.2)"], crs="EPSG:4490", name="pt")
+    checker = ZoneChecker.for_layers(survey, zones, 200)
+    assert checker.job.frame.description.startswith("oblique stereographic")
+    for reach in (150.0, 199.0, 199.5):
+        lon, lat, _ = GEOD.fwd(116.05, 49.0, 0.0, reach)
+        pairs = checker.check_geometry(QgsGeometry.fromWkt(f"POINT({lon!r} {lat!r})"))
+        assert [(p.zone_fid, p.relation) for p in pairs] == [(2, WITHIN_BUFFER)], reach
+        assert abs(pairs[0].distance_m - reach) < TOLERANCE_M, (reach, pairs)
+        line = QgsGeometry.fromWkt(f"LINESTRING({lon!r} {lat!r}, {lon!r} {lat + 0.01!r})")
+        assert [(p.zone_fid, p.relation) for p in checker.check_geometry(line)] == [(2, WITHIN_BUFFER)], reach
+
+
+def test_a_shared_utm_crs_across_the_antimeridian_is_not_scale_corrected(qgis_app):
+    """Survey points either side of 180 degrees in UTM 60S: QGIS gives the layer a lon/lat extent
+    all round the globe, far beyond where UTM's scale is near true or can be interpolated. The
+    UTM grid is kept as it is, as before the scale correction."""
+    from pyproj import Transformer
+
+    xs, ys = Transformer.from_crs("EPSG:4326", "EPSG:32760", always_xy=True).transform([179.5, -179.5], [-17.0, -16.5])
+    square = f"POLYGON(({xs[0]} {ys[0]}, {xs[0] + 1000} {ys[0]}, {xs[0] + 1000} {ys[0] + 1000}, {xs[0]} {ys[0]}))"
+    zones = memory_layer([square], crs="EPSG:32760", geometry="Polygon", name="zone")
+    survey = memory_layer([f"POINT({x} {y})" for x, y in zip(xs, ys)], crs="EPSG:32760", name="pt")
+    job = prepare_check(survey, zones, 200)
+    assert job.frame.kept_source and job.frame.scale_area is None
+    assert [p.survey_fid for p in run_check(job).pairs] == [1]
+
+
+def test_a_survey_crs_is_not_kept_for_world_wide_zones(qgis_app):
+    """Zones all round the world in lon/lat, the survey in UTM 50N: zones 90 degrees from UTM's
+    central meridian would fold over in it and be 'repaired'. The stereographic frame keeps them."""
+    world = [f"POLYGON(({x} {y}, {x + 0.1} {y}, {x + 0.1} {y + 0.1}, {x} {y + 0.1}, {x} {y}))"
+             for x in range(-175, 180, 20) for y in (-60, -30, 0, 30, 60)]
+    zones = memory_layer(world + [ZONE_LONLAT], crs="EPSG:4326", geometry="Polygon", name="zone")
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32650", always_xy=True).transform(116.05, 39.95)
+    survey = memory_layer([f"POINT({x} {y})", "POINT(440000 4400000)"], crs="EPSG:32650", name="pt")
+    job = prepare_check(survey, zones, 200)
+    assert job.frame.definition != "EPSG:32650"
+    result = run_check(job)
+    assert result.messages == [] and result.zones_read == len(world) + 1
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, len(world) + 1)]
+
+
 def test_ground_scale_interpolation_matches_proj(qgis_app):
     """The scale interpolated over data 12 degrees across matches PROJ's at random points to 1e-5
     (h^2 / (8 R^2) per axis for 50 km grid steps: 7.7e-6), and its maximum bounds every one."""

@@ -258,3 +258,21 @@ def test_scaled_lines_use_the_scale_at_their_point_nearest_the_zone():
     one = index.check_one(lines[0], 200, scale=LinearScale())
     assert [(int(z), round(float(d), 6)) for z, d in zip(one.zone, one.distance_m)] == [(0, 181.818182)]
     assert len(index.check_one(lines[1], 200, scale=LinearScale())) == 0
+
+
+class NearSightedScale(LinearScale):
+    """The same grid, with ``maximum`` worked out only round x = 0 (k = 1 there)."""
+
+    maximum = 1.0
+
+
+def test_scaled_search_reaches_past_the_data_the_maximum_was_worked_out_for():
+    # 390 grid metres at x = 1390 are 230.088 m on the ground (k = 1.695): a search reaching
+    # 250 * maximum = 250 grid metres would miss it, one reaching 250 * k there finds it
+    index = square_index()
+    scale = NearSightedScale()
+    assert pairs(index.check_points([1390], [500], 250, scale=scale)) == [(0, 0, 230.088496, False)]
+    line = shapely.LineString([(1390, 400), (1390, 600)])
+    assert pairs(index.check_geometries([line], 250, scale=scale)) == [(0, 0, 230.088496, False)]
+    one = index.check_one(line, 250, scale=scale)
+    assert [(int(z), round(float(d), 6)) for z, d in zip(one.zone, one.distance_m)] == [(0, 230.088496)]
