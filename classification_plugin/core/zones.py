@@ -14,8 +14,8 @@ a callable ``scale(xs, ys)`` giving a conformal projection's scale ``k`` (grid m
 metre) at index coordinates, with an attribute ``maximum`` (the largest ``k`` over the data).
 Then buffers and distances are ground metres: searches reach ``buffer_m`` times the largest of
 ``maximum`` and ``k`` round the box of what is checked (an edit can land outside the data the
-scale was worked out for), and each grid distance is divided by ``k`` at the survey feature's point nearest the zone (for a
-line or polygon that can be far from the rest of it).
+scale was worked out for), and each grid distance is divided by ``k`` at the survey feature's
+point nearest the zone (for a line or polygon that can be far from the rest of it).
 """
 
 from __future__ import annotations
