@@ -365,7 +365,7 @@ def _reach(buffer_m: float, scale, box) -> float:
     miny, maxx, maxy): times the largest k over the data and at nine points of the box (k of a
     conformal projection peaks on the edge of a box: at the corners for the usual ones, at the
     middle of an edge for a conic's curved parallels), a thousandth more for k between them."""
-    if scale is None:
+    if scale is None or buffer_m == 0:
         return buffer_m
     x0, y0, x1, y1 = (float(v) for v in box)
     gx, gy = np.meshgrid([x0, (x0 + x1) / 2, x1], [y0, (y0 + y1) / 2, y1])

@@ -182,8 +182,8 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     They are grown by the buffer (on the grid: times the frame's scale, see :func:`_box_scale`);
     when the survey has another CRS each box's corners and edge points (four segments a side) are
     moved into it, boxed again and grown by 1 % of the box, far more than an edge bends between
-    those points away from the poles. None (then every
-    survey point is read) when that does not hold or cannot be checked: a box that cannot be
+    those points away from the poles. None (then every survey point is read) when that does not
+    hold or cannot be checked: a zone where the frame's scale is undefined, a box that cannot be
     moved (outside a CRS's area), and for a lon/lat survey a box around or within 15 degrees of
     a pole, one across the antimeridian, or a survey whose longitudes leave -180..180.
     """
