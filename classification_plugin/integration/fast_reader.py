@@ -131,7 +131,7 @@ def read_points_near(spec: SourceSpec, boxes) -> PointData:
     worker thread); anything else raises :class:`NoFastPathError` for the caller to fall back."""
     search = PointSearch(spec)
     try:
-        return search.near(boxes)
+        return search.open().near(boxes)
     finally:
         search.close()
 
@@ -139,29 +139,53 @@ def read_points_near(spec: SourceSpec, boxes) -> PointData:
 class PointSearch:
     """A plain GeoPackage point table opened for one R-tree search, in sqlite3 alone.
 
-    Opening (and counting the features, ~15 ms for 1M) and searching are separate so a caller
-    can open it in a worker thread while it works out the boxes. Raises
-    :class:`NoFastPathError` for anything else, including sqlite3 errors.
+    Made on the caller's thread (no I/O: :class:`NoFastPathError` for anything but a plain
+    GeoPackage point layer), then opened (counting the features, ~15 ms for 1M) and searched in a
+    worker while the caller works out the boxes. :meth:`cancel`, from any thread, stops the
+    running statement and refuses the next ones. sqlite3 errors, an interrupted statement
+    included, raise :class:`NoFastPathError`.
     """
 
     def __init__(self, spec: SourceSpec) -> None:
         if not (spec.gdal_readable and spec.is_point) or spec.subset or not _is_gpkg(spec.path):
             raise NoFastPathError("not a plain GeoPackage point layer")
+        self.spec = spec
         self.db = None
+        self.opened = False
+        self.canceled = False
+
+    def open(self) -> PointSearch:
+        spec = self.spec
         try:
+            self._go_on()
             self.db = _connect(spec.path)
             self.fid_column, geom_column = _gpkg_columns(self.db, spec.path, spec.layer_name)
             self.rtree = _rtree(self.db, spec.layer_name, geom_column)
             self.table, self.geom_column = spec.layer_name, geom_column
             self.total, self.present = self._counts()
+            self._go_on()
             self.db.execute("ATTACH DATABASE ':memory:' AS cg_mem")
             self.db.execute("CREATE TABLE cg_mem.boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
         except sqlite3.Error as error:
-            self.close()
             raise NoFastPathError(str(error)) from error
-        except BaseException:
-            self.close()
-            raise
+        self.opened = True
+        return self
+
+    def cancel(self) -> None:
+        """Interrupt the running statement (sqlite3 allows it from another thread) and refuse the
+        next ones. A statement that starts just after misses the interrupt: a caller waiting
+        for the search calls this again until it ends."""
+        self.canceled = True
+        db = self.db
+        if db is not None:
+            try:
+                db.interrupt()
+            except sqlite3.Error:  # closed meanwhile
+                pass
+
+    def _go_on(self) -> None:
+        if self.canceled:
+            raise NoFastPathError("canceled")
 
     def near(self, boxes) -> PointData:
         """Points inside any of ``boxes`` (minx, miny, maxx, maxy), found with the table's R-tree.
@@ -171,9 +195,13 @@ class PointSearch:
         along a Z curve.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        if not self.opened:
+            raise NoFastPathError("the search could not be opened")
         try:
+            self._go_on()
             self.db.execute("DELETE FROM cg_mem.boxes")  # a second search replaces the first's boxes
             self.db.executemany("INSERT INTO cg_mem.boxes VALUES (?, ?, ?, ?)", boxes.tolist())
+            self._go_on()
             # CROSS JOIN keeps the boxes outside: one R-tree search per box, never a scan of the R-tree
             table, fid = _quote(self.table), _quote(self.fid_column)
             rows = self.db.execute(
@@ -197,6 +225,7 @@ class PointSearch:
         total = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         present = self.db.execute(f"SELECT count(*) FROM {shadow}").fetchone()[0]
         if present != total:
+            self._go_on()
             absent = self.db.execute(
                 f"SELECT p.{_quote(self.geom_column)} FROM {table} AS p LEFT JOIN {shadow} AS r "
                 f"ON r.rowid = p.{_quote(self.fid_column)} WHERE r.rowid IS NULL").fetchall()

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -46,6 +48,7 @@ _SCALE_WARNING = 1e-3
 # after reprojection a point exactly on a zone edge can land nanometres outside it: closer than
 # this counts as touching (float64 at 1e6 m resolves 1e-10 m; PROJ round-trips to well under 1 mm)
 REPROJECTION_TOLERANCE_M = 1e-3  # warn when the working projection may be off by more than 0.1 %
+_CANCEL_POLL_S = 0.02  # how often a thread waiting for the R-tree search looks for a cancel
 
 
 @dataclass(frozen=True)
@@ -282,7 +285,7 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
             "The layers cover a large area: distances may be off by up to {percent} %"
         ).format(percent=f"{100 * job.frame.scale_error:.2f}"))
     _progress(feedback, 5)
-    search = None
+    search = _point_search(job)
     try:
         with ThreadPoolExecutor(1) as pool:
             # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
@@ -290,36 +293,42 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
             # in the working CRS, or share the survey's lon/lat CRS, their boxes as read start the
             # search at once, and it runs while this thread repairs, projects and indexes them;
             # otherwise the boxes of the projected zones start it after that.
-            prefetch = None
-            if job.survey.is_point and job.survey.gdal_readable and not job.survey.subset:
-                search = pool.submit(PointSearch, job.survey)
+            work, prefetch = [], None
+            if search is not None:
+                work.append(pool.submit(search.open))  # a failure surfaces from near()
 
             def search_near(boxes):
-                return None if boxes is None else pool.submit(_search_points, search, boxes)
+                if boxes is None:
+                    return None
+                work.append(pool.submit(search.near, boxes))
+                return work[-1]
 
-            zone_data = read_geometries(job.zones, feedback)
-            if search is not None and job.zones.crs == job.frame.definition:
-                prefetch = search_near(survey_boxes(job, shapely.bounds(zone_data.geometries)))
-            elif search is not None:
-                prefetch = search_near(lonlat_survey_boxes(job, shapely.bounds(zone_data.geometries)))
-            index = index_zones(job, zone_data)
-            if search is not None and prefetch is None and len(index):
-                prefetch = search_near(survey_boxes(job, index.bounds))
-            result.zones_read = len(index) + index.skipped
-            result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
-            result.timings["zones_s"] = time.perf_counter() - started
-            if _canceled(feedback, result):
-                return result
-            _progress(feedback, 20)
-            if len(index) == 0:
-                result.messages.append(tr("The protected-area layer has no usable zone polygons"))
-                _report_counts(result)
-                return result
-            mark = time.perf_counter()
-            conflicts, fids = _check_survey(job, index, result, feedback, prefetch)
+            try:
+                zone_data = read_geometries(job.zones, feedback)
+                if search is not None and job.zones.crs == job.frame.definition:
+                    prefetch = search_near(survey_boxes(job, shapely.bounds(zone_data.geometries)))
+                elif search is not None:
+                    prefetch = search_near(lonlat_survey_boxes(job, shapely.bounds(zone_data.geometries)))
+                index = index_zones(job, zone_data)
+                if search is not None and prefetch is None and len(index):
+                    prefetch = search_near(survey_boxes(job, index.bounds))
+                result.zones_read = len(index) + index.skipped
+                result.zones_repaired, result.zones_skipped = index.repaired, index.skipped
+                result.timings["zones_s"] = time.perf_counter() - started
+                if _canceled(feedback, result):
+                    return result
+                _progress(feedback, 20)
+                if len(index) == 0:
+                    result.messages.append(tr("The protected-area layer has no usable zone polygons"))
+                    _report_counts(result)
+                    return result
+                mark = time.perf_counter()
+                conflicts, fids = _check_survey(job, index, result, feedback, prefetch, search)
+            finally:
+                _stop(search, work)
     finally:
-        if search is not None and search.done() and search.exception() is None:
-            search.result().close()
+        if search is not None:
+            search.close()
     result.timings["survey_s"] = time.perf_counter() - mark
     if conflicts is None:
         return result
@@ -339,22 +348,49 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     return result
 
 
-def _search_points(search, boxes):
-    """In the worker, after :class:`PointSearch` opened there: the points in ``boxes``."""
-    return search.result().near(boxes)
+def _point_search(job: CheckJob) -> PointSearch | None:
+    """A GeoPackage R-tree search for a point survey (not opened yet), or None."""
+    if not (job.survey.is_point and job.survey.gdal_readable and not job.survey.subset):
+        return None
+    try:
+        return PointSearch(job.survey)
+    except NoFastPathError:
+        return None
 
 
-def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None):
+def _wait(future, search: PointSearch, feedback):
+    """The worker's search result; while waiting, a cancel interrupts the search in SQLite."""
+    while True:
+        if feedback is not None and feedback.isCanceled():
+            search.cancel()  # again each round: a statement started just after missed the last
+        try:
+            return future.result(timeout=_CANCEL_POLL_S)
+        except FutureTimeout:
+            pass
+
+
+def _stop(search: PointSearch | None, work: list) -> None:
+    """When the check ends with the worker still busy (canceled, failed, or no longer needing
+    it), interrupt its search until it is done, rather than wait for it."""
+    while search is not None and not all(future.done() for future in work):
+        search.cancel()
+        wait_futures(work, timeout=_CANCEL_POLL_S)
+
+
+def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None, search=None):
     """(Conflicts, survey fids) or (None, None) when canceled."""
     target = job.frame.definition
     if job.survey.is_point:
         points = None
         if prefetch is not None:
             try:
-                index.prepare_points()  # while the worker searches: GEOS builds these on first use
-                points = prefetch.result()
+                if feedback is None or not feedback.isCanceled():
+                    index.prepare_points()  # while the worker searches: GEOS builds these on first use
+                points = _wait(prefetch, search, feedback)
             except NoFastPathError:
                 points = None
+        if points is None and _canceled(feedback, result):
+            return None, None
         if points is None:
             try:
                 points = read_points(job.survey, feedback)

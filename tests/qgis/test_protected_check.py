@@ -424,6 +424,61 @@ def test_cancel_and_progress(qgis_app):
     assert result.canceled and result.pair_count == 0
 
 
+class CancelOnceZonesAreRead:
+    """A plain feedback (Qt signals would queue to the main thread the test blocks): it cancels
+    when the check reports the zones done, i.e. while the survey's R-tree search runs."""
+
+    def __init__(self):
+        self.canceled = False
+
+    def setProgress(self, value):
+        self.canceled = self.canceled or value >= 20
+
+    def isCanceled(self):
+        return self.canceled
+
+
+def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch):
+    """The search is replaced by a statement that never ends on its own: the check returns only
+    if a cancel interrupts SQLite (it used to wait for the search to finish)."""
+    import sqlite3
+    import threading
+
+    from classification_plugin.integration import fast_reader
+
+    started = threading.Event()
+
+    def endless(self, boxes):
+        started.set()
+        try:
+            self.db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                            "SELECT count(*) FROM c").fetchone()
+        except sqlite3.Error as error:
+            raise NoFastPathError(str(error)) from error
+
+    monkeypatch.setattr(fast_reader.PointSearch, "near", endless)
+    survey, zones = survey_and_zones
+    job = prepare_check(survey, zones, 200)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(run_check(job, CancelOnceZonesAreRead())), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert started.is_set() and not worker.is_alive()
+    assert results[0].canceled and results[0].pair_count == 0
+    assert results[0].messages == ["The protected-area check was canceled"]
+
+
+def test_a_canceled_search_refuses_to_start(survey_and_zones):
+    from classification_plugin.integration.fast_reader import PointSearch
+
+    survey, _ = survey_and_zones
+    search = PointSearch(prepare_check(survey, survey_and_zones[1], 0).survey)
+    search.cancel()
+    with pytest.raises(NoFastPathError, match="canceled"):
+        search.open()
+    search.close()
+
+
 def test_zone_checker_for_one_edited_feature(qgis_app):
     zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
     survey = memory_layer(["POINT(116.05 39.95)"], crs="EPSG:4490", name="pt")
