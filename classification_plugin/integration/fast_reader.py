@@ -153,8 +153,16 @@ class PointSearch:
         self.db = None
         self.opened = False
         self.canceled = False
+        self.failure = None  # why open() failed, for near() to raise in its turn
 
     def open(self) -> PointSearch:
+        try:
+            return self._open()
+        except BaseException as error:
+            self.failure = error
+            raise
+
+    def _open(self) -> PointSearch:
         spec = self.spec
         try:
             self._go_on()
@@ -196,7 +204,10 @@ class PointSearch:
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
         if not self.opened:
-            raise NoFastPathError("the search could not be opened")
+            # open() runs first in the same worker: its failure, an unexpected one as such
+            if self.failure is None or isinstance(self.failure, NoFastPathError):
+                raise NoFastPathError(f"the search could not be opened: {self.failure}") from self.failure
+            raise self.failure
         try:
             self._go_on()
             self.db.execute("DELETE FROM cg_mem.boxes")  # a second search replaces the first's boxes

@@ -17,7 +17,9 @@ CGCS2000 and WGS84 ellipsoids differ by 0.1 mm in the semi-minor axis. The sum s
 
 from __future__ import annotations
 
+import sqlite3
 import struct
+from contextlib import closing
 from dataclasses import replace
 
 import numpy as np
@@ -441,7 +443,6 @@ class CancelOnceZonesAreRead:
 def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch):
     """The search is replaced by a statement that never ends on its own: the check returns only
     if a cancel interrupts SQLite (it used to wait for the search to finish)."""
-    import sqlite3
     import threading
 
     from classification_plugin.integration import fast_reader
@@ -449,6 +450,8 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
     started = threading.Event()
 
     def endless(self, boxes):
+        if not self.opened:  # as near() does: open() runs first in the worker
+            raise NoFastPathError("not opened")
         started.set()
         try:
             self.db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
@@ -466,6 +469,27 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
     assert started.is_set() and not worker.is_alive()
     assert results[0].canceled and results[0].pair_count == 0
     assert results[0].messages == ["The protected-area check was canceled"]
+
+
+def test_why_a_search_could_not_open_reaches_the_search(tmp_path, qgis_app):
+    """open() runs in the worker and nobody reads its future: near() gives its reason, and an
+    unexpected error as itself (it used to leave the check rather than fall back quietly)."""
+    from classification_plugin.integration.fast_reader import PointSearch
+
+    path = tmp_path / "no_index.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(["POINT(116.05 39.95)"], name="pt"))
+    with closing(sqlite3.connect(path)) as db:
+        db.execute('DROP TABLE "rtree_points_geom"')
+    search = PointSearch(prepare_check(survey, survey, 0).survey)
+    with pytest.raises(NoFastPathError, match="no spatial index"):
+        search.open()
+    with pytest.raises(NoFastPathError, match="could not be opened: no spatial index"):
+        search.near(np.array([[0.0, 0.0, 1.0, 1.0]]))
+    search.close()
+    broken = PointSearch(prepare_check(survey, survey, 0).survey)
+    broken.failure = OSError("disk gone")
+    with pytest.raises(OSError, match="disk gone"):
+        broken.near(np.array([[0.0, 0.0, 1.0, 1.0]]))
 
 
 def test_a_canceled_search_refuses_to_start(survey_and_zones):
