@@ -104,7 +104,8 @@ def scenario(d):
     d.check("double-click selects the layer", d.iface.activeLayer() == points, d.iface.activeLayer())
 
     # QGIS's own Save Layer Edits failing (a NOT NULL column), then Toggle Editing > Discard
-    sites = d.iface.addVectorLayer(f"{not_null_gpkg(Path(d.data_dir) / 'sites.gpkg')}|layername=sites",
+    # sites.gpkg: a NOT NULL name column, written by the test (tests/gpkg_data.py)
+    sites = d.iface.addVectorLayer(f"{Path(d.data_dir) / 'sites.gpkg'}|layername=sites",
                                    "sites", "ogr")
     svc.labels.change(sites, LabelRequest(level="secret", reason="Restricted sites"))
     d.iface.setActiveLayer(sites)
@@ -134,22 +135,3 @@ def scenario(d):
     d.check("editing stopped", not sites.isEditable())
     d.check("discarded edits recorded", mine and mine[0]["action"] == "editing_rolled_back"
             and mine[0]["details"] == {"added": 1, "changed": 0, "deleted": 0}, mine[:2])
-
-
-def not_null_gpkg(path):
-    """A GeoPackage table ``sites`` whose ``name`` is NOT NULL, with one feature."""
-    from osgeo import ogr, osr
-
-    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    table = source.CreateLayer("sites", srs, ogr.wkbPoint)
-    field = ogr.FieldDefn("name", ogr.OFTString)
-    field.SetNullable(False)
-    table.CreateField(field)
-    feature = ogr.Feature(table.GetLayerDefn())
-    feature.SetField("name", "a")
-    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT(116.39 39.91)"))
-    table.CreateFeature(feature)
-    source = None
-    return path

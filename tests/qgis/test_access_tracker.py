@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from gpkg_data import not_null_gpkg  # tests/gpkg_data.py
 from qgis.core import QgsFeature, QgsGeometry, QgsProject
 
 from classification_plugin.core.audit.sqlite_log import SQLiteAuditLog
@@ -120,25 +121,6 @@ def test_unload_disconnects_everything(tracked, make_memory_layer):
 # -- rollbacks and failed commits -------------------------------------------------------------------
 def rows_of(log, layer_id):
     return [r for r in log.query(None, 0, 1000, descending=False) if r["layer_id"] == layer_id]
-
-
-def not_null_gpkg(path):
-    """A GeoPackage table ``sites`` whose ``name`` is NOT NULL, with one feature (fid 1, "a")."""
-    from osgeo import ogr, osr
-
-    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    table = source.CreateLayer("sites", srs, ogr.wkbPoint)
-    field = ogr.FieldDefn("name", ogr.OFTString)
-    field.SetNullable(False)
-    table.CreateField(field)
-    feature = ogr.Feature(table.GetLayerDefn())
-    feature.SetField("name", "a")
-    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT(116.39 39.91)"))
-    assert table.CreateFeature(feature) == 0
-    source = None
-    return path
 
 
 def secret_layer(store, kind, tmp_path, make_memory_layer):
