@@ -358,6 +358,12 @@ class ExportGuard(QObject):
         except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
             pass
 
+    def _refuse_later(self, text) -> None:
+        """Say ``text`` in the message bar now and in a refusal box once the current event (a
+        dialog's accept, a drop, a task being queued) is over."""
+        self._message(text)
+        QTimer.singleShot(0, lambda: self._refusal_box(text))
+
     def _refusal_box(self, text) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, tr("Export refused"), text,
                           QMessageBox.StandardButton.Ok, self.iface.mainWindow())
@@ -678,14 +684,9 @@ class ExportGuard(QObject):
             approved = set(dialog.property(APPROVED_LAYERS) or [])
             unchecked = [layer for layer in chosen if layer.id() not in approved]
             what = tr("Exporting the map to DXF")
-
-            def refuse(text):
-                self._message(text)
-                QTimer.singleShot(0, lambda: self._refusal_box(text))
-
             ok, _message = self.gate(unchecked, what, "dxf",
                                      {"dialog": DXF_DIALOG, "note": "ticked in the dialog's layer list"},
-                                     ask=lambda prompt: self._ask(prompt), refuse=refuse)
+                                     ask=lambda prompt: self._ask(prompt), refuse=self._refuse_later)
             if not sip.isdeleted(dialog) and not ok:
                 dialog.setResult(QDialog.DialogCode.Rejected)  # what exec() returns to QGIS
             if path:
@@ -724,8 +725,7 @@ class ExportGuard(QObject):
         self.record(Action.EXPORT_BLOCKED, layer, Outcome.FAILED,
                     {"channel": "dxf", "dialog": DXF_DIALOG, "destination": path,
                      "note": "written although refused", "removed": not os.path.exists(path)})
-        self._message(message)
-        QTimer.singleShot(0, lambda: self._refusal_box(message))
+        self._refuse_later(message)
 
     def _mark_dxf(self, path, before, marking, layers) -> None:
         if _file_signature(path) in (None, before):  # QGIS did not write it (it says why itself)
@@ -746,8 +746,7 @@ class ExportGuard(QObject):
                     path=path, error=error, reason=remove_error)
             self.record(Action.EXPORT_BLOCKED, layer, Outcome.FAILED,
                         {**details, "error": str(error), "removed": not os.path.exists(path)})
-            self._message(message)
-            QTimer.singleShot(0, lambda: self._refusal_box(message))
+            self._refuse_later(message)
             return
         self.record(Action.EXPORT_ALLOWED, layer, Outcome.ALLOWED, {**details, "marking": text})
 
@@ -780,8 +779,7 @@ class ExportGuard(QObject):
 
         def cancel(text):
             task.cancel()
-            self._message(text)
-            QTimer.singleShot(0, lambda: self._refusal_box(text))
+            self._refuse_later(text)
 
         # layers shown while the (non-modal) dialog was open were not checked when it opened
         shown_later = [layer for layer in layers if layer.id() not in approved]
@@ -874,8 +872,7 @@ class ExportGuard(QObject):
                     {"channel": "drag_to_browser", "level": label.level, "reason": decision.reason})
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.ignore()
-        self._message(message)
-        QTimer.singleShot(0, lambda: self._refusal_box(message))  # after the drag has ended
+        self._refuse_later(message)  # the box after the drag has ended
         return True
 
     def _record_only(self, channel) -> None:
