@@ -259,12 +259,13 @@ class SQLiteAuditLog(AuditLog):
         finally:
             conn.close()
 
-    def _fetch(self, sql: str, params) -> list:
+    def _fetch(self, sql: str, params, read=sqlite3.Cursor.fetchall):
+        """``read(cursor)`` of ``sql`` on the writer's connection, under its lock (all rows by default)."""
         with self._lock:
             if self._conn is None:
                 raise AuditWriteError(tr("The access log {path} is closed.").format(path=self.path))
             try:
-                return self._conn.execute(sql, params).fetchall()
+                return read(self._conn.execute(sql, params))
             except sqlite3.Error as exc:
                 raise describe_error(self.path, exc) from exc
 
@@ -291,17 +292,14 @@ class SQLiteAuditLog(AuditLog):
         # (90 ms against 150 ms for 250,000 matching entries of a million).
         where, params = range_clause(filters, "?", "LIKE", before_seq)
         step = max(1, int(page_size))
-        with self._lock:
-            if self._conn is None:
-                raise AuditWriteError(tr("The access log {path} is closed.").format(path=self.path))
-            try:
-                cursor = self._conn.execute(f"SELECT seq FROM {LOG_TABLE}{where} ORDER BY seq DESC", params)
-                starts = []
-                for chunk in iter(lambda: cursor.fetchmany(step * 64), []):
-                    starts += [row[0] for row in chunk[::step]]
-                return starts
-            except sqlite3.Error as exc:
-                raise describe_error(self.path, exc) from exc
+
+        def every_step(cursor) -> list:
+            starts = []
+            for chunk in iter(lambda: cursor.fetchmany(step * 64), []):
+                starts += [row[0] for row in chunk[::step]]
+            return starts
+
+        return self._fetch(f"SELECT seq FROM {LOG_TABLE}{where} ORDER BY seq DESC", params, every_step)
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]
