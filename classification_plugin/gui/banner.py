@@ -14,11 +14,13 @@ BANNER_HEIGHT = 22
 
 def banner_text(store, layers) -> tuple[str, str, str] | None:
     """(text, background, foreground) for the highest label among ``layers``, or None."""
-    scheme = store.scheme
-    top = highest_label([store.label(layer) for layer in layers], scheme)
-    if top is None:
-        return None
-    level = scheme.level(top.level)
+    top = highest_label([store.label(layer) for layer in layers], store.scheme)
+    return None if top is None else _banner_of(store, layers, top)
+
+
+def _banner_of(store, layers, top) -> tuple[str, str, str]:
+    """The banner of level ``top`` (the highest label), with the caveats of the layers at that level."""
+    level = store.scheme.level(top.level)
     text = level.banner_text(current_language())
     caveats = []
     for layer in layers:
@@ -33,13 +35,10 @@ def banner_text(store, layers) -> tuple[str, str, str] | None:
 def export_marking(store, layers) -> tuple[str, str, str] | None:
     """The marking an exported map or layout carries: the banner of the highest label, unless
     that level is an unclassified one (ISO ``unclassified``: public, open, ...), which needs none."""
-    marking = banner_text(store, layers)
-    if marking is None:
-        return None
     top = highest_label([store.label(layer) for layer in layers], store.scheme)
-    if top is not None and store.scheme.level(top.level).iso_code == "unclassified":
+    if top is None or store.scheme.level(top.level).iso_code == "unclassified":
         return None
-    return marking
+    return _banner_of(store, layers, top)
 
 
 class MapBanner(QObject):
