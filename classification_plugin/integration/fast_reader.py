@@ -154,6 +154,7 @@ class PointSearch:
         self.opened = False
         self.canceled = False
         self.failure = None  # why open() failed, for near() to raise in its turn
+        self.attached = None  # the attached zones' R-tree, for near_attached()
 
     def open(self) -> PointSearch:
         try:
@@ -203,22 +204,77 @@ class PointSearch:
         ordering the boxes along a Z curve.
         """
         boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        self._opened()
+        try:
+            self._go_on()
+            self.db.execute("DELETE FROM cg_mem.boxes")  # a second search replaces the first's boxes
+            self.db.executemany("INSERT INTO cg_mem.boxes VALUES (?, ?, ?, ?)", boxes.tolist())
+        except sqlite3.Error as error:
+            raise NoFastPathError(str(error)) from error
+        return self._search("cg_mem.boxes", (0.0, 0.0, 0.0, 0.0))
+
+    def attach_boxes(self, spec: SourceSpec) -> tuple:
+        """Attach another plain GeoPackage table (the zones) whose R-tree holds every geometry it
+        has, for :meth:`near_attached`. Returns that R-tree's extent and its boxes' longest side,
+        (minx, miny, maxx, maxy, side), or raises :class:`NoFastPathError` (not such a table, a
+        geometry missing from its R-tree, no geometry at all).
+
+        The zones' boxes then never pass through Python: the search starts as soon as the
+        survey's table is open, 30-50 ms earlier on 10,000 zones than from the zones as read
+        (GDAL's read, then 10,000 boxes inserted into SQLite)."""
+        self._opened()
+        if not spec.gdal_readable or spec.subset or not _is_gpkg(spec.path):
+            raise NoFastPathError("the zones are not a plain GeoPackage table")
+        try:
+            self._go_on()
+            self.db.execute("ATTACH DATABASE ? AS cg_zones", (_uri(spec.path),))
+            fid_column, geom_column = _gpkg_columns(self.db, spec.path, spec.layer_name, "cg_zones.")
+            rtree = _rtree(self.db, spec.layer_name, geom_column, "cg_zones.")
+            absent = _unindexed(self.db, f"cg_zones.{_quote(spec.layer_name)}", fid_column, geom_column,
+                                f"cg_zones.{_quote(rtree + '_rowid')}")[2]
+            if any(blob is not None and not _gpkg_empty(blob) for blob in absent):
+                raise NoFastPathError("the zones' spatial index does not hold every zone")
+            self._go_on()
+            extent = self.db.execute(
+                f"SELECT min(minx), min(miny), max(maxx), max(maxy), max(max(maxx - minx, maxy - miny)) "
+                f"FROM cg_zones.{_quote(rtree)}").fetchone()
+        except sqlite3.Error as error:
+            raise NoFastPathError(str(error)) from error
+        if extent is None or extent[0] is None:
+            raise NoFastPathError("the zones' spatial index is empty")
+        self.attached = f"cg_zones.{_quote(rtree)}"
+        return tuple(float(v) for v in extent)
+
+    def near_attached(self, grow_x: float, grow_y: float, fraction: float = 0.0, constant: float = 0.0) -> PointData:
+        """Points inside the boxes of the table :meth:`attach_boxes` attached, each box grown by
+        ``grow_x`` and ``grow_y`` on its sides, plus ``fraction`` of its longer side and
+        ``constant`` on all four (see :func:`~.protected_check.survey_boxes`)."""
+        self._opened()
+        if self.attached is None:
+            raise NoFastPathError("no zones attached")
+        return self._search(self.attached, (grow_x, grow_y, fraction, constant))
+
+    def _opened(self) -> None:
         if not self.opened:
             # open() runs first in the same worker: its failure, an unexpected one as such
             if self.failure is None or isinstance(self.failure, NoFastPathError):
                 raise NoFastPathError(f"the search could not be opened: {self.failure}") from self.failure
             raise self.failure
+
+    def _search(self, boxes: str, growth: tuple) -> PointData:
+        """The points in the boxes of table ``boxes`` (columns minx, miny, maxx, maxy) grown by
+        ``growth`` = (x, y, fraction of the longer side, constant)."""
+        table, fid = _quote(self.table), _quote(self.fid_column)
+        grow = "(?3 * max(b.maxx - b.minx, b.maxy - b.miny) + ?4)"
         try:
             self._go_on()
-            self.db.execute("DELETE FROM cg_mem.boxes")  # a second search replaces the first's boxes
-            self.db.executemany("INSERT INTO cg_mem.boxes VALUES (?, ?, ?, ?)", boxes.tolist())
-            self._go_on()
             # CROSS JOIN keeps the boxes outside: one R-tree search per box, never a scan of the R-tree
-            table, fid = _quote(self.table), _quote(self.fid_column)
             rows = self.db.execute(
                 f"SELECT {fid}, {_quote(self.geom_column)} FROM {table} WHERE {fid} IN "
-                f"(SELECT r.id FROM cg_mem.boxes AS b CROSS JOIN {_quote(self.rtree)} AS r "
-                "WHERE r.minx <= b.maxx AND r.maxx >= b.minx AND r.miny <= b.maxy AND r.maxy >= b.miny)"
+                f"(SELECT r.id FROM {boxes} AS b CROSS JOIN {_quote(self.rtree)} AS r "
+                f"WHERE r.minx <= b.maxx + ?1 + {grow} AND r.maxx >= b.minx - ?1 - {grow} "
+                f"AND r.miny <= b.maxy + ?2 + {grow} AND r.maxy >= b.miny - ?2 - {grow})",
+                tuple(float(g) for g in growth),
             ).fetchall()
         except sqlite3.Error as error:
             raise NoFastPathError(str(error)) from error
@@ -227,23 +283,14 @@ class PointSearch:
         return PointData(fids, xs, ys, "gpkg-rtree", self.total, self.total - self.present)
 
     def _counts(self) -> tuple:
-        """(features, features with a point). The R-tree holds one entry per non-null, non-empty
-        geometry; its rowid shadow table (one row per entry, SQLite's own bookkeeping) counts them
-        in a few ms, the virtual table in ~70. When some features are not in it, each of those is
-        looked at (~0.1 s a million features): QGIS writes a null geometry as an empty point, but
+        """(features, features with a point). QGIS writes a null geometry as an empty point, but
         a point left out of the index would never be found by the search."""
-        table, shadow = _quote(self.table), _quote(self.rtree + "_rowid")
-        total = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        present = self.db.execute(f"SELECT count(*) FROM {shadow}").fetchone()[0]
-        if present != total:
-            self._go_on()
-            absent = self.db.execute(
-                f"SELECT p.{_quote(self.geom_column)} FROM {table} AS p LEFT JOIN {shadow} AS r "
-                f"ON r.rowid = p.{_quote(self.fid_column)} WHERE r.rowid IS NULL").fetchall()
-            xs, _ = parse_point_wkb([row[0] for row in absent], gpkg=True)
-            if np.isfinite(xs).any() or present + len(absent) != total:
-                raise NoFastPathError("the spatial index does not hold every point")
-        return int(total), int(present)
+        total, present, absent = _unindexed(self.db, _quote(self.table), self.fid_column, self.geom_column,
+                                            _quote(self.rtree + "_rowid"), self._go_on)
+        xs, _ = parse_point_wkb(absent, gpkg=True)
+        if np.isfinite(xs).any():
+            raise NoFastPathError("the spatial index does not hold every point")
+        return total, present
 
     def close(self) -> None:
         if self.db is not None:
@@ -264,20 +311,46 @@ def points_from_geometries(data: GeometryData) -> PointData:
     return PointData(data.fids, xs, ys, data.method)
 
 
-def _gpkg_columns(db, path: str, table: str) -> tuple:
-    """(fid column, geometry column) of a GeoPackage point table, or NoFastPathError."""
+def _gpkg_columns(db, path: str, table: str, schema: str = "") -> tuple:
+    """(fid column, geometry column) of a GeoPackage point table (any geometry table in an
+    attached ``schema``, given as ``"name."``), or NoFastPathError."""
     if not _is_gpkg(path) or table.startswith("#"):
         raise NoFastPathError("not a GeoPackage table")
     row = db.execute(
-        "SELECT column_name, upper(geometry_type_name) FROM gpkg_geometry_columns WHERE table_name = ?",
+        f"SELECT column_name, upper(geometry_type_name) FROM {schema}gpkg_geometry_columns WHERE table_name = ?",
         (table,),
     ).fetchone()
-    if row is None or row[1] != "POINT":
-        raise NoFastPathError("not a GeoPackage point table")
-    pk = [r[1] for r in db.execute(f"PRAGMA table_info({_quote(table)})") if r[5]]
+    if row is None or (not schema and row[1] != "POINT"):
+        raise NoFastPathError("not a GeoPackage point table" if not schema else "not a GeoPackage geometry table")
+    pk = [r[1] for r in db.execute(f"PRAGMA {schema}table_info({_quote(table)})") if r[5]]
     if len(pk) != 1:
         raise NoFastPathError("no single primary key")
     return pk[0], row[0]
+
+
+def _unindexed(db, table: str, fid_column: str, geom_column: str, rowids: str, go_on=None) -> tuple:
+    """(features, features in the R-tree, the geometry blobs of the others) of a GeoPackage table
+    (``table`` and the R-tree's ``rowids`` shadow table given quoted). The R-tree holds one entry
+    per non-null, non-empty geometry; its rowid shadow table (SQLite's own bookkeeping) counts
+    them in a few ms, the virtual table in ~70. Only when some features are not in it are those
+    read (~0.1 s a million features), for the caller to judge."""
+    total = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    present = db.execute(f"SELECT count(*) FROM {rowids}").fetchone()[0]
+    absent = []
+    if present != total:
+        if go_on is not None:
+            go_on()
+        absent = [row[0] for row in db.execute(
+            f"SELECT p.{_quote(geom_column)} FROM {table} AS p LEFT JOIN {rowids} AS r "
+            f"ON r.rowid = p.{_quote(fid_column)} WHERE r.rowid IS NULL")]
+        if present + len(absent) != total:
+            raise NoFastPathError("the spatial index holds features the table does not")
+    return int(total), int(present), absent
+
+
+def _gpkg_empty(blob) -> bool:
+    """Whether a GeoPackage geometry blob says it is empty (header flag bit 4)."""
+    return isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP" and bool(blob[3] & 0x10)
 
 
 def _gpkg_points(path: str, table: str) -> PointData:
@@ -290,10 +363,10 @@ def _gpkg_points(path: str, table: str) -> PointData:
     return PointData(fids, xs, ys, "gpkg")
 
 
-def _rtree(db, table: str, geom_column: str) -> str:
+def _rtree(db, table: str, geom_column: str, schema: str = "") -> str:
     """The name of a GeoPackage table's R-tree (the spec's ``rtree_<table>_<column>``), or NoFastPathError."""
     rtree = f"rtree_{table}_{geom_column}"
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
+    if db.execute(f"SELECT 1 FROM {schema}sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
         raise NoFastPathError("no spatial index")
     return rtree
 
@@ -303,9 +376,14 @@ def _is_gpkg(path: str) -> bool:
 
 
 def _connect(path: str) -> sqlite3.Connection:
+    return sqlite3.connect(_uri(path), uri=True, check_same_thread=False)
+
+
+def _uri(path: str) -> str:
+    """A read-only SQLite URI for ``path``."""
     from pathlib import Path
 
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
 
 
 def _quote(name: str) -> str:

@@ -13,6 +13,7 @@ zones once and checks one geometry at a time in well under a millisecond.
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -49,6 +50,7 @@ _SCALE_WARNING = 1e-3
 # this counts as touching (float64 at 1e6 m resolves 1e-10 m; PROJ round-trips to well under 1 mm)
 REPROJECTION_TOLERANCE_M = 1e-3  # warn when the working projection may be off by more than 0.1 %
 _CANCEL_POLL_S = 0.02  # how often a thread waiting for the R-tree search looks for a cancel
+_SEARCH_START_WAIT_S = 0.05  # at most this long for the R-tree search to start before reading the zones
 
 
 @dataclass(frozen=True)
@@ -256,24 +258,96 @@ def lonlat_survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | 
     longitudes leave -180..180 (the projected check joins both sides of the antimeridian, boxes
     in degrees do not), or when a box reaches beyond 75 degrees of latitude.
     """
-    if job.survey.crs != job.zones.crs or not is_geographic(job.survey.crs):
-        return None
-    extent = job.survey.extent
-    if not extent or extent[0] < -180.0 or extent[2] > 180.0:
+    if not _shared_lonlat(job):
         return None
     bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    margin = job.buffer_m + job.tolerance
-    dlat = margin / 110_000.0
-    highest = np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])) + dlat
-    if (highest > 75.0).any():
+    degrees = _buffer_degrees(job, np.maximum(np.abs(bounds[:, 1]), np.abs(bounds[:, 3])))
+    if degrees is None:
         return None
-    dlon = margin / (111_000.0 * np.cos(np.radians(highest)))
-    grow = 0.01 * np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) + 1e-6
+    dlon, dlat = degrees
+    grow = _DEGREE_FRACTION * np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) + _DEGREE_SLACK
     boxes = bounds + np.column_stack([-(dlon + grow), -(dlat + grow), dlon + grow, dlat + grow])
     if (boxes[:, 0] < -180.0).any() or (boxes[:, 2] > 180.0).any():
         return None
     return boxes
+
+
+_DEGREE_FRACTION = 0.01  # of a box's longer side, for lon/lat boxes (see lonlat_survey_boxes)
+_DEGREE_SLACK = 1e-6  # degree, ~0.1 m
+
+
+def _shared_lonlat(job: CheckJob) -> bool:
+    """Survey and zones in one lon/lat CRS, the survey's longitudes within -180..180."""
+    if job.survey.crs != job.zones.crs or not is_geographic(job.survey.crs):
+        return False
+    extent = job.survey.extent
+    return bool(extent) and extent[0] >= -180.0 and extent[2] <= 180.0
+
+
+def _buffer_degrees(job: CheckJob, highest) -> tuple | None:
+    """(degrees of longitude, of latitude) holding the buffer at latitudes up to ``highest``
+    (absolute, per box or one for all), or None beyond 75 degrees: see :func:`lonlat_survey_boxes`."""
+    margin = job.buffer_m + job.tolerance
+    dlat = margin / 110_000.0
+    highest = np.asarray(highest, dtype=np.float64) + dlat
+    if (highest > 75.0).any():
+        return None
+    return margin / (111_000.0 * np.cos(np.radians(highest))), dlat
+
+
+def _zone_table_growth(job: CheckJob, extent: tuple) -> tuple | None:
+    """How :meth:`PointSearch.near_attached` grows the zones' own R-tree boxes so that they hold
+    what :func:`survey_boxes` or :func:`lonlat_survey_boxes` would, from the R-tree's ``extent``
+    (minx, miny, maxx, maxy, longest side): one margin for every box, the largest of theirs.
+    None when the survey's own R-tree must instead take the zones' boxes from the zones as read.
+
+    In the working CRS a box grows by the buffer times the frame's largest scale k, which in a
+    conformal projection lies at the far corners of the extent or inside the area
+    :attr:`GroundScale.maximum` covers. In lon/lat the buffer becomes degrees at the extent's
+    highest latitude."""
+    minx, miny, maxx, maxy, side = extent
+    if job.survey.crs == job.zones.crs == job.frame.definition:
+        margin = (job.buffer_m + job.tolerance) * _box_scale(job, np.array([[minx, miny, maxx, maxy]]))[0]
+        return (margin, margin, 0.0, 0.0) if np.isfinite(margin) else None
+    if not _shared_lonlat(job):
+        return None
+    degrees = _buffer_degrees(job, max(abs(miny), abs(maxy)))
+    if degrees is None:
+        return None
+    dlon, dlat = (float(d) for d in degrees)
+    reach = dlon + _DEGREE_FRACTION * side + _DEGREE_SLACK
+    if minx - reach < -180.0 or maxx + reach > 180.0:
+        return None
+    return dlon, dlat, _DEGREE_FRACTION, _DEGREE_SLACK
+
+
+def _may_search_zone_table(job: CheckJob) -> bool:
+    """Whether the zones' own R-tree may start the survey's search (checked again in the worker)."""
+    zones = job.zones
+    return (zones.gdal_readable and not zones.subset and zones.provider == "ogr"
+            and (job.survey.crs == zones.crs == job.frame.definition or _shared_lonlat(job)))
+
+
+def _search_near_zone_table(job: CheckJob, search: PointSearch, started: threading.Event):
+    """In the worker, once the survey's table is open: the survey points near the zones' own
+    R-tree boxes, or None when those boxes cannot serve (the caller then searches with the boxes
+    of the zones as read). No zone passes through Python before the search. ``started`` is set
+    when the search runs in SQLite, or will not."""
+    try:
+        try:
+            extent = search.attach_boxes(job.zones)
+        except NoFastPathError:
+            if search.canceled or not search.opened:
+                raise
+            return None
+        growth = _zone_table_growth(job, extent)
+        if growth is None:
+            return None
+        started.set()
+        return search.near_attached(*growth)
+    finally:
+        started.set()
 
 
 def run_check(job: CheckJob, feedback=None) -> CheckResult:
@@ -289,10 +363,11 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     try:
         with ThreadPoolExecutor(1) as pool:
             # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
-            # the table and counts its features while this thread reads the zones. When they are
-            # in the working CRS, or share the survey's lon/lat CRS, their boxes as read start the
-            # search at once, and it runs while this thread repairs, projects and indexes them;
-            # otherwise the boxes of the projected zones start it after that.
+            # the table and counts its features while this thread reads the zones. The search's
+            # boxes come, soonest first: from the zones' own R-tree when they are a GeoPackage
+            # table in the survey's CRS (the search starts at once); from the zones as read when
+            # they are in the working CRS or share the survey's lon/lat CRS (it runs while this
+            # thread repairs, projects and indexes them); from the projected zones otherwise.
             work, prefetch = [], None
             if search is not None:
                 work.append(pool.submit(search.open))  # a failure surfaces from near()
@@ -303,12 +378,18 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 work.append(pool.submit(search.near, boxes))
                 return work[-1]
 
+            if search is not None and _may_search_zone_table(job):
+                searching = threading.Event()
+                work.append(pool.submit(_search_near_zone_table, job, search, searching))
+                prefetch = work[-1]
+                # GDAL's reading of the zones holds the GIL, which opening the survey's table
+                # needs between statements: ~20 ms to the search alone, 25-40 beside the reading
+                searching.wait(_SEARCH_START_WAIT_S)
             try:
                 zone_data = read_geometries(job.zones, feedback)
-                if search is not None and job.zones.crs == job.frame.definition:
-                    prefetch = search_near(survey_boxes(job, shapely.bounds(zone_data.geometries)))
-                elif search is not None:
-                    prefetch = search_near(lonlat_survey_boxes(job, shapely.bounds(zone_data.geometries)))
+                if search is not None and prefetch is None:
+                    boxes = survey_boxes if job.zones.crs == job.frame.definition else lonlat_survey_boxes
+                    prefetch = search_near(boxes(job, shapely.bounds(zone_data.geometries)))
                 index = index_zones(job, zone_data)
                 if search is not None and prefetch is None and len(index):
                     prefetch = search_near(survey_boxes(job, index.bounds))
@@ -323,7 +404,8 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                     _report_counts(result)
                     return result
                 mark = time.perf_counter()
-                conflicts, fids = _check_survey(job, index, result, feedback, prefetch, search)
+                conflicts, fids = _check_survey(job, index, result, feedback, prefetch, search,
+                                                lambda: search_near(survey_boxes(job, index.bounds)))
             finally:
                 _stop(search, work)
     finally:
@@ -377,8 +459,11 @@ def _stop(search: PointSearch | None, work: list) -> None:
         wait_futures(work, timeout=_CANCEL_POLL_S)
 
 
-def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None, search=None):
-    """(Conflicts, survey fids) or (None, None) when canceled."""
+def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None, search=None,
+                  search_again=None):
+    """(Conflicts, survey fids) or (None, None) when canceled. ``prefetch`` is the worker's search;
+    when it gives None (the zones' own R-tree could not serve), ``search_again()`` starts another
+    from the zones as indexed."""
     target = job.frame.definition
     if job.survey.is_point:
         points = None
@@ -387,6 +472,10 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
                 if feedback is None or not feedback.isCanceled():
                     index.prepare_points()  # while the worker searches: GEOS builds these on first use
                 points = _wait(prefetch, search, feedback)
+                canceled = feedback is not None and feedback.isCanceled()
+                if points is None and search_again is not None and not canceled:
+                    again = search_again()
+                    points = None if again is None else _wait(again, search, feedback)
             except NoFastPathError:
                 points = None
         if points is None and _canceled(feedback, result):

@@ -449,9 +449,7 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
 
     started = threading.Event()
 
-    def endless(self, boxes):
-        if not self.opened:  # as near() does: open() runs first in the worker
-            raise NoFastPathError("not opened")
+    def endless(self, boxes, growth):
         started.set()
         try:
             self.db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
@@ -459,7 +457,7 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
         except sqlite3.Error as error:
             raise NoFastPathError(str(error)) from error
 
-    monkeypatch.setattr(fast_reader.PointSearch, "near", endless)
+    monkeypatch.setattr(fast_reader.PointSearch, "_search", endless)  # what near() and near_attached() run
     survey, zones = survey_and_zones
     job = prepare_check(survey, zones, 200)
     results = []
@@ -675,41 +673,162 @@ def test_rtree_prefilter_across_crss_keeps_points_at_the_buffer_edge(tmp_path, q
     assert distances[0] > 199.4 and distances[-1] < 199.6, (distances[:3], distances[-3:])
 
 
-def test_lonlat_layers_start_the_search_from_the_zones_as_read(tmp_path, qgis_app, monkeypatch):
-    """Survey and zones both in CGCS2000 lon/lat: the search boxes come from the zones in degrees,
-    before they are projected. Points 0.5 m inside and outside the 200 m buffer beyond every side
-    and corner of zones at 20, 45 and 70 degrees north come out as the full read says."""
-    from classification_plugin.integration import protected_check
+def _forbid(monkeypatch, owner, name, why):
+    def forbidden(*args, **kwargs):
+        raise AssertionError(why)
 
+    monkeypatch.setattr(owner, name, forbidden)
+
+
+def _lonlat_edge_points(lats, buffer_m=200.0):
+    """Zones 0.01 x 0.005 degree at each of ``lats`` (degrees north, longitude 100), and points
+    0.5 m inside and outside ``buffer_m`` beyond every side and corner of each, plus 20 far ones."""
     zones, wkts = [], []
-    for lat in (20.0, 45.0, 70.0):
+    for lat in lats:
         west, east, south, north = 100.0, 100.01, lat, lat + 0.005
         zones.append(f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))")
         mid_lon, mid_lat = (west + east) / 2, (south + north) / 2
         starts = {90: (east, mid_lat), 270: (west, mid_lat), 0: (mid_lon, north), 180: (mid_lon, south),
                   45: (east, north), 135: (east, south), 225: (west, south), 315: (west, north)}
         for azimuth, (lon, lat0) in starts.items():
-            for reach in (199.5, 200.5):
+            for reach in (buffer_m - 0.5, buffer_m + 0.5):
                 x, y, _ = GEOD.fwd(lon, lat0, azimuth, reach)
                 wkts.append(f"POINT({x!r} {y!r})")
     wkts += ["POINT(101.0 45.0)"] * 20  # far from every zone
+    return zones, wkts
+
+
+@pytest.mark.parametrize("zone_source", ["geopackage", "memory"])
+def test_lonlat_layers_start_the_search_before_projecting_the_zones(tmp_path, qgis_app, monkeypatch, zone_source):
+    """Survey and zones both in CGCS2000 lon/lat: the search boxes come from the zones in degrees,
+    before they are projected: from their own R-tree when they are a GeoPackage table, from the
+    zones as read otherwise. Points 0.5 m inside and outside the 200 m buffer beyond every side
+    and corner of zones at 20, 45 and 70 degrees north come out as the full read says."""
+    from classification_plugin.integration import fast_reader, protected_check
+
+    zones, wkts = _lonlat_edge_points((20.0, 45.0, 70.0))
     path = tmp_path / "lonlat.gpkg"
     survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:4490", name="pt"))
-    zone_layer = write_gpkg(path, "zones", memory_layer(zones, crs="EPSG:4490", geometry="Polygon", name="zone"))
+    zone_layer = memory_layer(zones, crs="EPSG:4490", geometry="Polygon", name="zone")
+    if zone_source == "geopackage":
+        zone_layer = write_gpkg(path, "zones", zone_layer)
     job = prepare_check(survey, zone_layer, 200.0)
     assert job.frame.description.startswith("oblique stereographic")
     full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
 
-    def not_after_projecting(*args):
-        raise AssertionError("the boxes should come from the zones as read")
-
-    monkeypatch.setattr(protected_check, "survey_boxes", not_after_projecting)
+    _forbid(monkeypatch, protected_check, "survey_boxes", "the boxes should come from the zones before projecting")
+    if zone_source == "geopackage":
+        _forbid(monkeypatch, fast_reader.PointSearch, "near", "the boxes should come from the zones' R-tree")
+    else:
+        _forbid(monkeypatch, fast_reader.PointSearch, "near_attached", "memory zones have no R-tree")
     fast = run_check(job)
     assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
     assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
         [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
     assert fast.feature_count == 3 * 8  # every 199.5 m point, no 200.5 m one
     assert all(abs(p.distance_m - 199.5) < TOLERANCE_M for p in fast.pairs)
+
+
+def test_zone_rtree_search_in_a_shared_utm_crs_reaches_the_ground_buffer(tmp_path, qgis_app, monkeypatch):
+    """Survey and zones in one GeoPackage, both in UTM 50N, 400 km east of the central meridian
+    near 9 degrees north, where a ground metre is 1.0016 grid metres. The zones' own R-tree boxes
+    start the search; they must grow by the 1,000 m buffer on the ground, 1,001.6 grid metres:
+    points 1,001.0 grid metres beyond every side and corner (999.4 m on the ground) are in,
+    points 1,002.5 grid metres away (1,000.9 m) are out. The R-tree's float32 boxes round by
+    0.06 m here, well under the 1 m a buffer taken on the grid would miss."""
+    from classification_plugin.integration import fast_reader
+
+    gx, gy = np.meshgrid(900_000 + 5_000.0 * np.arange(4), 1_000_000 + 5_000.0 * np.arange(3))
+    centres = np.column_stack([gx.ravel(), gy.ravel()])
+    zones = memory_layer([f"POLYGON(({x - 300} {y - 200}, {x + 300} {y - 200}, {x + 300} {y + 200}, "
+                          f"{x - 300} {y + 200}, {x - 300} {y - 200}))" for x, y in centres],
+                         crs="EPSG:32650", geometry="Polygon", name="zone")
+    wkts = []
+    for x, y in centres:
+        for reach in (1001.0, 1002.5):
+            for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                wkts.append(f"POINT({x + dx * (300 + reach)!r} {y + dy * (200 + reach)!r})")
+            d = reach / np.sqrt(2)
+            for sx, sy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
+                wkts.append(f"POINT({x + sx * (300 + d)!r} {y + sy * (200 + d)!r})")
+    wkts += ["POINT(890000 990000)"] * 20
+    path = tmp_path / "utm_far_east.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:32650", name="pt"))
+    zone_layer = write_gpkg(path, "zones", zones)
+    job = prepare_check(survey, zone_layer, 1000.0)
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    _forbid(monkeypatch, fast_reader.PointSearch, "near", "the boxes should come from the zones' R-tree")
+    fast = run_check(job)
+    assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
+    assert fast.feature_count == 12 * 8  # the 1,001.0 grid-metre points, none of the others
+    assert all(999.2 < p.distance_m < 999.6 for p in fast.pairs), sorted(p.distance_m for p in fast.pairs)[:3]
+
+
+def test_zones_without_a_geopackage_rtree_start_the_search_as_read(tmp_path, qgis_app):
+    """Zones in a shapefile beside a GeoPackage survey, both in UTM: the worker finds no R-tree
+    to attach and the search takes the boxes of the zones as read; same answer as a full read."""
+    from qgis.core import QgsVectorFileWriter
+
+    zones = memory_layer(["POLYGON((440000 4420000, 440900 4420000, 440900 4420700, 440000 4420000))"],
+                         crs="EPSG:32650", geometry="Polygon", name="zone")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    error = QgsVectorFileWriter.writeAsVectorFormatV2(zones, str(tmp_path / "zones.shp"),
+                                                      QgsProject.instance().transformContext(), options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    zone_layer = QgsVectorLayer(str(tmp_path / "zones.shp"), "zones", "ogr")
+    points = [f"POINT({x} 4420100)" for x in (440600, 440950, 441100, 450000)]
+    survey = write_gpkg(tmp_path / "survey.gpkg", "points", memory_layer(points, crs="EPSG:32650", name="pt"))
+    job = prepare_check(survey, zone_layer, 100.0)
+    fast = run_check(job)
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
+    assert [p.survey_fid for p in fast.pairs] == [1, 2]
+
+
+def test_zone_rtree_boxes_give_way_near_a_pole(tmp_path, qgis_app, monkeypatch):
+    """Lon/lat zones at 80 degrees north, where boxes in degrees cannot be trusted: the search
+    does not take the zones' R-tree boxes, and the answer is the full read's."""
+    from classification_plugin.integration import fast_reader
+
+    zones, wkts = _lonlat_edge_points((80.0,))
+    path = tmp_path / "polar.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(wkts, crs="EPSG:4490", name="pt"))
+    zone_layer = write_gpkg(path, "zones", memory_layer(zones, crs="EPSG:4490", geometry="Polygon", name="zone"))
+    job = prepare_check(survey, zone_layer, 200.0)
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    _forbid(monkeypatch, fast_reader.PointSearch, "near_attached", "boxes in degrees cannot hold the buffer here")
+    fast = run_check(job)
+    assert full.read_method == "qgis" and fast.read_method != "qgis"
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
+        [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
+    assert fast.feature_count == 8
+
+
+def test_zone_rtree_growth_in_degrees(qgis_app):
+    """How the zones' own R-tree boxes grow in a shared lon/lat CRS (the extent is the R-tree's:
+    minx, miny, maxx, maxy, longest side): the buffer in degrees at the highest latitude, and
+    nothing when the grown boxes would leave -180..180 or reach beyond 75 degrees."""
+    from classification_plugin.integration.protected_check import _zone_table_growth
+
+    zones = memory_layer([ZONE_LONLAT], crs="EPSG:4490", geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 39.95)"], crs="EPSG:4490", name="pt")
+    job = prepare_check(survey, zones, 200.0)
+    dlon, dlat, fraction, constant = _zone_table_growth(job, (116.0, 39.9, 116.1, 40.0, 0.1))
+    # 200 m: 0.00181 degree of latitude, 0.00237 of longitude at 40 degrees (geodesics)
+    north = GEOD.fwd(116.0, 40.0, 0.0, 200.0)[1] - 40.0
+    east = GEOD.fwd(116.1, 40.0, 90.0, 200.0)[0] - 116.1
+    assert north < dlat < north * 1.01 and east < dlon < east * 1.02
+    assert (fraction, constant) == (0.01, 1e-6)
+    assert _zone_table_growth(job, (116.0, 74.0, 116.1, 74.999, 0.1)) is None  # grows past 75 degrees
+    assert _zone_table_growth(job, (116.0, 74.0, 116.1, 74.99, 0.1)) is not None
+    assert _zone_table_growth(job, (179.9, 10.0, 179.998, 10.1, 0.1)) is None  # grows past 180
+    assert _zone_table_growth(job, (-179.998, 10.0, -179.9, 10.1, 0.1)) is None
+    assert _zone_table_growth(job, (179.8, 10.0, 179.9, 10.1, 0.1)) is not None
 
 
 def test_lonlat_boxes_give_way_near_the_poles_and_the_antimeridian(qgis_app):
