@@ -147,7 +147,7 @@ class PointSearch:
     """
 
     def __init__(self, spec: SourceSpec) -> None:
-        if not (spec.gdal_readable and spec.is_point) or spec.subset or not _is_gpkg(spec.path):
+        if not (spec.gdal_readable and spec.is_point) or spec.subset or not is_geopackage(spec.path):
             raise NoFastPathError("not a plain GeoPackage point layer")
         self.spec = spec
         self.db = None
@@ -217,13 +217,14 @@ class PointSearch:
         """Attach another plain GeoPackage table (the zones) whose R-tree holds every geometry it
         has, for :meth:`near_attached`. Returns that R-tree's extent and its boxes' longest side,
         (minx, miny, maxx, maxy, side), or raises :class:`NoFastPathError` (not such a table, a
-        geometry missing from its R-tree, no geometry at all).
+        geometry missing from its R-tree, no geometry at all). Like the survey's, the zones'
+        R-tree is trusted: an entry whose box was not updated with its zone hides that zone.
 
         The zones' boxes then never pass through Python: the search starts as soon as the
         survey's table is open, 30-50 ms earlier on 10,000 zones than from the zones as read
         (GDAL's read, then 10,000 boxes inserted into SQLite)."""
         self._opened()
-        if not spec.gdal_readable or spec.subset or not _is_gpkg(spec.path):
+        if not spec.gdal_readable or spec.subset or not is_geopackage(spec.path):
             raise NoFastPathError("the zones are not a plain GeoPackage table")
         try:
             self._go_on()
@@ -232,7 +233,7 @@ class PointSearch:
             rtree = _rtree(self.db, spec.layer_name, geom_column, "cg_zones.")
             absent = _unindexed(self.db, f"cg_zones.{_quote(spec.layer_name)}", fid_column, geom_column,
                                 f"cg_zones.{_quote(rtree + '_rowid')}")[2]
-            if any(blob is not None and not _gpkg_empty(blob) for blob in absent):
+            if not all(_no_geometry(blob) for blob in absent):
                 raise NoFastPathError("the zones' spatial index does not hold every zone")
             self._go_on()
             extent = self.db.execute(
@@ -314,7 +315,7 @@ def points_from_geometries(data: GeometryData) -> PointData:
 def _gpkg_columns(db, path: str, table: str, schema: str = "") -> tuple:
     """(fid column, geometry column) of a GeoPackage point table (any geometry table in an
     attached ``schema``, given as ``"name."``), or NoFastPathError."""
-    if not _is_gpkg(path) or table.startswith("#"):
+    if not is_geopackage(path) or table.startswith("#"):
         raise NoFastPathError("not a GeoPackage table")
     row = db.execute(
         f"SELECT column_name, upper(geometry_type_name) FROM {schema}gpkg_geometry_columns WHERE table_name = ?",
@@ -348,9 +349,20 @@ def _unindexed(db, table: str, fid_column: str, geom_column: str, rowids: str, g
     return int(total), int(present), absent
 
 
-def _gpkg_empty(blob) -> bool:
-    """Whether a GeoPackage geometry blob says it is empty (header flag bit 4)."""
-    return isinstance(blob, bytes) and len(blob) >= 8 and blob[:2] == b"GP" and bool(blob[3] & 0x10)
+def _no_geometry(blob) -> bool:
+    """Whether a GeoPackage geometry blob is null or empty, judged by its WKB as GDAL reads it
+    (not by the header's empty flag, which GDAL ignores); anything unreadable is a geometry."""
+    if blob is None:
+        return True
+    if not isinstance(blob, bytes) or len(blob) < 8 or blob[:2] != b"GP":
+        return False
+    envelope = int(_ENVELOPE_BYTES[(blob[3] >> 1) & 7])
+    if envelope < 0 or blob[3] & 0x20:
+        return False
+    try:
+        return bool(shapely.is_empty(shapely.from_wkb(blob[8 + envelope:])))
+    except shapely.errors.GEOSException:
+        return False
 
 
 def _gpkg_points(path: str, table: str) -> PointData:
@@ -371,7 +383,8 @@ def _rtree(db, table: str, geom_column: str, schema: str = "") -> str:
     return rtree
 
 
-def _is_gpkg(path: str) -> bool:
+def is_geopackage(path: str) -> bool:
+    """Whether ``path`` is a GeoPackage file (by its name; sqlite3 finds out the rest)."""
     return path.lower().endswith(".gpkg") and os.path.isfile(path)
 
 

@@ -28,8 +28,10 @@ from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex, c
 from classification_plugin.integration.fast_reader import (
     GeometryData,
     NoFastPathError,
+    PointData,
     PointSearch,
     SourceSpec,
+    is_geopackage,
     read_geometries,
     read_points,
     source_spec,
@@ -325,29 +327,51 @@ def _zone_table_growth(job: CheckJob, extent: tuple) -> tuple | None:
 def _may_search_zone_table(job: CheckJob) -> bool:
     """Whether the zones' own R-tree may start the survey's search (checked again in the worker)."""
     zones = job.zones
-    return (zones.gdal_readable and not zones.subset and zones.provider == "ogr"
+    return (zones.gdal_readable and not zones.subset and is_geopackage(zones.path)
             and (job.survey.crs == zones.crs == job.frame.definition or _shared_lonlat(job)))
 
 
-def _search_near_zone_table(job: CheckJob, search: PointSearch, started: threading.Event):
-    """In the worker, once the survey's table is open: the survey points near the zones' own
-    R-tree boxes, or None when those boxes cannot serve (the caller then searches with the boxes
-    of the zones as read). No zone passes through Python before the search. ``started`` is set
-    when the search runs in SQLite, or will not."""
-    try:
+class _ZoneTableSearch:
+    """The survey points near the zones' own R-tree boxes, searched in the worker once the survey's
+    table is open; None when those boxes cannot serve (the caller then searches with the boxes of
+    the zones as read). No zone passes through Python before the search.
+
+    :attr:`decided` is set once the search runs in SQLite (:attr:`searching`) or will not."""
+
+    def __init__(self, job: CheckJob, search: PointSearch) -> None:
+        self.job, self.search = job, search
+        self.decided = threading.Event()
+        self.searching = False
+
+    def __call__(self) -> PointData | None:
+        search = self.search
         try:
-            extent = search.attach_boxes(job.zones)
-        except NoFastPathError:
-            if search.canceled or not search.opened:
-                raise
-            return None
-        growth = _zone_table_growth(job, extent)
-        if growth is None:
-            return None
-        started.set()
-        return search.near_attached(*growth)
-    finally:
-        started.set()
+            try:
+                extent = search.attach_boxes(self.job.zones)
+            except NoFastPathError:
+                if search.canceled or not search.opened:
+                    raise
+                return None
+            growth = _zone_table_growth(self.job, extent)
+            if growth is None:
+                return None
+            self.searching = True
+            self.decided.set()
+            try:
+                return search.near_attached(*growth)
+            except NoFastPathError:
+                if search.canceled:
+                    raise
+                return None  # an SQLite error in the attached file: the boxes of the zones as read
+        finally:
+            self.decided.set()
+
+    def gave_up(self, future) -> bool:
+        """Whether it is over without a search (its future ends at once then) and found nothing
+        it could search with; a failure is left for the caller to meet in the future."""
+        if not self.decided.is_set() or self.searching:
+            return False
+        return future.exception() is None and future.result() is None
 
 
 def run_check(job: CheckJob, feedback=None) -> CheckResult:
@@ -378,15 +402,18 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 work.append(pool.submit(search.near, boxes))
                 return work[-1]
 
+            table_search = None
             if search is not None and _may_search_zone_table(job):
-                searching = threading.Event()
-                work.append(pool.submit(_search_near_zone_table, job, search, searching))
+                table_search = _ZoneTableSearch(job, search)
+                work.append(pool.submit(table_search))
                 prefetch = work[-1]
                 # GDAL's reading of the zones holds the GIL, which opening the survey's table
                 # needs between statements: ~20 ms to the search alone, 25-40 beside the reading
-                searching.wait(_SEARCH_START_WAIT_S)
+                table_search.decided.wait(_SEARCH_START_WAIT_S)
             try:
                 zone_data = read_geometries(job.zones, feedback)
+                if table_search is not None and table_search.gave_up(prefetch):
+                    prefetch = None  # the zones' R-tree cannot serve: their boxes as read
                 if search is not None and prefetch is None:
                     boxes = survey_boxes if job.zones.crs == job.frame.definition else lonlat_survey_boxes
                     prefetch = search_near(boxes(job, shapely.bounds(zone_data.geometries)))

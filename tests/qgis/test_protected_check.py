@@ -766,9 +766,29 @@ def test_zone_rtree_search_in_a_shared_utm_crs_reaches_the_ground_buffer(tmp_pat
     assert all(999.2 < p.distance_m < 999.6 for p in fast.pairs), sorted(p.distance_m for p in fast.pairs)[:3]
 
 
-def test_zones_without_a_geopackage_rtree_start_the_search_as_read(tmp_path, qgis_app):
-    """Zones in a shapefile beside a GeoPackage survey, both in UTM: the worker finds no R-tree
-    to attach and the search takes the boxes of the zones as read; same answer as a full read."""
+def _log_search_order(monkeypatch):
+    """A list that gets "boxes" when the search's boxes are worked out from zones as read or
+    indexed, and "index" when the zones start being indexed. The worker gets all the time it
+    needs to say whether the zones' R-tree can serve (50 ms in use)."""
+    from classification_plugin.integration import protected_check
+
+    log = []
+
+    def logging(original, entry):
+        def logged(*args):
+            log.append(entry)
+            return original(*args)
+        return logged
+
+    for name, entry in (("survey_boxes", "boxes"), ("lonlat_survey_boxes", "boxes"), ("index_zones", "index")):
+        monkeypatch.setattr(protected_check, name, logging(getattr(protected_check, name), entry))
+    monkeypatch.setattr(protected_check, "_SEARCH_START_WAIT_S", 30.0)
+    return log
+
+
+def test_zones_without_a_geopackage_rtree_start_the_search_as_read(tmp_path, qgis_app, monkeypatch):
+    """Zones in a shapefile beside a GeoPackage survey, both in UTM: the search takes the boxes of
+    the zones as read, before they are indexed; same answer as a full read."""
     from qgis.core import QgsVectorFileWriter
 
     zones = memory_layer(["POLYGON((440000 4420000, 440900 4420000, 440900 4420700, 440000 4420000))"],
@@ -782,12 +802,78 @@ def test_zones_without_a_geopackage_rtree_start_the_search_as_read(tmp_path, qgi
     points = [f"POINT({x} 4420100)" for x in (440600, 440950, 441100, 450000)]
     survey = write_gpkg(tmp_path / "survey.gpkg", "points", memory_layer(points, crs="EPSG:32650", name="pt"))
     job = prepare_check(survey, zone_layer, 100.0)
-    fast = run_check(job)
     full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    order = _log_search_order(monkeypatch)
+    fast = run_check(job)
+    assert order == ["boxes", "index"]
     assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
     assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in fast.pairs] == \
         [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in full.pairs]
     assert [p.survey_fid for p in fast.pairs] == [1, 2]
+
+
+def test_near_attached_grows_each_zone_box_as_asked(tmp_path, qgis_app):
+    """The zones' R-tree boxes grow by grow_x on the east and west, grow_y on the north and south,
+    plus a fraction of the box's longer side and a constant on all four: here 20 + 0.02 * 1000 + 5
+    = 45 m east and west, 0 + 20 + 5 = 25 m north and south. Points 2 m either side of each."""
+    from classification_plugin.integration.fast_reader import PointSearch
+
+    zone = "POLYGON((500000 1000000, 501000 1000000, 501000 1000500, 500000 1000500, 500000 1000000))"
+    points = {1: (501043, 1000250), 2: (501047, 1000250), 3: (499957, 1000250), 4: (499953, 1000250),
+              5: (500500, 1000523), 6: (500500, 1000527), 7: (500500, 999977), 8: (500500, 999973)}
+    path = tmp_path / "grow.gpkg"
+    survey = write_gpkg(path, "points", memory_layer([f"POINT({x} {y})" for x, y in points.values()],
+                                                     crs="EPSG:32650", name="pt"))
+    zones = write_gpkg(path, "zones", memory_layer([zone], crs="EPSG:32650", geometry="Polygon", name="zone"))
+    job = prepare_check(survey, zones, 0.0)
+    search = PointSearch(job.survey).open()
+    try:
+        extent = search.attach_boxes(job.zones)
+        assert extent == (500000.0, 1000000.0, 501000.0, 1000500.0, 1000.0)
+        found = search.near_attached(20.0, 0.0, 0.02, 5.0)
+        assert sorted(found.fids.tolist()) == [1, 3, 5, 7]
+        assert (found.total, found.nulls) == (8, 0)
+    finally:
+        search.close()
+
+
+def test_null_zones_leave_the_zone_rtree_search_in_use(tmp_path, qgis_app, monkeypatch):
+    """A zone with no geometry is not in its R-tree, and needs no box: the search still starts
+    from the zones' own R-tree."""
+    from classification_plugin.integration import fast_reader
+
+    zones = memory_layer(["POLYGON((440000 4420000, 440900 4420000, 440900 4420700, 440000 4420000))", None],
+                         crs="EPSG:32650", geometry="Polygon", name="zone")
+    points = [f"POINT({x} 4420100)" for x in (440600, 440950, 441100, 450000)]
+    path = tmp_path / "nulls.gpkg"
+    survey = write_gpkg(path, "points", memory_layer(points, crs="EPSG:32650", name="pt"))
+    zone_layer = write_gpkg(path, "zones", zones)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM rtree_zones_geom").fetchone()[0] == 1
+    _forbid(monkeypatch, fast_reader.PointSearch, "near", "the boxes should come from the zones' R-tree")
+    result = run_check(prepare_check(survey, zone_layer, 100.0))
+    assert result.read_method == "gpkg-rtree"
+    assert [p.survey_fid for p in result.pairs] == [1, 2]
+    assert result.zones_skipped == 1
+
+
+def test_a_zone_out_of_its_rtree_behind_an_empty_flag_is_still_checked(tmp_path, qgis_app, monkeypatch):
+    """A zone whose GeoPackage header says "empty" over a real polygon, left out of the R-tree
+    (GDAL's trigger skips such rows): GDAL reads the polygon, so the search must not trust the
+    R-tree; it starts from the zones as read, before they are indexed."""
+    job = _stale_index_copy(tmp_path, """
+        DROP TRIGGER IF EXISTS rtree_zones_geom_update1; DROP TRIGGER IF EXISTS rtree_zones_geom_update2;
+        DROP TRIGGER IF EXISTS rtree_zones_geom_update3; DROP TRIGGER IF EXISTS rtree_zones_geom_update4;
+        UPDATE zones SET geom = CAST(substr(geom, 1, 3) || x'13' || substr(geom, 5) AS BLOB) WHERE fid = 1;
+        DELETE FROM rtree_zones_geom WHERE id = 1;""")
+    with closing(sqlite3.connect(job.zones.path)) as db:
+        flagged = db.execute("SELECT geom FROM zones WHERE fid = 1").fetchone()[0]
+        assert isinstance(flagged, bytes) and flagged[3] == 0x13 and len(flagged) > 100
+    order = _log_search_order(monkeypatch)
+    result = run_check(job)
+    assert order == ["boxes", "index"]
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
+    assert result.read_method == "gpkg-rtree"
 
 
 def test_zone_rtree_boxes_give_way_near_a_pole(tmp_path, qgis_app, monkeypatch):
@@ -923,11 +1009,16 @@ def _stale_index_copy(tmp_path, sql):
     return prepare_check(survey, zone_layer, 0.0)
 
 
-def test_a_zone_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
+def test_a_zone_missing_from_its_index_is_still_checked(qgis_app, tmp_path, monkeypatch):
     """A GeoPackage whose R-tree lacks a zone (written with its triggers off, say): the search
-    boxes come from the zones as read, so that zone's conflicts are still found."""
+    boxes come from the zones as read, before they are indexed, so that zone's conflicts are
+    still found."""
     job = _stale_index_copy(tmp_path, "DELETE FROM rtree_zones_geom WHERE id = 1")
-    assert [(p.survey_fid, p.zone_fid) for p in run_check(job).pairs] == [(1, 1), (2, 2)]
+    order = _log_search_order(monkeypatch)
+    result = run_check(job)
+    assert order == ["boxes", "index"]
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
+    assert result.read_method == "gpkg-rtree"
 
 
 def test_a_point_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
