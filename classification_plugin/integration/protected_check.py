@@ -400,6 +400,7 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 if boxes is None:
                     return None
                 work.append(pool.submit(search.near, boxes))
+                search.count()  # while the worker searches (two connections)
                 return work[-1]
 
             table_search = None
@@ -410,6 +411,7 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 # GDAL's reading of the zones holds the GIL, which opening the survey's table
                 # needs between statements: ~20 ms to the search alone, 25-40 beside the reading
                 table_search.decided.wait(_SEARCH_START_WAIT_S)
+                search.count()
             try:
                 zone_data = read_geometries(job.zones, feedback)
                 if table_search is not None and table_search.gave_up(prefetch):
@@ -503,6 +505,8 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
                 if points is None and search_again is not None and not canceled:
                     again = search_again()
                     points = None if again is None else _wait(again, search, feedback)
+                if points is not None:
+                    points = search.complete(points)
             except NoFastPathError:
                 points = None
         if points is None and _canceled(feedback, result):

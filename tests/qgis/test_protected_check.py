@@ -830,7 +830,7 @@ def test_near_attached_grows_each_zone_box_as_asked(tmp_path, qgis_app):
     try:
         extent = search.attach_boxes(job.zones)
         assert extent == (500000.0, 1000000.0, 501000.0, 1000500.0, 1000.0)
-        found = search.near_attached(20.0, 0.0, 0.02, 5.0)
+        found = search.complete(search.near_attached(20.0, 0.0, 0.02, 5.0))
         assert sorted(found.fids.tolist()) == [1, 3, 5, 7]
         assert (found.total, found.nulls) == (8, 0)
     finally:
