@@ -141,8 +141,8 @@ class PointSearch:
 
     Made on the caller's thread (no I/O: :class:`NoFastPathError` for anything but a plain
     GeoPackage point layer), then opened and searched in a worker while the caller works out the
-    boxes. The caller counts the features meanwhile (:meth:`count`, ~15 ms for 1M, on a second
-    connection) and :meth:`complete` adds the count to what the search found. :meth:`cancel`,
+    boxes. Another thread counts the features meanwhile (:meth:`count`, ~15 ms for 1M, on a
+    second connection) and :meth:`complete` adds the count to what the search found. :meth:`cancel`,
     from any thread, stops the running statements and refuses the next ones. sqlite3 errors, an
     interrupted statement included, raise :class:`NoFastPathError`.
     """
@@ -315,7 +315,7 @@ class PointSearch:
 
     def complete(self, points: PointData) -> PointData:
         """``points`` found by a search, with the table's feature count (counted now unless
-        :meth:`count` ran), or :class:`NoFastPathError` when the search cannot be trusted."""
+        :meth:`count` has returned), or :class:`NoFastPathError` when the search cannot be trusted."""
         self.count()
         if self.count_failure is not None:
             raise self.count_failure
@@ -439,7 +439,10 @@ def parse_point_wkb(blobs: list, gpkg: bool) -> tuple:
     1001, 2001, 3001); anything else raises :class:`NoFastPathError`.
     """
     n = len(blobs)
-    lengths = np.fromiter(map(len, (b or b"" for b in blobs)), np.int64, n)
+    try:
+        lengths = np.fromiter(map(len, (b or b"" for b in blobs)), np.int64, n)
+    except TypeError as error:  # a geometry stored as a number
+        raise NoFastPathError("a geometry that is not a blob") from error
     xs = np.full(n, np.nan)
     ys = np.full(n, np.nan)
     header = 8 if gpkg else 0
@@ -476,7 +479,9 @@ def parse_point_wkb(blobs: list, gpkg: bool) -> tuple:
     types = np.where(little, _gather(buf, wkb + 1, "<u4"), _gather(buf, wkb + 1, ">u4"))
     if not np.isin(types, (1, 1001, 2001, 3001)).all():
         raise NoFastPathError("not single points")
-    full = ~empty & (wkb + 21 <= ends)
+    # coordinates whatever the header's empty flag says, as GDAL reads them (an empty point is
+    # NaN, NaN); only a flagged point may stop short of them
+    full = wkb + 21 <= ends
     if (~empty & ~full).any():
         raise NoFastPathError("short point WKB")
     x = np.where(little, _gather(buf, wkb + 5, "<f8", full), _gather(buf, wkb + 5, ">f8", full))
@@ -493,8 +498,8 @@ def _uniform_points(table: np.ndarray, gpkg: bool):
     if gpkg:
         flags = int(first[3])
         envelope = int(_ENVELOPE_BYTES[(flags >> 1) & 7])
-        if envelope < 0 or flags & 0x30 or not (table[:, 3] == flags).all():
-            return None  # mixed layouts, empty or extended geometries: the general path
+        if envelope < 0 or flags & 0x20 or not (table[:, 3] == flags).all():
+            return None  # mixed layouts or extended geometries: the general path
         wkb = 8 + envelope
     else:
         wkb = 0

@@ -385,22 +385,24 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     _progress(feedback, 5)
     search = _point_search(job)
     try:
-        with ThreadPoolExecutor(1) as pool:
-            # a GeoPackage point survey: its R-tree picks the points near the zones. A worker opens
-            # the table and counts its features while this thread reads the zones. The search's
+        with ThreadPoolExecutor(1) as pool, ThreadPoolExecutor(1) as counter:  # pool: open, then search
+            # a GeoPackage point survey: its R-tree picks the points near the zones. One worker
+            # opens the table and searches it, another counts its features (a slow count when
+            # many features are not in the R-tree), while this thread reads the zones. The search's
             # boxes come, soonest first: from the zones' own R-tree when they are a GeoPackage
             # table in the survey's CRS (the search starts at once); from the zones as read when
             # they are in the working CRS or share the survey's lon/lat CRS (it runs while this
             # thread repairs, projects and indexes them); from the projected zones otherwise.
-            work, prefetch = [], None
+            work, prefetch, counting = [], None, None
             if search is not None:
                 work.append(pool.submit(search.open))  # a failure surfaces from near()
+                counting = counter.submit(search.count)  # beside the search, on a connection of its own
+                work.append(counting)
 
             def search_near(boxes):
                 if boxes is None:
                     return None
                 work.append(pool.submit(search.near, boxes))
-                search.count()  # while the worker searches (two connections)
                 return work[-1]
 
             table_search = None
@@ -411,7 +413,6 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 # GDAL's reading of the zones holds the GIL, which opening the survey's table
                 # needs between statements: ~20 ms to the search alone, 25-40 beside the reading
                 table_search.decided.wait(_SEARCH_START_WAIT_S)
-                search.count()
             try:
                 zone_data = read_geometries(job.zones, feedback)
                 if table_search is not None and table_search.gave_up(prefetch):
@@ -434,7 +435,7 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                     return result
                 mark = time.perf_counter()
                 conflicts, fids = _check_survey(job, index, result, feedback, prefetch, search,
-                                                lambda: search_near(survey_boxes(job, index.bounds)))
+                                                lambda: search_near(survey_boxes(job, index.bounds)), counting)
             finally:
                 _stop(search, work)
     finally:
@@ -489,10 +490,10 @@ def _stop(search: PointSearch | None, work: list) -> None:
 
 
 def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None, search=None,
-                  search_again=None):
+                  search_again=None, counting=None):
     """(Conflicts, survey fids) or (None, None) when canceled. ``prefetch`` is the worker's search;
     when it gives None (the zones' own R-tree could not serve), ``search_again()`` starts another
-    from the zones as indexed."""
+    from the zones as indexed. ``counting``: the worker counting the survey's features."""
     target = job.frame.definition
     if job.survey.is_point:
         points = None
@@ -506,6 +507,8 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
                     again = search_again()
                     points = None if again is None else _wait(again, search, feedback)
                 if points is not None:
+                    if counting is not None:
+                        _wait(counting, search, feedback)
                     points = search.complete(points)
             except NoFastPathError:
                 points = None

@@ -469,6 +469,55 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
     assert results[0].messages == ["The protected-area check was canceled"]
 
 
+def test_cancel_interrupts_a_slow_count(survey_and_zones, monkeypatch):
+    """Counting the survey's features (slow when many are not in its R-tree) runs beside the
+    search on a connection of its own: a cancel interrupts it too. Here it never ends on its own."""
+    import threading
+
+    from classification_plugin.integration import fast_reader
+
+    started, original = threading.Event(), fast_reader._unindexed
+
+    def endless_for_the_survey(db, table, *args):
+        if table.startswith("cg_zones."):
+            return original(db, table, *args)
+        started.set()
+        try:
+            db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                       "SELECT count(*) FROM c").fetchone()
+        except sqlite3.Error as error:
+            raise NoFastPathError(str(error)) from error
+
+    monkeypatch.setattr(fast_reader, "_unindexed", endless_for_the_survey)
+    survey, zones = survey_and_zones
+    results = []
+    worker = threading.Thread(target=lambda: results.append(run_check(prepare_check(survey, zones, 200),
+                                                                      CancelOnceZonesAreRead())), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert started.is_set() and not worker.is_alive()
+    assert results[0].canceled and results[0].pair_count == 0
+
+
+def test_an_sqlite_error_in_the_zone_rtree_search_falls_back_to_the_boxes(survey_and_zones, monkeypatch):
+    """When the search from the zones' own R-tree fails in SQLite (a damaged attached file, say),
+    the boxes of the zones start another: the points are still found through the survey's R-tree."""
+    from classification_plugin.integration import fast_reader
+
+    survey, zones = survey_and_zones
+    job = prepare_check(survey, zones, 150, zone_name_field="name")
+    expected = [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in run_check(job).pairs]
+
+    def damaged(self, *growth):
+        raise NoFastPathError("database disk image is malformed")
+
+    monkeypatch.setattr(fast_reader.PointSearch, "near_attached", damaged)
+    result = run_check(job)
+    assert result.read_method == "gpkg-rtree"
+    assert [(p.survey_fid, p.zone_fid, round(p.distance_m, 6)) for p in result.pairs] == expected
+    assert len(expected) > 10
+
+
 def test_why_a_search_could_not_open_reaches_the_search(tmp_path, qgis_app):
     """open() runs in the worker and nobody reads its future: near() gives its reason, and an
     unexpected error as itself (it used to leave the check rather than fall back quietly)."""
@@ -1021,6 +1070,22 @@ def test_a_zone_missing_from_its_index_is_still_checked(qgis_app, tmp_path, monk
     assert result.read_method == "gpkg-rtree"
 
 
+def test_a_point_out_of_its_rtree_behind_an_empty_flag_is_still_checked(qgis_app, tmp_path):
+    """A point whose GeoPackage header says "empty" over real coordinates, left out of the R-tree
+    (GDAL's trigger skips such rows): GDAL reads the point, so the check reads every point
+    rather than count it as a null geometry."""
+    job = _stale_index_copy(tmp_path, _DROP_POINT_INDEX_TRIGGERS + """
+        UPDATE points SET geom = CAST(substr(geom, 1, 3) || x'11' || substr(geom, 5) AS BLOB) WHERE fid = 2;
+        DELETE FROM rtree_points_geom WHERE id = 2;""")
+    with closing(sqlite3.connect(job.survey.path)) as db:
+        flagged = db.execute("SELECT geom FROM points WHERE fid = 2").fetchone()[0]
+        assert isinstance(flagged, bytes) and flagged[3] == 0x11 and len(flagged) == 29
+    result = run_check(job)
+    assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
+    assert result.read_method != "gpkg-rtree"
+    assert result.survey_skipped == 0
+
+
 def test_a_point_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
     """A survey point cut out of its R-tree would never be found by the search: the check reads
     every point instead, and does not report the point as a null geometry."""
@@ -1035,18 +1100,18 @@ def test_a_point_missing_from_its_index_is_still_checked(qgis_app, tmp_path):
     assert result.survey_skipped == 0
 
 
-def test_a_geometry_stored_as_text_does_not_break_the_check(qgis_app, tmp_path):
-    """A row written around GeoPackage's rules (a geometry as text, the index triggers dropped):
-    the search gives way to GDAL's reading, with no traceback and the real conflicts found."""
-    import sqlite3
+_DROP_POINT_INDEX_TRIGGERS = "".join(  # GDAL's, which call functions plain sqlite3 lacks
+    f"DROP TRIGGER IF EXISTS rtree_points_geom_{name};"
+    for name in ("insert", "delete", *(f"update{n}" for n in range(1, 8))))
 
-    (tmp_path / "probe").mkdir()
-    probe = _stale_index_copy(tmp_path / "probe", "SELECT 1")
-    with sqlite3.connect(probe.survey.path) as db:
-        triggers = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_points_%'")]
-    drop = "".join(f'DROP TRIGGER "{name}";' for name in triggers)
-    job = _stale_index_copy(tmp_path, drop + "INSERT INTO points (fid, geom) VALUES (10, 'POINT(1 2)');")
+
+@pytest.mark.parametrize("value", ["'POINT(1 2)'", "1.5", "5"])
+def test_a_geometry_stored_as_text_does_not_break_the_check(qgis_app, tmp_path, value):
+    """A row written around GeoPackage's rules (a geometry as text or a number, the index
+    triggers dropped): the search gives way to GDAL's reading, with no traceback and the real
+    conflicts found."""
+    job = _stale_index_copy(tmp_path,
+                            _DROP_POINT_INDEX_TRIGGERS + f"INSERT INTO points (fid, geom) VALUES (10, {value});")
     result = run_check(job)
     assert [(p.survey_fid, p.zone_fid) for p in result.pairs] == [(1, 1), (2, 2)]
     assert result.read_method != "gpkg-rtree"
