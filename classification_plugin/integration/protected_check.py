@@ -410,8 +410,9 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                 table_search = _ZoneTableSearch(job, search)
                 work.append(pool.submit(table_search))
                 prefetch = work[-1]
-                # GDAL's reading of the zones holds the GIL, which opening the survey's table
-                # needs between statements: ~20 ms to the search alone, 25-40 beside the reading
+                # GDAL's reading of the zones holds the GIL, which the worker needs between the
+                # statements that open the survey's table and attach the zones' (~7 ms alone):
+                # the reading waits for the search to start, which started 10-25 ms later beside it
                 table_search.decided.wait(_SEARCH_START_WAIT_S)
             try:
                 zone_data = read_geometries(job.zones, feedback)
