@@ -516,6 +516,10 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
         if points is None and _canceled(feedback, result):
             return None, None
         if points is None:
+            if search is not None:
+                # no search to complete: its count (seconds when many features are not in the
+                # R-tree) would only slow the full read beside it
+                search.cancel()
             try:
                 points = read_points(job.survey, feedback)
             except NoFastPathError:

@@ -383,6 +383,17 @@ def test_point_blobs_in_both_byte_orders_with_envelopes():
     xs, ys = parse_point_wkb(blobs, gpkg=True)
     assert xs[:4].tolist() == [1.5, -3.0, 5.0, 7.0] and ys[:4].tolist() == [2.5, 4.0, 6.0, 8.0]
     assert np.isnan(xs[4:]).all() and np.isnan(ys[4:]).all()
+    # GDAL reads the coordinates whatever the header's empty flag says: so does the fast path,
+    # blob by blob and for a table of same-length blobs; a flagged blob may stop after the type
+    flagged = [gpkg(1.5, 2.5, empty=True), gpkg(-3.0, 4.0, little=False, empty=True),
+               gpkg(7.0, 8.0, little=False, envelope=2, z=9.0, empty=True), gpkg(np.nan, np.nan, empty=True)]
+    xs, ys = parse_point_wkb(flagged, gpkg=True)
+    assert xs[:3].tolist() == [1.5, -3.0, 7.0] and ys[:3].tolist() == [2.5, 4.0, 8.0] and np.isnan(xs[3])
+    xs, ys = parse_point_wkb([gpkg(1.5, 2.5, empty=True), gpkg(np.nan, np.nan, empty=True)], gpkg=True)
+    assert xs[0] == 1.5 and ys[0] == 2.5 and np.isnan(xs[1]) and np.isnan(ys[1])
+    short = gpkg(0.0, 0.0, empty=True)[:13]  # header and point type, no coordinates
+    xs, _ = parse_point_wkb([short, gpkg(1.0, 2.0)], gpkg=True)
+    assert np.isnan(xs[0]) and xs[1] == 1.0
     multipoint = b"\x01" + struct.pack("<II", 4, 1) + b"\x01" + struct.pack("<I2d", 1, 0.0, 0.0)
     with pytest.raises(NoFastPathError):
         parse_point_wkb([multipoint], gpkg=False)
@@ -1005,6 +1016,31 @@ def test_lonlat_survey_around_a_pole_is_not_cut_by_the_prefilter(tmp_path, qgis_
     zone = "POLYGON((-50000 -50000, 50000 -50000, 50000 50000, -50000 50000, -50000 -50000))"
     fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons], "EPSG:4326", zone, "EPSG:3031")
     assert fast.feature_count == lons.size == 360
+
+
+def test_a_full_read_stops_the_count_it_does_not_need(tmp_path, qgis_app, monkeypatch):
+    """When no search runs (a lon/lat ring round a pole: no box holds it), every point is read;
+    the count started beside the search is interrupted first, not left to slow that read."""
+    from classification_plugin.integration import fast_reader, protected_check
+
+    log, cancel, read = [], fast_reader.PointSearch.cancel, protected_check.read_points
+
+    def logged_cancel(self):
+        log.append("cancel")
+        cancel(self)
+
+    def logged_read(*args):
+        log.append("read")
+        return read(*args)
+
+    monkeypatch.setattr(fast_reader.PointSearch, "cancel", logged_cancel)
+    monkeypatch.setattr(protected_check, "read_points", logged_read)
+    lons = np.arange(-179.5, 180.0, 1.0)
+    lat = GEOD.fwd(0.0, -90.0, 0.0, 20_000.0)[1]
+    zone = "POLYGON((-50000 -50000, 50000 -50000, 50000 50000, -50000 50000, -50000 -50000))"
+    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons], "EPSG:4326", zone, "EPSG:3031")
+    assert fast.feature_count == 360 and fast.read_method == "gpkg"
+    assert log[:2] == ["cancel", "read"], log
 
 
 def test_longitudes_written_past_180_are_not_missed(tmp_path, qgis_app):
