@@ -480,10 +480,26 @@ def test_cancel_interrupts_a_running_rtree_search(survey_and_zones, monkeypatch)
     assert results[0].messages == ["The protected-area check was canceled"]
 
 
-def test_cancel_interrupts_a_slow_count(survey_and_zones, monkeypatch):
+class CancelLater:
+    """A plain feedback the test cancels from its own thread, whenever it likes."""
+
+    canceled = False
+
+    def setProgress(self, value):
+        pass
+
+    def isCanceled(self):
+        return self.canceled
+
+
+@pytest.mark.parametrize("when", ["zones read", "search done"])
+def test_cancel_interrupts_a_slow_count(survey_and_zones, monkeypatch, when):
     """Counting the survey's features (slow when many are not in its R-tree) runs beside the
-    search on a connection of its own: a cancel interrupts it too. Here it never ends on its own."""
+    search on a connection of its own: a cancel interrupts it too, whether it comes as the zones
+    are done or while the check waits for the count once the search is over (0.5 s after the
+    count starts, the small search has long ended). Here the count never ends on its own."""
     import threading
+    import time
 
     from classification_plugin.integration import fast_reader
 
@@ -502,9 +518,14 @@ def test_cancel_interrupts_a_slow_count(survey_and_zones, monkeypatch):
     monkeypatch.setattr(fast_reader, "_unindexed", endless_for_the_survey)
     survey, zones = survey_and_zones
     results = []
-    worker = threading.Thread(target=lambda: results.append(run_check(prepare_check(survey, zones, 200),
-                                                                      CancelOnceZonesAreRead())), daemon=True)
+    feedback = CancelOnceZonesAreRead() if when == "zones read" else CancelLater()
+    worker = threading.Thread(target=lambda: results.append(run_check(prepare_check(survey, zones, 200), feedback)),
+                              daemon=True)
     worker.start()
+    if when == "search done":
+        assert started.wait(20)
+        time.sleep(0.5)
+        feedback.canceled = True
     worker.join(20)
     assert started.is_set() and not worker.is_alive()
     assert results[0].canceled and results[0].pair_count == 0
