@@ -172,9 +172,8 @@ class PointSearch:
         try:
             self._go_on()
             self.db = _connect(spec.path)
-            self.fid_column, geom_column = _gpkg_columns(self.db, spec.path, spec.layer_name)
-            self.rtree = _rtree(self.db, spec.layer_name, geom_column)
-            self.table, self.geom_column = spec.layer_name, geom_column
+            self.fid_column, self.geom_column, self.rtree = _indexed_table(self.db, spec.path, spec.layer_name)
+            self.table = spec.layer_name
             self._go_on()
             self.db.execute("ATTACH DATABASE ':memory:' AS cg_mem")
             self.db.execute("CREATE TABLE cg_mem.boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
@@ -232,8 +231,7 @@ class PointSearch:
         try:
             self._go_on()
             self.db.execute("ATTACH DATABASE ? AS cg_zones", (_uri(spec.path),))
-            fid_column, geom_column = _gpkg_columns(self.db, spec.path, spec.layer_name, "cg_zones.")
-            rtree = _rtree(self.db, spec.layer_name, geom_column, "cg_zones.")
+            fid_column, geom_column, rtree = _indexed_table(self.db, spec.path, spec.layer_name, "cg_zones.")
             absent = _unindexed(self.db, f"cg_zones.{_quote(spec.layer_name)}", fid_column, geom_column,
                                 f"cg_zones.{_quote(rtree + '_rowid')}")[2]
             if not all(_no_geometry(blob) for blob in absent):
@@ -297,10 +295,9 @@ class PointSearch:
             self._go_on()
             self.count_db = db = _connect(self.spec.path)
             try:
-                fid_column, geom_column = _gpkg_columns(db, self.spec.path, self.spec.layer_name)
-                rowids = _quote(_rtree(db, self.spec.layer_name, geom_column) + "_rowid")
+                fid_column, geom_column, rtree = _indexed_table(db, self.spec.path, self.spec.layer_name)
                 total, present, absent = _unindexed(db, _quote(self.spec.layer_name), fid_column, geom_column,
-                                                    rowids, self._go_on)
+                                                    _quote(rtree + "_rowid"), self._go_on)
             finally:
                 self.count_db = None
                 db.close()
@@ -404,12 +401,14 @@ def _gpkg_points(path: str, table: str) -> PointData:
     return PointData(fids, xs, ys, "gpkg")
 
 
-def _rtree(db, table: str, geom_column: str, schema: str = "") -> str:
-    """The name of a GeoPackage table's R-tree (the spec's ``rtree_<table>_<column>``), or NoFastPathError."""
+def _indexed_table(db, path: str, table: str, schema: str = "") -> tuple:
+    """(fid column, geometry column, R-tree name) of a GeoPackage table as :func:`_gpkg_columns`
+    finds it, with its spatial index (the spec's ``rtree_<table>_<column>``), or NoFastPathError."""
+    fid_column, geom_column = _gpkg_columns(db, path, table, schema)
     rtree = f"rtree_{table}_{geom_column}"
     if db.execute(f"SELECT 1 FROM {schema}sqlite_master WHERE name = ?", (rtree,)).fetchone() is None:
         raise NoFastPathError("no spatial index")
-    return rtree
+    return fid_column, geom_column, rtree
 
 
 def is_geopackage(path: str) -> bool:
