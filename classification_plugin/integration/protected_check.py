@@ -474,7 +474,7 @@ def _point_search(job: CheckJob) -> PointSearch | None:
 def _wait(future, search: PointSearch, feedback):
     """The worker's search result; while waiting, a cancel interrupts the search in SQLite."""
     while True:
-        if feedback is not None and feedback.isCanceled():
+        if _is_canceled(feedback):
             search.cancel()  # again each round: a statement started just after missed the last
         try:
             return future.result(timeout=_CANCEL_POLL_S)
@@ -500,11 +500,10 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
         points = None
         if prefetch is not None:
             try:
-                if feedback is None or not feedback.isCanceled():
+                if not _is_canceled(feedback):
                     index.prepare_points()  # while the worker searches: GEOS builds these on first use
                 points = _wait(prefetch, search, feedback)
-                canceled = feedback is not None and feedback.isCanceled()
-                if points is None and search_again is not None and not canceled:
+                if points is None and search_again is not None and not _is_canceled(feedback):
                     again = search_again()
                     points = None if again is None else _wait(again, search, feedback)
                 if points is not None:
@@ -576,8 +575,13 @@ def _progress(feedback, value: float) -> None:
         feedback.setProgress(value)
 
 
+def _is_canceled(feedback) -> bool:
+    return feedback is not None and feedback.isCanceled()
+
+
 def _canceled(feedback, result: CheckResult) -> bool:
-    if feedback is not None and feedback.isCanceled():
+    """Whether the check was canceled; if so, the result says it."""
+    if _is_canceled(feedback):
         result.canceled = True
         result.messages.append(tr("The protected-area check was canceled"))
         return True
