@@ -186,7 +186,7 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     """Boxes in the survey's CRS (minx, miny, maxx, maxy) holding every point within the buffer of a zone.
 
     ``zone_bounds`` are the zones' boxes in the job's metric CRS (NaN rows for null geometries).
-    They are grown by the buffer (on the grid: times the frame's scale, see :func:`_box_scale`);
+    They are grown by the buffer (on the grid: times the frame's scale, see :func:`_box_margins`);
     when the survey has another CRS each box's corners and edge points (four segments a side) are
     moved into it, boxed again and grown by 1 % of the box, far more than an edge bends between
     those points away from the poles. None (then every survey point is read) when that does not
@@ -196,7 +196,7 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     """
     bounds = np.asarray(zone_bounds, dtype=np.float64).reshape(-1, 4)
     bounds = bounds[np.isfinite(bounds).all(axis=1)]
-    margin = (job.buffer_m + job.tolerance) * _box_scale(job, bounds)
+    margin = _box_margins(job, bounds)
     if not np.isfinite(margin).all():  # a zone where the frame has no scale (near its antipode)
         return None
     bounds = bounds + np.column_stack([-margin, -margin, margin, margin])
@@ -234,16 +234,19 @@ def survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
     return moved + np.column_stack([-grow, -grow, grow, grow])
 
 
-def _box_scale(job: CheckJob, bounds: np.ndarray) -> np.ndarray:
-    """Per box, the largest k of the frame over the data and at the box's corners (a zone can lie
-    outside the data the scale was worked out for), a thousandth more; ones without a scale."""
+def _box_margins(job: CheckJob, bounds: np.ndarray) -> np.ndarray:
+    """Per box, how far on the grid the buffer (and tolerance) reaches: times the largest k of the
+    frame over the data and at the box's corners (a zone can lie outside the data the scale was
+    worked out for), a thousandth more; the buffer as it is without a scale. NaN where k is not
+    defined."""
+    margin = job.buffer_m + job.tolerance
     scale = ground_scale(job.frame)
-    if scale is None or bounds.shape[0] == 0 or job.buffer_m + job.tolerance == 0:
-        return np.ones(bounds.shape[0])
+    if scale is None or bounds.shape[0] == 0 or margin == 0:
+        return np.full(bounds.shape[0], margin)
     corners_x = bounds[:, [0, 2, 2, 0]].ravel()
     corners_y = bounds[:, [1, 1, 3, 3]].ravel()
     k = np.asarray(scale(corners_x, corners_y), dtype=np.float64).reshape(-1, 4).max(axis=1)
-    return np.maximum(max(1.0, scale.maximum), k * 1.001)
+    return margin * np.maximum(max(1.0, scale.maximum), k * 1.001)
 
 
 def lonlat_survey_boxes(job: CheckJob, zone_bounds: np.ndarray) -> np.ndarray | None:
@@ -310,7 +313,7 @@ def _zone_table_growth(job: CheckJob, extent: tuple) -> tuple | None:
     highest latitude."""
     minx, miny, maxx, maxy, side = extent
     if job.survey.crs == job.zones.crs == job.frame.definition:
-        margin = (job.buffer_m + job.tolerance) * _box_scale(job, np.array([[minx, miny, maxx, maxy]]))[0]
+        margin = _box_margins(job, np.array([[minx, miny, maxx, maxy]]))[0]
         return (margin, margin, 0.0, 0.0) if np.isfinite(margin) else None
     if not _shared_lonlat(job):
         return None
