@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
@@ -12,6 +12,7 @@ from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import i18n_dir, resource
 from classification_plugin.integration import services as services_module
 from classification_plugin.integration.compat import layer_types
+from classification_plugin.integration.parts import Parts, Undo
 
 
 class ClassificationGuardPlugin:
@@ -19,10 +20,11 @@ class ClassificationGuardPlugin:
         self.iface = iface
         self.provider = None
         self.translator = None
-        self.parts = []  # objects with unload(), undone in reverse order
+        self.parts = Parts(iface)  # the started parts, undone in reverse order on unload
         self.layer_actions = []
         self.menu = None
         self.open_dialogs = []
+        self.loader = self.indicators = self.banner = self.dock = self.guard = None
         self.protected = None  # the protected-area UI, when shapely 2 is available
 
     def initProcessing(self):
@@ -33,43 +35,72 @@ class ClassificationGuardPlugin:
             QgsApplication.processingRegistry().addProvider(self.provider)
 
     def initGui(self):
-        self._install_translator()
-        self.initProcessing()
-        svc = services_module.services()
+        """Start every part on its own (:mod:`.integration.parts`): one that fails on this QGIS
+        version is left off with a warning; nothing raises into QGIS's start-up."""
         from classification_plugin.core.deps import shapely_problem
         from classification_plugin.gui.access_log_dock import install_access_log
         from classification_plugin.gui.banner import MapBanner
-        from classification_plugin.gui.classification_dock import ClassificationDock
         from classification_plugin.gui.indicators import IndicatorManager
-        from classification_plugin.gui.options_page import OptionsFactory
         from classification_plugin.integration.export_guard import ExportGuard
-        from classification_plugin.integration.label_loader import LabelLoader
         from classification_plugin.integration.network_exposure import NetworkExposure
 
-        self.loader = LabelLoader(svc.labels)
-        self.loader.unlabelledAdded.connect(self._prompt_unlabelled)
-        self.indicators = IndicatorManager(self.iface.layerTreeView(), svc.labels,
-                                           svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr]))
-        self.banner = MapBanner(self.iface.mapCanvas(), svc.labels)
-        self.dock = ClassificationDock(svc.labels, self.classify, self.iface.setActiveLayer,
-                                       self.iface.mainWindow())
-        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.options_factory = OptionsFactory(self._settings_applied)
-        self.iface.registerOptionsWidgetFactory(self.options_factory)
-        self.parts = [self.loader, self.indicators, self.banner, self.dock]
-        self.parts += [ExportGuard(self.iface, svc), NetworkExposure(self.iface, svc)]
-        self._add_layer_actions(svc)
-        self._add_menu()
+        self.parts = Parts(self.iface)
+        start = self.parts.start
+        start(tr("Translations"), self._install_translator)
+        start(tr("Processing algorithms"), self.initProcessing)
+        svc = start(tr("Labels and access log"), services_module.services)
+        if svc is None:  # nothing else works without the label store and the log; the warning says why
+            return
+        self.parts.set_recorder(lambda part, reason: svc.recorder.record(
+            Action.PART_DISABLED, details={"part": part, "reason": reason, "qgis": Qgis.QGIS_VERSION}))
+        self.loader = start(tr("Label loading"), lambda: self._add_loader(svc))
+        self.indicators = start(tr("Layer tree badges"), lambda: IndicatorManager(
+            self.iface.layerTreeView(), svc.labels, svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr])))
+        self.banner = start(tr("Map banner"), lambda: MapBanner(self.iface.mapCanvas(), svc.labels))
+        self.dock = start(tr("Classification panel"), lambda: self._add_dock(svc))
+        start(tr("Options page"), self._add_options)
+        self.guard = start(tr("Export guard"), lambda: ExportGuard(self.iface, svc))
+        for channel, reason in (self.guard.disabled.items() if self.guard is not None else ()):
+            self.parts.off(tr("Export guard: {channel}").format(channel=channel), reason)
+        start(tr("Online-layer warning"), lambda: NetworkExposure(self.iface, svc))
+        start(tr("Layer menu entries"), lambda: self._add_layer_actions(svc))
+        start(tr("Plugin menu"), self._add_menu)
         problem = shapely_problem()
         if problem:  # labels, the guard and the log work without shapely 2; the zone checks do not
             self.iface.messageBar().pushWarning(tr("Classification Guard"), problem)
         else:
             from classification_plugin.gui.protected_ui import ProtectedAreasUi
 
-            self.protected = ProtectedAreasUi(self.iface, svc, self.menu)
-            self.parts.append(self.protected)
-        self.parts += install_access_log(self.iface, svc, self.menu)  # after the LabelLoader
-        svc.recorder.record(Action.PLUGIN_LOADED)
+            self.protected = start(tr("Protected-area warnings"), lambda: ProtectedAreasUi(
+                self.iface, svc, self.menu))
+        # after the LabelLoader: each added layer's label is loaded before it is logged
+        for part in start(tr("Access log recording and panel"),
+                          lambda: install_access_log(self.iface, svc, self.menu)) or []:
+            self.parts.started.append(part)
+        svc.recorder.record(Action.PLUGIN_LOADED, details={"qgis": Qgis.QGIS_VERSION,
+                                                           "parts_off": sorted(self.parts.disabled)})
+
+    def _add_loader(self, svc):
+        from classification_plugin.integration.label_loader import LabelLoader
+
+        loader = LabelLoader(svc.labels)
+        loader.unlabelledAdded.connect(self._prompt_unlabelled)
+        return loader
+
+    def _add_dock(self, svc):
+        from classification_plugin.gui.classification_dock import ClassificationDock
+
+        dock = ClassificationDock(svc.labels, self.classify, self.iface.setActiveLayer, self.iface.mainWindow())
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.parts.started.append(Undo(lambda: (self.iface.removeDockWidget(dock), dock.deleteLater())))
+        return dock
+
+    def _add_options(self):
+        from classification_plugin.gui.options_page import OptionsFactory
+
+        factory = OptionsFactory(self._settings_applied)
+        self.iface.registerOptionsWidgetFactory(factory)
+        return Undo(lambda: self.iface.unregisterOptionsWidgetFactory(factory))
 
     # -- layer context menu ------------------------------------------------------------------
     def _add_layer_actions(self, svc):
@@ -89,13 +120,28 @@ class ClassificationGuardPlugin:
         for action in self.layer_actions:
             for layer_type in layer_types():
                 self.iface.addCustomActionForLayerType(action, tr("Classification"), layer_type, True)
+        return Undo(self._remove_layer_actions)
+
+    def _remove_layer_actions(self):
+        for action in self.layer_actions:
+            self.iface.removeCustomActionForLayerType(action)
+            action.deleteLater()
+        self.layer_actions = []
 
     def _add_menu(self):
         self.menu = QMenu(tr("Classification Guard"), self.iface.mainWindow())
         self.menu.setObjectName("ClassificationGuardMenu")
-        self.menu.addAction(self.dock.toggleViewAction())
-        self.menu.addAction(self.layer_actions[0])
+        if self.dock is not None:
+            self.menu.addAction(self.dock.toggleViewAction())
+        if self.layer_actions:
+            self.menu.addAction(self.layer_actions[0])
         self.iface.pluginMenu().addMenu(self.menu)
+        return Undo(self._remove_menu)
+
+    def _remove_menu(self):
+        self.iface.pluginMenu().removeAction(self.menu.menuAction())
+        self.menu.deleteLater()
+        self.menu = None
 
     def classify(self, layers):
         from classification_plugin.gui.classify_dialog import ClassifyDialog
@@ -126,9 +172,12 @@ class ClassificationGuardPlugin:
     def _settings_applied(self, before, after):
         svc = services_module.services()
         svc.reload_settings()
-        self.indicators.set_mandatory(after.mandatory_labelling)
-        self.banner.update_banner()
-        self.dock.refresh()
+        if self.indicators is not None:
+            self.indicators.set_mandatory(after.mandatory_labelling)
+        if self.banner is not None:
+            self.banner.update_banner()
+        if self.dock is not None:
+            self.dock.refresh()
         changed = before.changed_fields(after)
         if changed:
             svc.recorder.record(Action.SETTINGS_CHANGED, details={"changed": changed})
@@ -144,25 +193,15 @@ class ClassificationGuardPlugin:
                 QCoreApplication.installTranslator(self.translator)
 
     def unload(self):
-        svc = services_module.services()
-        svc.recorder.record(Action.PLUGIN_UNLOADED)
-        for action in self.layer_actions:
-            self.iface.removeCustomActionForLayerType(action)
-            action.deleteLater()
-        self.layer_actions = []
-        if self.menu is not None:
-            self.iface.pluginMenu().removeAction(self.menu.menuAction())
-            self.menu.deleteLater()
-        self.iface.unregisterOptionsWidgetFactory(self.options_factory)
-        for part in reversed(self.parts):
-            part.unload()
-        self.parts = []
-        self.iface.removeDockWidget(self.dock)
-        self.dock.deleteLater()
+        try:
+            services_module.services().recorder.record(Action.PLUGIN_UNLOADED)
+        except Exception:  # noqa: BLE001 - unloading goes on whatever the log says
+            pass
+        self.parts.unload()
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
         services_module.shutdown()
-

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import textwrap
 from pathlib import Path
@@ -28,11 +29,11 @@ def main() -> int:
                "--noversioncheck", "--project", str(Path(args.project).resolve())]
     environment = dict(os.environ)
     environment.pop("QT_QPA_PLATFORM", None)  # the qgis binary refuses 'offscreen'
-    # QGIS runs Debian's Python: let it see the venv's pinned packages (shapely 2, numpy < 2)
-    site_packages = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
-    if site_packages:
+    # QGIS runs Debian's Python: let it see the packages of the venv running this script (on
+    # Debian 12 the pinned shapely 2 and numpy < 2; on Debian 13+ Debian's own are used)
+    if sys.prefix != sys.base_prefix:
         environment["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(site_packages[-1]), environment.get("PYTHONPATH")]))
+            filter(None, [sysconfig.get_path("purelib"), environment.get("PYTHONPATH")]))
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return subprocess.call(command, env=environment)
 

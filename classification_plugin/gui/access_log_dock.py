@@ -70,6 +70,7 @@ def action_names() -> dict:
         Action.PROJECT_SAVED.value: tr("Project saved"),
         Action.PLUGIN_LOADED.value: tr("Plugin loaded"),
         Action.PLUGIN_UNLOADED.value: tr("Plugin unloaded"),
+        Action.PART_DISABLED.value: tr("Plugin part off"),
         Action.SETTINGS_CHANGED.value: tr("Settings changed"),
         Action.LOG_VERIFIED.value: tr("Log verified"),
         Action.LOG_EXPORTED.value: tr("Log exported"),

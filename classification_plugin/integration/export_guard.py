@@ -33,6 +33,7 @@ Scripts supply a justification for ``processing.run`` with :func:`justified`::
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import threading
@@ -108,6 +109,10 @@ APPROVED_LAYERS = "classificationGuardApprovedLayers"  # dialog property: layer 
 BROWSER_SCANNED = "classificationGuardBrowserScanned"  # dialog property: its Browser views are filtered
 
 _justifications = threading.local()
+
+
+class MissingHookError(RuntimeError):
+    """A QGIS internal that a channel wraps is not there on this QGIS version."""
 
 
 @contextmanager
@@ -206,6 +211,14 @@ def processing_inputs(alg, parameters, context) -> list[QgsMapLayer]:
     return found
 
 
+def _batch_row_parameters(panel, row: int, context) -> tuple:
+    """``BatchPanel.parametersForRow`` without loading outputs or warning: QGIS 3.22 takes
+    (row, destinationProject, warnOnInvalid); 3.40 and 3.44 also a required ``context``."""
+    if "context" in inspect.signature(panel.parametersForRow).parameters:
+        return panel.parametersForRow(row, context=context, destinationProject=None, warnOnInvalid=False)
+    return panel.parametersForRow(row, destinationProject=None, warnOnInvalid=False)
+
+
 def _project_context() -> QgsProcessingContext:
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
@@ -231,21 +244,50 @@ class ExportGuard(QObject):
         self._poll.start()
         self._filtered: list = []  # widgets this object filters (Browser views, for drops)
         self._dxf_pending: list = []  # (dialog, accepted slot, destroyed slot) of allowed DXF exports
-        main = iface.mainWindow()
-        if isinstance(main, QWidget) and not main.isVisible() and hasattr(iface, "initializationCompleted"):
-            self._connect(iface.initializationCompleted, self._install_filter)
+        # Each way out is installed on its own: one whose QGIS hook is missing or changed on this
+        # QGIS version is left off (named in ``disabled``, which the plugin reports) and the
+        # others still guard.
+        self.disabled: dict[str, str] = {}  # channel name -> why it is off
+        for name, install in (
+                (tr("Browser drops"), self._install_drops),
+                (tr("Processing: processing.run"), self._install_processing_run),
+                (tr("Processing: algorithm dialog"), self._install_algorithm_dialog),
+                (tr("Processing: batch dialog"), self._install_batch_dialog),
+                (tr("Save Map as Image / PDF marking"), self._install_map_tasks),
+                (tr("Print layouts"), self._install_layouts),
+                (tr("Save As labelling"), lambda: self._connect(iface.layerSavedAs, self._layer_saved_as)),
+                (tr("Clipboard"), self._install_clipboard),
+                (tr("Layer definition and Copy Layer record"), self._install_record_only)):
+            self._install_channel(name, install)
+
+    def _install_channel(self, name: str, install) -> None:
+        try:
+            install()
+        except Exception as error:  # noqa: BLE001 - one missing QGIS hook must not stop the others
+            self.disabled[name] = f"{type(error).__name__}: {error}"
+
+    def _install_drops(self) -> None:
+        main = self.iface.mainWindow()
+        if isinstance(main, QWidget) and not main.isVisible() and hasattr(self.iface, "initializationCompleted"):
+            self._connect(self.iface.initializationCompleted, self._install_filter)
         else:
             self._install_filter()
-        self._install_processing()
+
+    def _install_map_tasks(self) -> None:
         self._connect(QgsApplication.taskManager().taskAdded, self._task_added)
-        self._connect(iface.layoutDesignerOpened, self._designer_opened)
-        self._connect(iface.layoutDesignerWillBeClosed, self._designer_closing)
-        for designer in iface.openLayoutDesigners() or []:
+
+    def _install_layouts(self) -> None:
+        self._connect(self.iface.layoutDesignerOpened, self._designer_opened)
+        self._connect(self.iface.layoutDesignerWillBeClosed, self._designer_closing)
+        for designer in self.iface.openLayoutDesigners() or []:
             self._designer_opened(designer)
-        self._connect(iface.layerSavedAs, self._layer_saved_as)
+
+    def _install_clipboard(self) -> None:
         if QApplication.instance() is not None:
             self._connect(QApplication.clipboard().dataChanged, self._clipboard_changed)
-        main = iface.mainWindow()
+
+    def _install_record_only(self) -> None:
+        main = self.iface.mainWindow()
         for name, channel in RECORD_ONLY_ACTIONS.items():
             action = main.findChild(QAction, name) if main is not None else None
             if isinstance(action, QAction):
@@ -292,11 +334,21 @@ class ExportGuard(QObject):
         signal.connect(slot)
         self._connections.append((signal, slot))
 
-    def _patch(self, owner, name, make) -> None:
-        original = owner.__dict__[name]
-        replacement = make(original)
-        setattr(owner, name, replacement)
-        self._patches.append((owner, name, original, replacement))
+    def _patch(self, owner, names, make) -> str:
+        """Wrap the first of ``names`` that ``owner`` itself defines (a private Python method of
+        QGIS's, looked up defensively: QGIS moves them between versions); returns its name.
+        Raises MissingHookError when none is there, so that the channel is left off and reported."""
+        names = (names,) if isinstance(names, str) else tuple(names)
+        for name in names:
+            original = owner.__dict__.get(name)
+            if original is None:
+                continue
+            replacement = make(original)
+            setattr(owner, name, replacement)
+            self._patches.append((owner, name, original, replacement))
+            return name
+        raise MissingHookError(tr("{owner} has no {names} on this QGIS version").format(
+            owner=getattr(owner, "__qualname__", owner), names=" / ".join(names)))
 
     @property
     def scheme(self):
@@ -476,11 +528,9 @@ class ExportGuard(QObject):
             return same
         return _open_outputs(text)
 
-    def _install_processing(self) -> None:
+    def _install_processing_run(self) -> None:
         try:
             from processing.core.Processing import Processing
-            from processing.gui.AlgorithmDialog import AlgorithmDialog
-            from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
         except ImportError:  # Processing plugin disabled
             return
         guard = self
@@ -514,6 +564,15 @@ class ExportGuard(QObject):
             runAlgorithm.classification_guard = True
             return staticmethod(runAlgorithm) if isinstance(original, staticmethod) else runAlgorithm
 
+        self._patch(Processing, "runAlgorithm", wrap_run)
+
+    def _install_algorithm_dialog(self) -> None:
+        try:
+            from processing.gui.AlgorithmDialog import AlgorithmDialog
+        except ImportError:  # Processing plugin disabled
+            return
+        guard = self
+
         def wrap_dialog_run(original):
             def runAlgorithm(dialog):
                 if getattr(dialog, "in_place", False):
@@ -545,16 +604,26 @@ class ExportGuard(QObject):
             finish.classification_guard = True
             return finish
 
+        self._patch(AlgorithmDialog, "runAlgorithm", wrap_dialog_run)
+        self._patch(AlgorithmDialog, "finish", wrap_dialog_finish)
+
+    def _install_batch_dialog(self) -> None:
+        try:
+            from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+        except ImportError:  # Processing plugin disabled
+            return
+        guard = self
+
         def wrap_batch_run(original):
             def runAlgorithm(dialog):
                 widget = dialog.mainWidget()
+                context = _project_context()
                 rows = []
                 for row in range(widget.batchRowCount()):
-                    parameters, ok = widget.parametersForRow(row, destinationProject=None, warnOnInvalid=False)
+                    parameters, ok = _batch_row_parameters(widget, row, context)
                     if ok:
                         rows.append(parameters)
                 alg = dialog.algorithm()
-                context = _project_context()
                 asked: list = []
 
                 def ask(prompt):
@@ -573,6 +642,11 @@ class ExportGuard(QObject):
             runAlgorithm.classification_guard = True
             return runAlgorithm
 
+        # After the batch: QGIS 3.22 calls the Python dialog's finish(results, errors); on 3.40+
+        # the C++ QgsProcessingBatchAlgorithmDialogBase runs the rows and, when they are all done,
+        # calls the virtual createSummaryTable(results, errors) with the same list of
+        # {"parameters", "results"} maps (qgsprocessingbatchalgorithmdialogbase.cpp,
+        # allTasksComplete).
         def wrap_batch_finish(original):
             def finish(dialog, algorithm_results, errors):
                 value = original(dialog, algorithm_results, errors)
@@ -586,11 +660,14 @@ class ExportGuard(QObject):
             finish.classification_guard = True
             return finish
 
-        self._patch(Processing, "runAlgorithm", wrap_run)
-        self._patch(AlgorithmDialog, "runAlgorithm", wrap_dialog_run)
-        self._patch(AlgorithmDialog, "finish", wrap_dialog_finish)
+        # both before either is installed: a batch that is checked but never labelled would let
+        # derived files out unlabelled
+        hooks = [name for name in ("finish", "createSummaryTable") if name in BatchAlgorithmDialog.__dict__]
+        if "runAlgorithm" not in BatchAlgorithmDialog.__dict__ or not hooks:
+            raise MissingHookError(tr("BatchAlgorithmDialog has no runAlgorithm and finish / createSummaryTable "
+                                 "on this QGIS version"))
         self._patch(BatchAlgorithmDialog, "runAlgorithm", wrap_batch_run)
-        self._patch(BatchAlgorithmDialog, "finish", wrap_batch_finish)
+        self._patch(BatchAlgorithmDialog, hooks, wrap_batch_finish)
 
     def _refuse_in_dialog(self, dialog, text) -> None:
         try:

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 import zipfile
 from pathlib import Path
@@ -25,9 +26,11 @@ from enable_plugin import enable  # noqa: E402
 
 
 def venv_site_packages() -> str:
-    """The venv's packages (shapely 2, numpy < 2) for the qgis binary, which runs Debian's Python."""
-    found = sorted((ROOT / ".venv" / "lib").glob("python3*/site-packages"))
-    return str(found[-1]) if found else ""
+    """The packages of the venv running the tests, for the qgis binary, which runs Debian's Python
+    (on Debian 12 the venv holds shapely 2 and numpy < 2; on 13+ only test tools)."""
+    if sys.prefix == sys.base_prefix:
+        return ""
+    return sysconfig.get_path("purelib")
 
 
 def built_zip() -> Path:

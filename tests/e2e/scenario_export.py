@@ -225,10 +225,7 @@ def drag_and_drop(viewport, pos, mime) -> bool:
 
 
 def guard_of(plugin):
-    for part in plugin.parts:
-        if type(part).__name__ == "ExportGuard":
-            return part
-    return None
+    return plugin.guard
 
 
 def find_designer_action(designer, name):

@@ -1,12 +1,10 @@
 """End-to-end: the export guard in the real QGIS desktop (issue: export guard)."""
 
-import sys
+from harness import assert_checks, run_scenario, venv_site_packages
 
-from harness import ROOT, assert_checks, run_scenario
-
-# QGIS runs Debian's python3; the plugin's zone-check algorithm imports shapely 2, which only the
-# venv has (numpy < 2 there, compatible with Debian's GDAL). Without it the plugin fails to load.
-VENV_SITE = ROOT / ".venv" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+# QGIS runs Debian's python3; the plugin's zone-check algorithm imports shapely 2, which on Debian 12
+# only the venv has (numpy < 2 there, compatible with Debian's GDAL).
+VENV_SITE = venv_site_packages()
 
 
 def test_secret_layer_cannot_leave_through_any_guarded_path(tmp_path):

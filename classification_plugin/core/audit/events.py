@@ -31,6 +31,7 @@ class Action(str, Enum):
     PROJECT_SAVED = "project_saved"
     PLUGIN_LOADED = "plugin_loaded"
     PLUGIN_UNLOADED = "plugin_unloaded"
+    PART_DISABLED = "plugin_part_disabled"  # details: part, reason, qgis (a hook missing on this QGIS)
     SETTINGS_CHANGED = "settings_changed"
     LOG_VERIFIED = "log_verified"
     LOG_EXPORTED = "log_exported"
