@@ -19,10 +19,11 @@ def shapely_problem() -> str:
     except ImportError:
         found = tr("not installed")
     else:
-        version = getattr(shapely, "__version__", "0")
-        if int(version.split(".")[0]) >= 2:
+        # judged by what shapely 2 has, not by its version string: Debian sid's python3-shapely
+        # 2.2 reports "0+unknown"
+        if hasattr(shapely, "contains_xy") and hasattr(shapely, "from_wkb"):
             return ""
-        found = tr("version {version} is installed").format(version=version)
+        found = tr("version {version} is installed").format(version=getattr(shapely, "__version__", "?"))
     return tr(
         "Protected-area checks need the Python package shapely 2 ({found}). Install it into the "
         "Python that QGIS uses, e.g. 'python3 -m pip install \"shapely>=2\" \"numpy<2\"'."

@@ -245,7 +245,9 @@ class AccessTracker(QObject):
         for window in app.topLevelWidgets():
             if window.metaObject().className() == ATTRIBUTE_TABLE_CLASS:
                 candidates.append(window)
-            elif isinstance(window, QMainWindow):  # docked tables live in a dock of the main window
+            elif isinstance(window, QMainWindow) or (isinstance(window, QDialog) and window.isVisible()):
+                # docked tables live in a dock of the main window; from QGIS 3.30 a floating one
+                # sits inside the plain QDialog of a QgsDockableWidgetHelper
                 candidates += [w for w in window.findChildren(QDialog)
                                if w.metaObject().className() == ATTRIBUTE_TABLE_CLASS]
         for widget in candidates:

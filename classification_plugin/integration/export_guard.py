@@ -60,7 +60,6 @@ from qgis.core import (
     QgsProperty,
     QgsProviderRegistry,
     QgsRasterLayer,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.gui import QgsFileWidget
@@ -87,6 +86,7 @@ from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import inherited_label
 from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, Decision, decide
 from classification_plugin.integration import map_marking
+from classification_plugin.integration.compat import LAYOUT_MILLIMETERS, PARAMETER_OPTIONAL
 
 OWN_PROVIDER = "classification"
 TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
@@ -175,7 +175,7 @@ def processing_outputs(alg, parameters) -> list[Output]:
     outputs = []
     for definition in alg.destinationParameterDefinitions():
         value = _static(parameters.get(definition.name(), definition.defaultValue()))
-        if value is None and definition.flags() & definition.FlagOptional and \
+        if value is None and definition.flags() & PARAMETER_OPTIONAL and \
                 definition.name() not in parameters:
             continue
         text = "" if value is None else str(value)
@@ -1127,8 +1127,8 @@ class ExportGuard(QObject):
                     item.setVAlign(Qt.AlignmentFlag.AlignVCenter)
                     item.setZValue(10 ** 6)
                     layout.addLayoutItem(item)
-                    item.attemptResize(QgsLayoutSize(width, band, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
-                    item.attemptMove(QgsLayoutPoint(0, top, QgsUnitTypes.LayoutUnit.LayoutMillimeters), True,
+                    item.attemptResize(QgsLayoutSize(width, band, LAYOUT_MILLIMETERS))
+                    item.attemptMove(QgsLayoutPoint(0, top, LAYOUT_MILLIMETERS), True,
                                      False, index)
                     items.append(item)
         finally:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
@@ -20,13 +18,15 @@ from qgis.core import (
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.zones import ZONE_KINDS
+from classification_plugin.integration.compat import (
+    FIELD_ANY,
+    NUMBER_DOUBLE,
+    SINK_FAST_INSERT,
+    SOURCE_VECTOR_ANY,
+    SOURCE_VECTOR_POLYGON,
+)
 from classification_plugin.integration.protected_check import prepare_check, run_check
 from classification_plugin.processing.base import ClassificationAlgorithm
-
-_SOURCE_TYPE = getattr(QgsProcessing, "SourceType", QgsProcessing)
-_NUMBER_TYPE = getattr(QgsProcessingParameterNumber, "Type", QgsProcessingParameterNumber)
-_FIELD_TYPE = getattr(QgsProcessingParameterField, "DataType", QgsProcessingParameterField)
-_SINK_FLAG = getattr(QgsFeatureSink, "Flag", QgsFeatureSink)
 
 
 def _kind_names() -> list:
@@ -65,20 +65,20 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterVectorLayer(
-            self.INPUT, tr("Survey layer"), [_SOURCE_TYPE.TypeVectorAnyGeometry]))
+            self.INPUT, tr("Survey layer"), [SOURCE_VECTOR_ANY]))
         self.addParameter(QgsProcessingParameterVectorLayer(
-            self.PROTECTED, tr("Protected-area zones"), [_SOURCE_TYPE.TypeVectorPolygon]))
+            self.PROTECTED, tr("Protected-area zones"), [SOURCE_VECTOR_POLYGON]))
         self.addParameter(QgsProcessingParameterField(
             self.ZONE_NAME_FIELD, tr("Zone name field"), parentLayerParameterName=self.PROTECTED,
-            type=_FIELD_TYPE.Any, optional=True))
+            type=FIELD_ANY, optional=True))
         self.addParameter(QgsProcessingParameterEnum(
             self.ZONE_KIND, tr("Zone kind (when there is no kind field)"), options=_kind_names(),
             defaultValue=len(ZONE_KINDS) - 1))
         self.addParameter(QgsProcessingParameterField(
             self.ZONE_KIND_FIELD, tr("Zone kind field"), parentLayerParameterName=self.PROTECTED,
-            type=_FIELD_TYPE.Any, optional=True))
+            type=FIELD_ANY, optional=True))
         self.addParameter(QgsProcessingParameterNumber(
-            self.BUFFER, tr("Buffer distance (metres)"), type=_NUMBER_TYPE.Double, defaultValue=0.0,
+            self.BUFFER, tr("Buffer distance (metres)"), type=NUMBER_DOUBLE, defaultValue=0.0,
             minValue=0.0))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Protected-area conflicts")))
         self.addOutput(QgsProcessingOutputNumber(self.CONFLICTS, tr("Conflicting pairs")))
@@ -121,7 +121,7 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
             if geometry is not None:
                 feature.setGeometry(geometry)
             features.append(feature)
-        sink.addFeatures(features, _SINK_FLAG.FastInsert)
+        sink.addFeatures(features, SINK_FAST_INSERT)
         pairs = tr("1 conflicting pair") if result.pair_count == 1 else tr("{count} conflicting pairs")
         features = tr("1 survey feature") if result.feature_count == 1 else tr("{count} survey features")
         feedback.pushInfo(tr("{pairs}, {features} in or near protected areas").format(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterMapLayer,
 )
 
 from classification_plugin.core.i18n import current_language, tr
+from classification_plugin.integration.compat import ALGORITHM_NO_THREADING
 from classification_plugin.processing.base import ClassificationAlgorithm
 
 
@@ -31,7 +31,7 @@ class GetLabelAlgorithm(ClassificationAlgorithm):
         )
 
     def flags(self):
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+        return super().flags() | ALGORITHM_NO_THREADING
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMapLayer(self.INPUT, tr("Layer")))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterMapLayer,
@@ -12,6 +11,7 @@ from qgis.core import (
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.labels import LabelError, LabelRequest
+from classification_plugin.integration.compat import ALGORITHM_NO_THREADING
 from classification_plugin.processing.base import ClassificationAlgorithm
 
 
@@ -39,7 +39,7 @@ class SetLabelAlgorithm(ClassificationAlgorithm):
 
     def flags(self):
         # labels are written to layer objects and files: run on the main thread
-        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
+        return super().flags() | ALGORITHM_NO_THREADING
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterMapLayer(self.INPUT, tr("Layer")))

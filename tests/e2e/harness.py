@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -19,7 +20,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E = Path(__file__).resolve().parent
-OUTPUT = E2E / "output"
+
+def qgis_version() -> str:
+    """'3.40' for QGIS 3.40.x: each version of the matrix keeps its own results and screenshots."""
+    from qgis.core import Qgis
+
+    return f"{Qgis.QGIS_VERSION_INT // 10000}.{Qgis.QGIS_VERSION_INT // 100 % 100}"
+
+
+OUTPUT = E2E / "output" / qgis_version()
+# Runs before the plugins load: a Python error that QGIS would show in its modal error box (which
+# nothing closes under Xvfb, so QGIS would hang at start-up) is written to a file instead, and
+# then the startup script the scenario asked for, if any, runs.
+STARTUP = """
+import os, runpy, traceback
+import qgis.utils
+
+def _record_exception(etype, value, tb, msg=None, *args, **kwargs):
+    with open(os.environ["CG_PYTHON_ERRORS"], "a", encoding="utf-8") as handle:
+        handle.write((msg or "") + "\\n" + "".join(traceback.format_exception(etype, value, tb)) + "\\n")
+
+qgis.utils.showException = _record_exception
+if os.environ.get("CG_SCENARIO_STARTUP"):
+    runpy.run_path(os.environ["CG_SCENARIO_STARTUP"])
+"""
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from enable_plugin import enable  # noqa: E402
@@ -81,20 +105,84 @@ def run_scenario(name: str, scenario_file: str, tmp_path: Path, settings: dict |
     environment.pop("QT_QPA_PLATFORM", None)  # the qgis binary refuses offscreen
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [venv_site_packages(), environment.get("PYTHONPATH")]))
     environment.update(env or {})
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", "qgis",
-               "--profiles-path", str(profiles), "--profile", "default",
+    startup = tmp_path / "startup.py"
+    startup.write_text(STARTUP, encoding="utf-8")
+    if environment.get("PYQGIS_STARTUP"):
+        environment["CG_SCENARIO_STARTUP"] = environment["PYQGIS_STARTUP"]
+    environment["PYQGIS_STARTUP"] = str(startup)
+    errors_file = out_dir / "python_errors.txt"
+    environment["CG_PYTHON_ERRORS"] = str(errors_file)
+    command = ["qgis", "--profiles-path", str(profiles), "--profile", "default",
                "--nologo", "--noversioncheck", "--code", str(code)]
     log = out_dir / "qgis.log"
-    with log.open("w") as handle:
-        try:
-            subprocess.run(command, env=environment, stdout=handle, stderr=subprocess.STDOUT,
-                           timeout=timeout_s, check=False)
-        except subprocess.TimeoutExpired:
-            pass
+    stuck = run_under_xvfb(command, environment, log, timeout_s, out_dir / "stuck.png")
     result_file = out_dir / "result.json"
+    python_errors = errors_file.read_text(encoding="utf-8") if errors_file.is_file() else ""
     if not result_file.is_file():
-        raise AssertionError(f"QGIS wrote no result for {name}; log:\n{log.read_text()[-4000:]}")
-    return json.loads(result_file.read_text(encoding="utf-8"))
+        why = f"timed out after {timeout_s} s (screenshot of the stuck screen: {stuck})" if stuck is not None \
+            else "QGIS ended without writing it"
+        raise AssertionError(f"QGIS wrote no result for {name}: {why}; Python errors QGIS caught:\n"
+                             f"{python_errors[-3000:] or '(none)'}\nlog:\n{log.read_text()[-4000:]}")
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    result["python_errors"] = python_errors
+    return result
+
+
+def _start_xvfb(screenshot_size: str = "1400x900x24") -> tuple:
+    """A private Xvfb in its own session; returns (process, display). -displayfd picks a free display."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", screenshot_size,
+                               "-nolisten", "tcp"], pass_fds=(write_end,), start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        raise RuntimeError("Xvfb did not start (is the 'xvfb' package installed?)")
+    return server, f":{number}"
+
+
+def _kill_group(process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _grab_screen(display: str, path: Path) -> Path | None:
+    """A screenshot of the whole virtual screen, taken from outside QGIS (which may be stuck)."""
+    grab = ("import sys\nfrom qgis.PyQt.QtWidgets import QApplication\napp = QApplication(['grab'])\n"
+            "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)\n")
+    environment = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    try:
+        done = subprocess.run(["/usr/bin/python3", "-c", grab, str(path)], env=environment, timeout=30,
+                              capture_output=True, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    return path if done.returncode == 0 and path.is_file() else None
+
+
+def run_under_xvfb(command: list, environment: dict, log: Path, timeout_s: int, screenshot: Path) -> Path | None:
+    """Run ``command`` on a private Xvfb, QGIS in a session of its own. On a time-out the stuck
+    screen is saved to ``screenshot`` (returned) and QGIS's whole process group is killed, so no
+    qgis.bin or Xvfb is left behind to slow later runs. Returns None when QGIS ended by itself."""
+    server, display = _start_xvfb()
+    stuck = None
+    try:
+        with log.open("w") as handle:
+            qgis = subprocess.Popen(command, env={**environment, "DISPLAY": display}, stdout=handle,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                qgis.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                stuck = _grab_screen(display, screenshot) or screenshot
+            finally:
+                _kill_group(qgis)
+    finally:
+        _kill_group(server)
+    return stuck
 
 
 def assert_checks(result: dict, required: list[str]) -> None:

@@ -212,10 +212,13 @@ def test_unload_restores_the_original_functions(qgis_processing, qgis_iface, gua
     from processing.gui.AlgorithmDialog import AlgorithmDialog
     from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
 
+    # the batch dialog's after-run hook: finish on 3.22, createSummaryTable from 3.40 (no finish there)
+    batch_done = "finish" if "finish" in BatchAlgorithmDialog.__dict__ else "createSummaryTable"
     before = {(cls, name): cls.__dict__[name] for cls, name in [
         (Processing, "runAlgorithm"), (AlgorithmDialog, "runAlgorithm"), (AlgorithmDialog, "finish"),
-        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, "finish")]}
+        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, batch_done)]}
     guard = eg.ExportGuard(qgis_iface, guard_services)
+    assert guard.disabled == {}
     assert all(cls.__dict__[name] is not original for (cls, name), original in before.items())
     guard.unload()
     assert all(cls.__dict__[name] is original for (cls, name), original in before.items())

@@ -72,8 +72,9 @@ def qgis_process_env(tmp_path):
     env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "qgis"), QT_QPA_PLATFORM="offscreen",
                CLASSIFICATION_AUDIT_LOG=str(tmp_path / "audit.sqlite"))
     binary = shutil.which("qgis_process.bin") or "/usr/lib/qgis/qgis_process.bin"
-    subprocess.run([binary, "plugins", "enable", "classification_plugin"], env=env, check=True,
-                   capture_output=True, timeout=120)
+    enabled = subprocess.run([binary, "plugins", "enable", "classification_plugin"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert enabled.returncode == 0, f"exit {enabled.returncode}:\n{enabled.stdout[-3000:]}\n{enabled.stderr[-3000:]}"
     return binary, env
 
 

@@ -3,10 +3,12 @@ a Qt or QGIS class is resolved here, and must not be
 
 - an enum member reached without its enum (``Qt.AlignLeft``: PyQt 6 knows only
   ``Qt.AlignmentFlag.AlignLeft``), nor
-- one of the old names QGIS 3.x keeps only as a monkey-patched alias of a moved enum
-  (``QgsProcessing.TypeVectorAnyGeometry``: QGIS 3.36+ marks those ``is_monkey_patched``, and
-  QGIS 4 drops them). That half of the check bites on 3.40 and 3.44 in the matrix; 3.22 has no
-  aliases yet.
+- one of the old names QGIS 3.x keeps only as an alias of a moved enum or member
+  (``QgsWkbTypes.GeometryType`` is ``Qgis.GeometryType`` from 3.30, ``...PointGeometry`` is
+  ``Point``; QGIS 4 drops the aliases). An alias shows as a name that differs from the enum's own
+  ``__qualname__`` or member ``name``. That half of the check bites on 3.40 and 3.44 in the
+  matrix; 3.22 has no aliases yet. Code that must name an enum both ways uses
+  ``integration.compat.enum_value`` with strings.
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ def _chain(node) -> list[str] | None:
     return [node.id, *reversed(parts)]
 
 
+def _step_problem(owner, attribute: str, value) -> str:
+    """What is wrong with reaching ``value`` as ``owner.attribute`` ('' when nothing)."""
+    if _is_enum_type(value):
+        own = getattr(value, "__qualname__", "")
+        # inherited is fine (QTableWidget.EditTrigger is QAbstractItemView's): PyQt 6 finds it too
+        if isinstance(owner, type) and own not in {f"{base.__qualname__}.{attribute}" for base in owner.__mro__}:
+            return f"an alias of {own} that QGIS 4 drops"
+    elif _is_enum_member(value):
+        if not _is_enum_type(owner):
+            name = value.name if isinstance(value, enum.Enum) else attribute
+            return f"unscoped enum member (write {type(value).__qualname__}.{name})"
+        if isinstance(value, enum.Enum) and value.name != attribute:
+            return f"an alias of {type(value).__qualname__}.{value.name} that QGIS 4 drops"
+    return ""
+
+
 def enum_problems(source: str, name: str) -> list[str]:
     tree = ast.parse(source, name)
     _mark_parents(tree)  # only whole chains are looked at: Qt.AlignLeft.value once, not twice
@@ -70,13 +88,10 @@ def enum_problems(source: str, name: str) -> list[str]:
             try:
                 value = getattr(owner, attribute)
             except AttributeError:
-                break  # a guarded lookup of a name this QGIS lacks (compat.py)
-            where = f"{name}:{node.lineno}: {'.'.join(chain)}"
-            if getattr(value, "is_monkey_patched", False):
-                found.append(f"{where}: a QGIS 3 alias that QGIS 4 drops")
-                break
-            if _is_enum_member(value) and not _is_enum_type(owner):
-                found.append(f"{where}: unscoped enum member (write {type(value).__name__}.{attribute})")
+                break  # a guarded lookup of a name this QGIS lacks
+            problem = _step_problem(owner, attribute, value)
+            if problem:
+                found.append(f"{name}:{node.lineno}: {'.'.join(chain)}: {problem}")
                 break
             owner = value
     return found
@@ -99,12 +114,14 @@ def test_the_check_finds_unscoped_members():
     assert len(found) == 1 and "Qt.AlignLeft" in found[0] and "AlignmentFlag.AlignLeft" in found[0], found
 
 
-def test_the_check_finds_qgis3_aliases_where_qgis_marks_them():
+def test_the_check_finds_qgis3_aliases_where_qgis_has_them():
     from qgis.core import Qgis
 
-    found = enum_problems("from qgis.core import QgsProcessing\nx = QgsProcessing.TypeVectorAnyGeometry\n",
-                          "probe.py")
-    if Qgis.QGIS_VERSION_INT >= 33600:  # the enum moved to Qgis.ProcessingSourceType; the old name is an alias
-        assert found and ("alias" in found[0] or "unscoped" in found[0]), found
-    else:  # 3.22: a plain unscoped member
-        assert found and "unscoped" in found[0], found
+    found = enum_problems("from qgis.core import Qgis, QgsWkbTypes\n"
+                          "a = QgsWkbTypes.GeometryType.PointGeometry\nb = Qgis.MessageLevel.Warning\n", "probe.py")
+    if hasattr(Qgis, "GeometryType"):  # 3.30+: the enum moved to Qgis; the old names are aliases
+        assert len(found) == 1 and "an alias of Qgis.GeometryType" in found[0], found
+    else:  # 3.22: the names are the enum's own
+        assert found == [], found
+    assert enum_problems("from qgis.core import QgsProcessing\nx = QgsProcessing.TypeVectorAnyGeometry\n",
+                         "probe.py"), "an unscoped member on every version"
