@@ -143,12 +143,19 @@ def _start_xvfb(screenshot_size: str = "1400x900x24") -> tuple:
     return server, f":{number}"
 
 
-def _kill_group(process) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
+def _kill_group(process, grace_s: float = 0) -> None:
+    """End ``process``'s whole session: SIGTERM first when given a grace time (Xvfb then removes
+    its lock and socket), SIGKILL for whatever is left."""
+    for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, None)) if grace_s else ((signal.SIGKILL, None),):
+        try:
+            os.killpg(process.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            process.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _grab_screen(display: str, path: Path) -> Path | None:
@@ -181,7 +188,7 @@ def run_under_xvfb(command: list, environment: dict, log: Path, timeout_s: int, 
             finally:
                 _kill_group(qgis)
     finally:
-        _kill_group(server)
+        _kill_group(server, grace_s=5)
     return stuck
 
 
