@@ -74,12 +74,12 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="343" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="566" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="339" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="562" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
@@ -104,12 +104,12 @@
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="345" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="568" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="341" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="564" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -124,12 +124,12 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="765" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="841" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="118" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="123" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -144,17 +144,22 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="454" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="455" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="436" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="437" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/plugin.py" line="77" />
+      <source>Access log recording and panel</source>
+      <translation>访问日志记录与面板</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -189,27 +194,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="500" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="501" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -222,6 +227,16 @@
       <location filename="../classification_plugin/gui/indicators.py" line="31" />
       <source>Basis: {reason}</source>
       <translation>依据：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="667" />
+      <source>BatchAlgorithmDialog has no runAlgorithm and finish / createSummaryTable on this QGIS version</source>
+      <translation>此 QGIS 版本的 BatchAlgorithmDialog 没有 runAlgorithm 及 finish / createSummaryTable</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="252" />
+      <source>Browser drops</source>
+      <translation>浏览器拖放</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="63" />
@@ -239,7 +254,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="735" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="736" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -269,7 +284,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -297,6 +312,11 @@
       <location filename="../classification_plugin/gui/classify_dialog.py" line="225" />
       <source>Classification not changed</source>
       <translation>密级未更改</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="60" />
+      <source>Classification panel</source>
+      <translation>密级面板</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="35" />
@@ -329,9 +349,14 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="77" />
+      <location filename="../classification_plugin/plugin.py" line="108" />
       <source>Classify…</source>
       <translation>定密…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
+      <source>Clipboard</source>
+      <translation>剪贴板</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
@@ -349,12 +374,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="903" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="977" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="442" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="500" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -379,12 +404,12 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="431" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="489" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="177" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -394,7 +419,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="870" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="945" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -469,12 +494,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="734" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="735" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -499,32 +524,37 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="757" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="758" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="357" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="409" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="362" />
+      <location filename="../classification_plugin/plugin.py" line="64" />
+      <source>Export guard: {channel}</source>
+      <translation>导出防护：{channel}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="420" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="959" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1033" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="744" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="745" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="680" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="763" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -589,12 +619,12 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="488" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="489" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="500" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="556" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -649,7 +679,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -694,6 +724,11 @@
       <translation>变更密级</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/plugin.py" line="56" />
+      <source>Label loading</source>
+      <translation>密级标签加载</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
       <source>Label removed</source>
       <translation>解除密级</translation>
@@ -709,7 +744,12 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/plugin.py" line="51" />
+      <source>Labels and access log</source>
+      <translation>密级标签与访问日志</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -717,6 +757,11 @@
       <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
       <source>Layer added</source>
       <translation>添加图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
+      <source>Layer definition and Copy Layer record</source>
+      <translation>图层定义与复制图层的记录</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
@@ -729,7 +774,12 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
+      <location filename="../classification_plugin/plugin.py" line="66" />
+      <source>Layer menu entries</source>
+      <translation>图层菜单项</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -744,7 +794,12 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/plugin.py" line="57" />
+      <source>Layer tree badges</source>
+      <translation>图层树密级徽标</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -784,12 +839,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="497" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -804,7 +859,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -822,6 +877,11 @@
       <location filename="../classification_plugin/gui/options_page.py" line="38" />
       <source>Mandatory labelling: mark unlabelled layers and ask for a label</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="59" />
+      <source>Map banner</source>
+      <translation>地图密级横幅</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
@@ -894,7 +954,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="710" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="711" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -909,17 +969,27 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/plugin.py" line="65" />
+      <source>Online-layer warning</source>
+      <translation>在线图层警告</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="91" />
       <source>Only vector layers can hold protected areas</source>
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="790" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="865" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/plugin.py" line="61" />
+      <source>Options page</source>
+      <translation>选项页</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -944,14 +1014,49 @@
       <translation>加载插件</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/plugin.py" line="67" />
+      <source>Plugin menu</source>
+      <translation>插件菜单</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <source>Plugin part off</source>
+      <translation>插件部件已停用</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="420" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="257" />
+      <source>Print layouts</source>
+      <translation>打印布局</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="478" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="50" />
+      <source>Processing algorithms</source>
+      <translation>处理算法</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="254" />
+      <source>Processing: algorithm dialog</source>
+      <translation>处理：算法对话框</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="255" />
+      <source>Processing: batch dialog</source>
+      <translation>处理：批处理对话框</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="253" />
+      <source>Processing: processing.run</source>
+      <translation>处理：processing.run</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/label_store.py" line="53" />
@@ -984,7 +1089,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/deps.py" line="26" />
+      <location filename="../classification_plugin/core/deps.py" line="27" />
       <source>Protected-area checks need the Python package shapely 2 ({found}). Install it into the Python that QGIS uses, e.g. 'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'.</source>
       <translation>保护区检查需要 Python 包 shapely 2（{found}）。请将其安装到 QGIS 使用的 Python 中，例如：'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'。</translation>
     </message>
@@ -1002,6 +1107,11 @@
       <location filename="../classification_plugin/gui/protected_ui.py" line="43" />
       <source>Protected-area role…</source>
       <translation>保护区角色…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="74" />
+      <source>Protected-area warnings</source>
+      <translation>保护区警告</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="70" />
@@ -1059,12 +1169,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="821" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
+      <source>Save As labelling</source>
+      <translation>另存为副本的密级标签</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="256" />
+      <source>Save Map as Image / PDF marking</source>
+      <translation>地图另存为图像/PDF 的密级标注</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="896" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="618" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="701" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1074,12 +1194,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="802" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="877" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="779" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="855" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1094,12 +1214,12 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="105" />
+      <location filename="../classification_plugin/plugin.py" line="151" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
@@ -1119,7 +1239,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1164,7 +1284,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="707" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1179,32 +1299,32 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="744" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="821" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="741" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="818" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="722" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="800" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="719" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="797" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="413" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="414" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="350" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="402" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1269,7 +1389,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="128" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="136" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1304,17 +1424,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="978" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1052" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="806" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="881" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="812" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="887" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1389,7 +1509,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="225" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="385" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1424,17 +1544,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="361" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="589" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="258" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="437" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="278" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1454,14 +1574,19 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="490" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="491" />
       <source>To</source>
       <translation>到</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="49" />
+      <source>Translations</source>
+      <translation>翻译</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/cli.py" line="45" />
@@ -1469,7 +1594,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="361" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="362" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1479,12 +1604,12 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="872" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="947" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="175" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1494,7 +1619,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="697" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="698" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1504,7 +1629,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="555" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1519,12 +1644,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="686" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="681" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="682" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1554,7 +1679,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1599,12 +1724,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1614,7 +1739,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1644,7 +1769,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1739,12 +1864,12 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="368" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -1769,12 +1894,12 @@
       <translation>数据所属单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/deps.py" line="25" />
+      <location filename="../classification_plugin/core/deps.py" line="26" />
       <source>version {version} is installed</source>
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -1819,12 +1944,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="344" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="567" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="340" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="563" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1849,12 +1974,12 @@
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="346" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="569" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="342" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="565" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -1899,17 +2024,17 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="364" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="365" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="664" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="665" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="756" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="757" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -1919,29 +2044,39 @@
       <translation>已将 {n} 条记录写入 {path}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="350" />
+      <source>{owner} has no {names} on this QGIS version</source>
+      <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="127" />
       <source>{pairs}, {features} in or near protected areas</source>
       <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="366" />
+      <location filename="../classification_plugin/integration/parts.py" line="46" />
+      <source>{part} is off on this QGIS version ({reason}). The rest of Classification Guard works; the QGIS log (Classification Guard tab) has the details.</source>
+      <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="453" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="339" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="391" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="343" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
