@@ -320,6 +320,10 @@ class PointSearch:
         return replace(points, total=total, nulls=total - present)
 
     def close(self) -> None:
+        # a kept failure holds its traceback, whose frames hold this search and, up their callers,
+        # the caller's layers: a reference cycle that only the garbage collector would break,
+        # possibly after QGIS has shut down (a crash at exit in the tests)
+        self.failure = self.count_failure = None
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -19,11 +19,14 @@ stereographic ~0.2 us: on 10,000 zone polygons that is 0.75 s against 0.15 s.
 
 The choice needs QGIS (layer CRSs and extents) and is made on the calling thread; the result is
 plain strings and numbers, and :func:`transform_xy`, :func:`transform_geometries` and
-:func:`ground_scale` (pyproj, vectorised) run anywhere, including a QgsTask thread.
+:func:`ground_scale` (pyproj, vectorised) may be called from any thread, including a QgsTask's:
+pyproj itself only ever runs on the main thread or on this module's own two threads (see
+:func:`_in_proj_thread`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +44,61 @@ _KEEP_SCALE = 0.01  # a layer's own CRS is kept for a mix of CRSs when within 1 
 _STEREO_SCALE = 0.1  # beyond 10 % (data ~2,000 km from the centre) the equidistant projection is used
 _CONFORMAL_RAD = 1e-5  # angular distortion below which a projection counts as conformal (UTM: 1.5e-6)
 _SCALE_GRID = 33  # scale samples a side over the data (bilinear error below, GroundScale)
+_TRANSFORMERS_PER_THREAD = 32  # pyproj transformers each thread keeps (~8 ms to build one)
+
+
+# -- the threads pyproj runs on ------------------------------------------------------------------
+#
+# pyproj 3.7 (3.7.1 in Debian trixie) keeps a thread's PROJ context in two places: the OS
+# thread's TSS slot, which finds it, and a threading.local, which frees it when the thread's
+# Python thread state goes. A thread that Python did not start (a QgsTask's from QThreadPool, a
+# Processing algorithm's) gets a fresh thread state each time Qt calls into Python and loses it
+# when the call returns: the context is freed while the TSS slot still points at it, and the next
+# pyproj object made on that pool thread (the next check) crashes in proj_create (pyproj issues
+# #1509, #1622; pyproj 3.8, in Debian sid, keeps the context in the threading.local alone).
+# pyproj 3.4 (Debian 12) made a context per object. So pyproj runs only on threads whose thread
+# state lasts as long as they do: the main thread and the two below; any other thread hands its
+# call over to them and waits.
+
+_PROJ_THREAD = threading.local()  # .ours: one of the pool's threads; .transformers: its cache
+_POOL_LOCK = threading.Lock()
+_POOL: list = []
+
+
+def _mark_proj_thread() -> None:
+    _PROJ_THREAD.ours = True
+
+
+def _transform_pool() -> ThreadPoolExecutor:
+    """Two long-lived worker threads, so each keeps its pyproj transformers and PROJ context."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(2, thread_name_prefix="classification-proj",
+                                            initializer=_mark_proj_thread))
+        return _POOL[0]
+
+
+def _is_proj_thread() -> bool:
+    """Whether pyproj may run on this thread: the main thread or one of the pool's."""
+    return getattr(_PROJ_THREAD, "ours", False) or threading.get_ident() == threading.main_thread().ident
+
+
+def _in_proj_thread(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` (which uses pyproj, and never the pool) here on a thread
+    pyproj may run on, else on the pool, the caller waiting for it (~0.1 ms more)."""
+    if _is_proj_thread():
+        return function(*args, **kwargs)
+    return _transform_pool().submit(function, *args, **kwargs).result()
+
+
+def _on_proj_thread(function):
+    """Decorator: ``function`` always called through :func:`_in_proj_thread`."""
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        return _in_proj_thread(function, *args, **kwargs)
+
+    return call
 
 
 @dataclass(frozen=True)
@@ -137,6 +195,7 @@ def choose_frame(crss: list, lonlat: tuple | None) -> MetricFrame:
     return MetricFrame(f"+proj=aeqd {centre}", description, (rho / EARTH_RADIUS_M) ** 2 / 6.0, False)
 
 
+@_on_proj_thread
 def _conformal_area(definition: str, lonlat: tuple | None, max_deviation: float | None = None) -> tuple | None:
     """The frame box around ``lonlat`` over which :func:`ground_scale` corrects distances, or None
     when the projection is not conformal there, its scale cannot be worked out, or it is more
@@ -189,28 +248,23 @@ def _haversine(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 # -- pure transforms (no QGIS objects; safe in a worker thread) ---------------------------------
 
 
-_POOL_LOCK = threading.Lock()
-_POOL: list = []
-
-
-def _transform_pool() -> ThreadPoolExecutor:
-    """Two long-lived worker threads, so each keeps its pyproj transformers (~8 ms to build)."""
-    with _POOL_LOCK:
-        if not _POOL:
-            _POOL.append(ThreadPoolExecutor(2, thread_name_prefix="classification-proj"))
-        return _POOL[0]
-
-
 def _transformer(source: str, target: str):
-    # pyproj transformers must not be shared between threads: one cache entry per thread
-    return _thread_transformer(source, target, threading.get_ident())
+    """This thread's pyproj transformer from ``source`` to ``target`` (call on a pyproj thread).
 
+    One cache per thread, in a threading.local: pyproj before 3.7 must not share a transformer
+    between threads, and a cache keyed by thread id could hand a dead thread's transformer to a
+    new thread given the same id."""
+    cache = getattr(_PROJ_THREAD, "transformers", None)
+    if cache is None:
+        cache = _PROJ_THREAD.transformers = {}
+    transformer = cache.get((source, target))
+    if transformer is None:
+        from pyproj import Transformer
 
-@lru_cache(maxsize=32)
-def _thread_transformer(source: str, target: str, _thread: int):
-    from pyproj import Transformer
-
-    return Transformer.from_crs(source, target, always_xy=True)
+        if len(cache) >= _TRANSFORMERS_PER_THREAD:
+            del cache[next(iter(cache))]  # the oldest
+        transformer = cache[(source, target)] = Transformer.from_crs(source, target, always_xy=True)
+    return transformer
 
 
 def same_crs(source: str, target: str) -> bool:
@@ -231,8 +285,9 @@ def transform_xy(source: str, target: str, xs: np.ndarray, ys: np.ndarray) -> tu
         tx, ty = _transformer(source, target).transform(xs[part], ys[part])
         return np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
 
-    if xs.size < _PARALLEL_COORDINATES:
-        return run(slice(None))
+    if xs.size < _PARALLEL_COORDINATES or getattr(_PROJ_THREAD, "ours", False):
+        # (a pool thread never waits for the pool: two of them waiting would wait for ever)
+        return _in_proj_thread(run, slice(None))
     half = xs.size // 2
     parts = list(_transform_pool().map(run, (slice(0, half), slice(half, None))))
     return np.concatenate([parts[0][0], parts[1][0]]), np.concatenate([parts[0][1], parts[1][1]])
@@ -257,6 +312,7 @@ def transform_geometries(source: str, target: str, geometries: np.ndarray, densi
 
 
 @lru_cache(maxsize=32)
+@_on_proj_thread
 def is_geographic(definition: str) -> bool:
     """True for a CRS in degrees of longitude and latitude (pyproj definition)."""
     from pyproj import CRS
@@ -265,6 +321,7 @@ def is_geographic(definition: str) -> bool:
 
 
 @lru_cache(maxsize=32)
+@_on_proj_thread
 def _densify_step(source: str) -> float:
     from pyproj import CRS
 
@@ -323,12 +380,13 @@ class GroundScale:
         return k
 
 
+@_on_proj_thread
 def exact_scale(definition: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """PROJ's point scale of a conformal projection at frame coordinates (mean of the meridian and
     parallel scales, which are equal there); NaN where it is not defined."""
     from pyproj import Proj
 
-    projection = Proj(definition)  # not shared between threads
+    projection = Proj(definition)  # made and used on this call's thread only
     lons, lats = projection(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), inverse=True)
     factors = projection.get_factors(np.asarray(lons), np.asarray(lats))
     return (np.asarray(factors.meridional_scale) + np.asarray(factors.parallel_scale)) / 2.0

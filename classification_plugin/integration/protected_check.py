@@ -475,14 +475,22 @@ def _point_search(job: CheckJob) -> PointSearch | None:
 
 
 def _wait(future, search: PointSearch, feedback):
-    """The worker's search result; while waiting, a cancel interrupts the search in SQLite."""
+    """The worker's search result; while waiting, a cancel interrupts the search in SQLite.
+
+    A :class:`NoFastPathError` comes out as a new one: the future's own, raised here, would take
+    this thread's frames into its traceback, and those frames hold the future, hence the
+    exception: a reference cycle that keeps the caller's layers alive until the garbage
+    collector runs (after QGIS has shut down, in the tests: a crash at exit)."""
     while True:
         if _is_canceled(feedback):
             search.cancel()  # again each round: a statement started just after missed the last
         try:
-            return future.result(timeout=_CANCEL_POLL_S)
+            error = future.exception(timeout=_CANCEL_POLL_S)
         except FutureTimeout:
-            pass
+            continue
+        if isinstance(error, NoFastPathError):
+            raise NoFastPathError(str(error)) from error
+        return future.result()
 
 
 def _stop(search: PointSearch | None, work: list) -> None:

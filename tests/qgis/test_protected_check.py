@@ -296,7 +296,9 @@ def test_ground_scale_interpolation_matches_proj(qgis_app):
 def survey_and_zones(tmp_path, qgis_app):
     rng = np.random.default_rng(3)
     lons, lats = rng.uniform(115.95, 116.15, 3000), rng.uniform(39.85, 40.05, 3000)
-    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(lons, lats)]
+    # plain floats (tolist) wherever a WKT takes a repr: numpy >= 2 writes repr(np.float64(1.5))
+    # as "np.float64(1.5)", which QGIS reads as an empty geometry
+    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(lons.tolist(), lats.tolist())]
     wkts[10] = None  # a null geometry
     wkts[11] = "POINT Z(116.05 39.95 80)"
     zones = memory_layer([ZONE_LONLAT, "POLYGON((116.12 39.9, 116.14 39.9, 116.14 39.92, 116.12 39.9))"],
@@ -685,7 +687,7 @@ def test_geopackage_rtree_prefilter_matches_the_qgis_fallback(tmp_path, qgis_app
     """Survey and zones in one metric CRS: only points near zones are read, through the R-tree."""
     rng = np.random.default_rng(5)
     xs, ys = rng.uniform(440_000, 460_000, 4000), rng.uniform(4_420_000, 4_440_000, 4000)
-    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(xs, ys)]
+    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(xs.tolist(), ys.tolist())]
     wkts[3] = None
     zones = memory_layer([f"POLYGON(({x} {y}, {x + 900} {y}, {x + 900} {y + 700}, {x} {y}))"
                           for x, y in zip(rng.uniform(440_000, 459_000, 30), rng.uniform(4_420_000, 4_439_000, 30))],
@@ -825,11 +827,11 @@ def test_zone_rtree_search_in_a_shared_utm_crs_reaches_the_ground_buffer(tmp_pat
                           f"{x - 300} {y + 200}, {x - 300} {y - 200}))" for x, y in centres],
                          crs="EPSG:32650", geometry="Polygon", name="zone")
     wkts = []
-    for x, y in centres:
+    for x, y in centres.tolist():
         for reach in (1001.0, 1002.5):
             for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
                 wkts.append(f"POINT({x + dx * (300 + reach)!r} {y + dy * (200 + reach)!r})")
-            d = reach / np.sqrt(2)
+            d = reach / float(np.sqrt(2))
             for sx, sy in ((1, 1), (-1, -1), (1, -1), (-1, 1)):
                 wkts.append(f"POINT({x + sx * (300 + d)!r} {y + sy * (200 + d)!r})")
     wkts += ["POINT(890000 990000)"] * 20
@@ -942,9 +944,10 @@ def test_a_zone_out_of_its_rtree_behind_an_empty_flag_is_still_checked(tmp_path,
     """A zone whose GeoPackage header says "empty" over a real polygon, left out of the R-tree
     (GDAL's trigger skips such rows): GDAL reads the polygon, so the search must not trust the
     R-tree; it starts from the zones as read, before they are indexed."""
-    job = _stale_index_copy(tmp_path, """
-        DROP TRIGGER IF EXISTS rtree_zones_geom_update1; DROP TRIGGER IF EXISTS rtree_zones_geom_update2;
-        DROP TRIGGER IF EXISTS rtree_zones_geom_update3; DROP TRIGGER IF EXISTS rtree_zones_geom_update4;
+    # every update trigger GDAL may have written: GeoPackage 1.2's update1-4 (GDAL 3.6, 3.10) or
+    # 1.4's update2, 4, 5, 6, 7 (GDAL 3.13, Debian sid), whose ST_IsEmpty plain sqlite3 lacks
+    drop_updates = "".join(f"DROP TRIGGER IF EXISTS rtree_zones_geom_update{n};" for n in range(1, 8))
+    job = _stale_index_copy(tmp_path, drop_updates + """
         UPDATE zones SET geom = CAST(substr(geom, 1, 3) || x'13' || substr(geom, 5) AS BLOB) WHERE fid = 1;
         DELETE FROM rtree_zones_geom WHERE id = 1;""")
     with closing(sqlite3.connect(job.zones.path)) as db:
@@ -1035,7 +1038,8 @@ def test_lonlat_survey_around_a_pole_is_not_cut_by_the_prefilter(tmp_path, qgis_
     lons = np.arange(-179.5, 180.0, 1.0)
     lat = GEOD.fwd(0.0, -90.0, 0.0, 20_000.0)[1]
     zone = "POLYGON((-50000 -50000, 50000 -50000, 50000 50000, -50000 50000, -50000 -50000))"
-    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons], "EPSG:4326", zone, "EPSG:3031")
+    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons.tolist()], "EPSG:4326", zone,
+                          "EPSG:3031")
     assert fast.feature_count == lons.size == 360
 
 
@@ -1059,7 +1063,8 @@ def test_a_full_read_stops_the_count_it_does_not_need(tmp_path, qgis_app, monkey
     lons = np.arange(-179.5, 180.0, 1.0)
     lat = GEOD.fwd(0.0, -90.0, 0.0, 20_000.0)[1]
     zone = "POLYGON((-50000 -50000, 50000 -50000, 50000 50000, -50000 50000, -50000 -50000))"
-    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons], "EPSG:4326", zone, "EPSG:3031")
+    fast = _fast_and_full(tmp_path, [f"POINT({lon!r} {lat!r})" for lon in lons.tolist()], "EPSG:4326", zone,
+                          "EPSG:3031")
     assert fast.feature_count == 360 and fast.read_method == "gpkg"
     assert log[:2] == ["cancel", "read"], log
 
@@ -1073,7 +1078,7 @@ def test_longitudes_written_past_180_are_not_missed(tmp_path, qgis_app):
     x, y = centre
     zone = f"POLYGON(({x - 3000} {y - 3000}, {x + 3000} {y - 3000}, {x + 3000} {y + 3000}, {x - 3000} {y + 3000}, " \
            f"{x - 3000} {y - 3000}))"
-    wkts = [f"POINT({lon!r} -10.0)" for lon in lons]
+    wkts = [f"POINT({lon!r} -10.0)" for lon in lons.tolist()]
     fast = _fast_and_full(tmp_path, wkts, "EPSG:4326", zone, "EPSG:32701")
     assert fast.feature_count > 10
 

@@ -230,6 +230,28 @@ def test_setting_a_role_starts_a_check(watched, recorder, make_memory_layer):
     assert len(recorder.events) == 1
 
 
+def test_consecutive_checks_on_one_pool_thread(watched, make_memory_layer):
+    """Each check projects with pyproj in a QgsTask, on a QThreadPool thread that Python did not
+    start, and the next check runs on that same thread. pyproj 3.7 freed such a thread's PROJ
+    context with its Python thread state at the end of a task, then used it again: the second
+    check crashed in proj_create."""
+    from qgis.PyQt.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()  # the task manager's
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)
+    try:
+        survey = survey_layer(make_memory_layer, [INSIDE])
+        watcher = watched(zones_layer(), survey)
+        reports = reports_of(watcher)
+        for _ in range(3):
+            watcher.check_layer(survey)
+            wait_idle(watcher)
+    finally:
+        pool.setMaxThreadCount(threads)
+    assert [r.features for r in reports] == [[next(survey.getFeatures()).id()]] * 3
+
+
 def test_background_check_can_be_canceled(watched, recorder, make_memory_layer):
     import random
 
