@@ -58,6 +58,7 @@ POINT_GEOMETRY = enum_value("Qgis.GeometryType.Point", "QgsWkbTypes.PointGeometr
 LINE_GEOMETRY = enum_value("Qgis.GeometryType.Line", "QgsWkbTypes.LineGeometry")
 POLYGON_GEOMETRY = enum_value("Qgis.GeometryType.Polygon", "QgsWkbTypes.PolygonGeometry")
 REQUEST_NO_GEOMETRY = enum_value("Qgis.FeatureRequestFlag.NoGeometry", "QgsFeatureRequest.NoGeometry")
+WKB_TYPE = enum_value("Qgis.WkbType", "QgsWkbTypes.Type")  # the enum itself, to make a member from an int
 LAYOUT_MILLIMETERS = enum_value("Qgis.LayoutUnit.Millimeters", "QgsUnitTypes.LayoutMillimeters")
 DISTANCE_METERS = enum_value("Qgis.DistanceUnit.Meters", "QgsUnitTypes.DistanceMeters")
 ALGORITHM_NO_THREADING = enum_value("Qgis.ProcessingAlgorithmFlag.NoThreading",

@@ -12,18 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qgis.core import QgsGeometry, QgsProject, QgsRasterLayer, QgsTask, QgsVectorLayer, QgsWkbTypes
+from qgis.core import QgsGeometry, QgsProject, QgsRasterLayer, QgsTask, QgsVectorLayer
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.role_hints import LayerFacts
+from classification_plugin.integration.compat import LINE_GEOMETRY, POINT_GEOMETRY, POLYGON_GEOMETRY, WKB_TYPE
 
 
 def layer_facts(layer) -> LayerFacts:
     """What :func:`~classification_plugin.core.role_hints.suggest_role` needs to know about a layer."""
     if isinstance(layer, QgsVectorLayer):
-        geometry = {QgsWkbTypes.GeometryType.PointGeometry: "point",
-                    QgsWkbTypes.GeometryType.LineGeometry: "line",
-                    QgsWkbTypes.GeometryType.PolygonGeometry: "polygon"}.get(layer.geometryType(), "")
+        geometry = {POINT_GEOMETRY: "point", LINE_GEOMETRY: "line",
+                    POLYGON_GEOMETRY: "polygon"}.get(layer.geometryType(), "")
         return LayerFacts(layer.name(), "vector", layer.providerType(), layer.source(), geometry,
                           tuple(layer.fields().names()))
     if isinstance(layer, QgsRasterLayer):
@@ -224,7 +224,7 @@ def photo_layer(rows: PhotoRows) -> PhotoImport:
     folder = Path(rows.folder)
     layer = QgsMemoryProviderUtils.createMemoryLayer(
         tr("Drone photos ({folder})").format(folder=folder.name or str(folder)), rows.fields,
-        QgsWkbTypes.Type(rows.wkb_type), QgsCoordinateReferenceSystem.fromWkt(rows.crs))
+        WKB_TYPE(rows.wkb_type), QgsCoordinateReferenceSystem.fromWkt(rows.crs))
     features = []
     for wkb, attributes in rows.rows:
         feature = QgsFeature(layer.fields())

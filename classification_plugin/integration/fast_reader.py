@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import shapely
 
+from classification_plugin.integration.compat import POINT_GEOMETRY
 from classification_plugin.integration.metric import crs_definition
 
 _ENVELOPE_BYTES = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
@@ -92,7 +93,7 @@ def source_spec(layer, attributes=()) -> SourceSpec:
     if missing:
         raise ValueError(f"{layer.name()} has no field {missing[0]}")
     wkb_type = layer.wkbType()
-    is_point = (QgsWkbTypes.geometryType(wkb_type) == QgsWkbTypes.GeometryType.PointGeometry
+    is_point = (QgsWkbTypes.geometryType(wkb_type) == POINT_GEOMETRY
                 and not QgsWkbTypes.isMultiType(wkb_type))
     return SourceSpec(
         name=layer.name(), provider=provider, path=path, layer_name=layer_name, subset=subset,

@@ -37,6 +37,8 @@ import numpy as np
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 
+from classification_plugin.integration.compat import DISTANCE_METERS
+
 EARTH_RADIUS_M = 6_371_008.8
 _WGS84 = "EPSG:4326"
 _PARALLEL_COORDINATES = 100_000  # below this one thread transforms as fast as two
@@ -127,20 +129,10 @@ def is_metric_projected(crs: QgsCoordinateReferenceSystem) -> bool:
     """True for a projected CRS in metres that keeps distances near true (Mercators excluded)."""
     if not crs.isValid() or crs.isGeographic():
         return False
-    if crs.mapUnits() != _metres():
+    if crs.mapUnits() != DISTANCE_METERS:
         return False
     proj = crs.toProj().replace(" ", "")
     return "+proj=merc" not in proj and "+proj=webmerc" not in proj
-
-
-def _metres():
-    from qgis.core import Qgis
-
-    if hasattr(Qgis, "DistanceUnit"):  # QGIS >= 3.30
-        return Qgis.DistanceUnit.Meters
-    from qgis.core import QgsUnitTypes
-
-    return QgsUnitTypes.DistanceUnit.DistanceMeters
 
 
 def lonlat_extent(crs: QgsCoordinateReferenceSystem, extent: QgsRectangle) -> tuple | None:

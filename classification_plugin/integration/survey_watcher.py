@@ -32,6 +32,7 @@ from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration import roles
+from classification_plugin.integration.compat import REQUEST_NO_GEOMETRY
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def zone_attributes(layer: QgsVectorLayer, settings: roles.ProtectedSettings, fi
     """Names, kinds and minimum levels of the zones with ``fids``, in that order."""
     wanted = {int(f) for f in fids}
     by_fid = {}
-    request = QgsFeatureRequest().setFilterFids(list(wanted)).setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    request = QgsFeatureRequest().setFilterFids(list(wanted)).setFlags(REQUEST_NO_GEOMETRY)
     for feature in layer.getFeatures(request):
         by_fid[feature.id()] = feature
     names, kinds, levels = [], [], []

@@ -88,7 +88,7 @@ class Driver:
     # -- running -------------------------------------------------------------------------------
     def run(self, scenario, timeout_s: float = 120) -> None:
         self._steps = scenario(self)
-        QTimer.singleShot(int(timeout_s * 1000), lambda: self._finish(f"timeout after {timeout_s}s"))
+        QTimer.singleShot(int(timeout_s * 1000), self._timed_out)
         QTimer.singleShot(500, self._next)
 
     def _next(self) -> None:
@@ -103,6 +103,17 @@ class Driver:
             self._finish(traceback.format_exc())
             return
         QTimer.singleShot(int(wait or 0), self._next)
+
+    def _timed_out(self) -> None:
+        """The scenario is stuck (often in a dialog's own event loop): say which windows are open
+        and save the screen as it is, then finish."""
+        windows = [f"{w.metaObject().className()} '{w.windowTitle()}'" for w in QApplication.topLevelWidgets()
+                   if w.isVisible()]
+        try:
+            QApplication.primaryScreen().grabWindow(0).save(str(self.out_dir / "timeout.png"))
+        except Exception:  # noqa: BLE001 - the result matters more than the picture
+            pass
+        self._finish(f"timeout: the scenario did not finish; open windows: {windows}; screen in timeout.png")
 
     def _finish(self, error) -> None:
         if self.finished:
