@@ -166,9 +166,10 @@ def spawn_writer():
     """Start ``writer_proc.py LOCATION COUNT TAG`` and wait until it has opened the log."""
     started = []
 
-    def spawn(location: str, count: int, tag: str, start: bool = True) -> subprocess.Popen:
+    def spawn(location: str, count: int, tag: str, start: bool = True, pause_at: int | None = None) -> subprocess.Popen:
+        extra = [str(pause_at)] if pause_at is not None else []
         proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "writer_proc.py"),
-                                 location, str(count), tag],
+                                 location, str(count), tag, *extra],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env=python_env(), cwd=REPO)
         started.append(proc)

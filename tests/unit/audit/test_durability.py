@@ -43,15 +43,27 @@ def _event():
 
 def test_two_processes_writing_at_once_build_one_chain(backend, spawn_writer):
     open_log(backend.location).close()
-    writers = [spawn_writer(backend.location, N, tag, start=False) for tag in ("A", "B")]
+    # each writer pauses halfway until both are there, so their appends overlap even when a loaded
+    # machine runs one of them late; both halves are written concurrently
+    writers = [spawn_writer(backend.location, N, tag, start=False, pause_at=N // 2) for tag in ("A", "B")]
     for proc in writers:
         proc.stdin.write("go\n")
         proc.stdin.flush()
     outputs = []
     for proc in writers:
+        first = []
+        for line in iter(proc.stdout.readline, ""):
+            if line.strip() == "paused":
+                break
+            first.append(int(line))
+        outputs.append(first)
+    for proc in writers:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    for proc, first in zip(writers, outputs):
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-        outputs.append([int(line) for line in out.split()])
+        first.extend(int(line) for line in out.split())
     a, b = outputs
     assert len(a) == len(b) == N
     assert sorted(a + b) == list(range(1, 2 * N + 1))  # no sequence number handed out twice
