@@ -69,4 +69,5 @@ SOURCE_VECTOR_ANY = enum_value("Qgis.ProcessingSourceType.VectorAnyGeometry", "Q
 SOURCE_VECTOR_POLYGON = enum_value("Qgis.ProcessingSourceType.VectorPolygon", "QgsProcessing.TypeVectorPolygon")
 FIELD_ANY = enum_value("Qgis.ProcessingFieldParameterDataType.Any", "QgsProcessingParameterField.Any")
 NUMBER_DOUBLE = enum_value("Qgis.ProcessingNumberParameterType.Double", "QgsProcessingParameterNumber.Double")
+WKT_PREFERRED = enum_value("Qgis.CrsWktVariant.Preferred", "QgsCoordinateReferenceSystem.WKT_PREFERRED")
 SINK_FAST_INSERT = enum_value("QgsFeatureSink.Flag.FastInsert", "QgsFeatureSink.FastInsert")

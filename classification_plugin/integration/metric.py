@@ -37,7 +37,7 @@ import numpy as np
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 
-from classification_plugin.integration.compat import DISTANCE_METERS
+from classification_plugin.integration.compat import DISTANCE_METERS, WKT_PREFERRED
 
 EARTH_RADIUS_M = 6_371_008.8
 _WGS84 = "EPSG:4326"
@@ -121,8 +121,7 @@ def crs_definition(crs: QgsCoordinateReferenceSystem) -> str:
     authid = crs.authid()
     if authid and authid.upper().startswith(("EPSG:", "ESRI:", "IGNF:")):
         return authid
-    wkt_format = getattr(QgsCoordinateReferenceSystem, "WktVariant", QgsCoordinateReferenceSystem)
-    return crs.toWkt(getattr(wkt_format, "WKT_PREFERRED", 4))
+    return crs.toWkt(WKT_PREFERRED)
 
 
 def is_metric_projected(crs: QgsCoordinateReferenceSystem) -> bool:

@@ -214,6 +214,14 @@ def item_position(view, gpkg: Path):
     return None
 
 
+def accept_dialogs(class_name) -> list:
+    """Accept the visible dialogs of ``class_name``, as a user clicking OK; returns their names."""
+    found = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.metaObject().className() == class_name]
+    for dialog in found:
+        dialog.accept()
+    return [class_name for _ in found]
+
+
 def drag_and_drop(viewport, pos, mime) -> bool:
     """Enter, move and drop as a drag from the layer tree does; True when the drop was accepted."""
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
@@ -695,26 +703,30 @@ def scenario(d):
     d.check("browser: the GeoPackage connection is shown", pos is not None, viewport)
     model = view.layerTreeModel()
     dropped = {}
+    import_dialogs = []  # QGIS 3.44 asks in an "Import Vector Layer" dialog before it copies a drop
     for layer in (secret, public):
         mime = model.mimeData([model.node2index(root.findLayer(layer.id()))])
         before = len(events_of(events, "export_blocked", "drag_to_browser"))
         refusals_before = len(guard.refusals)
+        d.later(1500, lambda: import_dialogs.extend(accept_dialogs("QgsDbImportVectorLayerDialog")))
         accepted = drag_and_drop(viewport, pos, mime) if pos is not None else None
         for _ in range(12):  # QGIS copies in a background task
             yield 500
             if layer.name() in gpkg_tables(target_gpkg):
                 break
         dropped[layer.name()] = (accepted, len(events_of(events, "export_blocked", "drag_to_browser")) - before,
-                                 guard.refusals[refusals_before:], [b.text() for b in refusal_boxes()])
+                                 guard.refusals[refusals_before:], [b.text() for b in refusal_boxes()],
+                                 list(import_dialogs))
+        import_dialogs.clear()
         if layer is secret:
             d.screenshot("refusal_drag_to_browser")
             d.dismiss_message_boxes()
     tables = gpkg_tables(target_gpkg)
-    accepted, blocked, refusals, boxes = dropped["control_points"]
+    accepted, blocked, refusals, boxes, asked = dropped["control_points"]
     d.check("browser: secret drop refused, recorded, nothing written", accepted is False and blocked == 1
             and "control_points" not in tables and any("control_points" in r for r in refusals)
-            and any("control_points" in b for b in boxes), (dropped, tables))
-    accepted, blocked, refusals, boxes = dropped["roads"]
+            and any("control_points" in b for b in boxes) and not asked, (dropped, tables))
+    accepted, blocked, refusals, boxes, _asked = dropped["roads"]
     d.check("browser: public drop writes the table", accepted and blocked == 0 and not refusals
             and "roads" in tables, (dropped, tables))
     view.setCurrentLayer(secret)
