@@ -47,6 +47,9 @@ def test_metadata_has_what_the_plugin_manager_needs():
         assert general.get(key, "").strip(), key
     assert general["name"] == "Classification Guard"
     assert general["qgisMinimumVersion"] == "3.22"
+    # QGIS 4 offers and loads the plugin only up to this: the matrix (3.22, 3.40, 3.44) is green and
+    # the Qt 6 rules are checked by tests/unit/test_qt6_ready.py and tests/qgis/test_qt6_enums.py
+    assert general["qgisMaximumVersion"] == "4.99"
     assert general["hasProcessingProvider"] == "yes"
     assert (ROOT / general["icon"]).is_file()
     assert about.name() == "Classification Guard"
