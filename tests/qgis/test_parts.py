@@ -1,0 +1,111 @@
+"""Each part starts on its own: a QGIS hook missing on this QGIS version leaves that part (or that
+export channel) off, reported, and the rest working. The desktop version of this runs in
+tests/e2e/test_broken_hook_e2e.py."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import Qgis, QgsProcessingException
+
+from classification_plugin.core.labels import LabelRequest
+from classification_plugin.integration import export_guard as eg
+from classification_plugin.integration.parts import Parts
+
+
+@pytest.fixture
+def secret_layer(guard_services, make_memory_layer, clean_project):
+    layer = make_memory_layer(["POINT(116.39 39.91)"], name="control_points")
+    clean_project.addMapLayer(layer)
+    guard_services.labels.change(layer, LabelRequest(level="secret", reason="test data"))
+    return layer
+
+
+def test_a_batch_dialog_without_its_hooks_leaves_only_that_channel_off(
+        qgis_processing, qgis_iface, guard_services, secret_layer, tmp_path, monkeypatch):
+    import processing
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+
+    # a future QGIS that moved the batch dialog's methods (as 3.40 moved finish)
+    for name in ("runAlgorithm", "finish", "createSummaryTable"):
+        if name in BatchAlgorithmDialog.__dict__:
+            monkeypatch.delattr(BatchAlgorithmDialog, name)
+    guard = eg.ExportGuard(qgis_iface, guard_services)
+    try:
+        assert list(guard.disabled) == ["Processing: batch dialog"]
+        assert "BatchAlgorithmDialog" in guard.disabled["Processing: batch dialog"]
+        # the other channels still guard: processing.run refuses the secret layer
+        target = tmp_path / "leak.gpkg"
+        with pytest.raises(QgsProcessingException):
+            processing.run("native:savefeatures", {"INPUT": secret_layer, "OUTPUT": str(target)})
+        assert not target.exists()
+    finally:
+        guard.unload()
+    # nothing half-installed was left behind on the class
+    assert not any(name in BatchAlgorithmDialog.__dict__ for name in ("runAlgorithm", "finish",
+                                                                      "createSummaryTable"))
+
+
+def test_a_failing_part_is_reported_once_in_the_bar_the_qgis_log_and_the_access_log(qgis_iface):
+    recorded = []
+    qgis_iface.messageBar().clear_messages()
+    parts = Parts(qgis_iface)
+
+    def broken():
+        raise AttributeError("'NoneType' object has no attribute 'connect'")
+
+    class Good:
+        unloaded = False
+
+        def unload(self):
+            Good.unloaded = True
+
+    assert parts.start("Layer tree badges", broken) is None
+    good = parts.start("Map banner", Good)
+    assert isinstance(good, Good)
+    assert parts.disabled == {"Layer tree badges": "AttributeError: 'NoneType' object has no attribute 'connect'"}
+    bar = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning)  # pytest-qgis's bar keeps texts
+    assert len(bar) == 1 and "Layer tree badges is off on this QGIS version" in bar[0], bar
+    # parts that failed before the log existed are recorded once it does, and later ones at once
+    parts.set_recorder(lambda part, reason: recorded.append(part))
+    parts.off("Export guard: Clipboard", "RuntimeError: gone")
+    assert recorded == ["Layer tree badges", "Export guard: Clipboard"]
+    parts.unload()
+    assert Good.unloaded and parts.started == []
+
+
+def test_an_unload_that_raises_does_not_stop_the_others(qgis_iface):
+    parts = Parts(qgis_iface)
+    done = []
+
+    class Part:
+        def __init__(self, name, fail):
+            self.name, self.fail = name, fail
+
+        def unload(self):
+            done.append(self.name)
+            if self.fail:
+                raise RuntimeError("wrapped C++ object has been deleted")
+
+    for name, fail in (("first", False), ("second", True), ("third", False)):
+        parts.start(name, lambda n=name, f=fail: Part(n, f))
+    parts.unload()
+    assert done == ["third", "second", "first"]
+
+
+def test_the_plugin_loads_with_one_part_broken(qgis_iface, monkeypatch, clean_project):
+    from classification_plugin import plugin as plugin_module
+    from classification_plugin.gui import indicators
+
+    def broken(*_args, **_kwargs):
+        raise TypeError("QgsLayerTreeView.addIndicator() changed")
+
+    monkeypatch.setattr(indicators, "IndicatorManager", broken)
+    plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
+    plugin.initGui()  # must not raise
+    try:
+        assert list(plugin.parts.disabled) == ["Layer tree badges"]
+        assert plugin.indicators is None
+        assert plugin.banner is not None and plugin.dock is not None and plugin.guard is not None
+        assert plugin.layer_actions and plugin.provider is not None
+    finally:
+        plugin.unload()
