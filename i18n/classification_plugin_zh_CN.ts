@@ -74,12 +74,12 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="566" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="574" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="562" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="570" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
@@ -104,12 +104,12 @@
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="568" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="576" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="564" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="572" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="841" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="845" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -229,11 +229,6 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="667" />
-      <source>BatchAlgorithmDialog has no runAlgorithm and finish / createSummaryTable on this QGIS version</source>
-      <translation>此 QGIS 版本的 BatchAlgorithmDialog 没有 runAlgorithm 及 finish / createSummaryTable</translation>
-    </message>
-    <message>
       <location filename="../classification_plugin/integration/export_guard.py" line="252" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
@@ -289,7 +284,7 @@
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="259" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="260" />
       <source>Checking {layer} against protected areas</source>
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
@@ -374,7 +369,7 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="977" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="981" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
@@ -419,7 +414,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="945" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="949" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -544,7 +539,7 @@
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1033" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1037" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -554,7 +549,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="763" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="767" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -979,7 +974,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="865" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="869" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1179,12 +1174,12 @@
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="896" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="900" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="701" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="705" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1194,12 +1189,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="877" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="881" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="855" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="859" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1299,22 +1294,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="821" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="825" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="818" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="822" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="800" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="804" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="797" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="801" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1424,17 +1419,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1052" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1056" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="881" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="885" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="887" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="891" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1544,7 +1539,7 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="589" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="597" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
@@ -1604,7 +1599,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="947" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="951" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1914,7 +1909,7 @@
       <translation>将记录写入 CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="109" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="110" />
       <source>zone {fid}</source>
       <translation>区域 {fid}</translation>
     </message>
@@ -1944,12 +1939,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="567" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="575" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="563" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="571" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -1974,12 +1969,12 @@
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="569" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="577" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="565" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="573" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>

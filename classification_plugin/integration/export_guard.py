@@ -114,6 +114,11 @@ _justifications = threading.local()
 class MissingHookError(RuntimeError):
     """A QGIS internal that a channel wraps is not there on this QGIS version."""
 
+    @classmethod
+    def of(cls, owner, names) -> MissingHookError:
+        return cls(tr("{owner} has no {names} on this QGIS version").format(
+            owner=getattr(owner, "__qualname__", owner), names=" / ".join(names)))
+
 
 @contextmanager
 def justified(text: str):
@@ -347,8 +352,7 @@ class ExportGuard(QObject):
             setattr(owner, name, replacement)
             self._patches.append((owner, name, original, replacement))
             return name
-        raise MissingHookError(tr("{owner} has no {names} on this QGIS version").format(
-            owner=getattr(owner, "__qualname__", owner), names=" / ".join(names)))
+        raise MissingHookError.of(owner, names)
 
     @property
     def scheme(self):
@@ -604,6 +608,9 @@ class ExportGuard(QObject):
             finish.classification_guard = True
             return finish
 
+        # both or neither, as for the batch dialog below
+        if not all(name in AlgorithmDialog.__dict__ for name in ("runAlgorithm", "finish")):
+            raise MissingHookError.of(AlgorithmDialog, ("runAlgorithm", "finish"))
         self._patch(AlgorithmDialog, "runAlgorithm", wrap_dialog_run)
         self._patch(AlgorithmDialog, "finish", wrap_dialog_finish)
 
@@ -664,8 +671,7 @@ class ExportGuard(QObject):
         # derived files out unlabelled
         hooks = [name for name in ("finish", "createSummaryTable") if name in BatchAlgorithmDialog.__dict__]
         if "runAlgorithm" not in BatchAlgorithmDialog.__dict__ or not hooks:
-            raise MissingHookError(tr("BatchAlgorithmDialog has no runAlgorithm and finish / createSummaryTable "
-                                 "on this QGIS version"))
+            raise MissingHookError.of(BatchAlgorithmDialog, ("runAlgorithm", "finish", "createSummaryTable"))
         self._patch(BatchAlgorithmDialog, "runAlgorithm", wrap_batch_run)
         self._patch(BatchAlgorithmDialog, hooks, wrap_batch_finish)
 
