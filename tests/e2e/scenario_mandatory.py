@@ -2,7 +2,7 @@
 the Options page is registered and saves the settings."""
 
 from qgis.core import QgsProject
-from qgis.PyQt.QtWidgets import QDialog
+from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox
 
 
 def scenario(d):
@@ -37,6 +37,8 @@ def scenario(d):
     # the Options page exists in Settings > Options and writes the one settings group
     from classification_plugin.gui.options_page import OptionsPage
 
+    accepted = []
+
     def inspect_options():
         pages = [w for dlg in d.top_dialogs(QDialog) for w in dlg.findChildren(OptionsPage)]
         d.check("options page registered", len(pages) == 1, pages)
@@ -46,11 +48,21 @@ def scenario(d):
             parent = page.window()
             parent.raise_()
             d.screenshot("options_page", parent)
-            parent.accept()
+            ok = [box.button(QDialogButtonBox.StandardButton.Ok) for box in parent.findChildren(QDialogButtonBox)]
+            ok = [button for button in ok if button is not None]
+            if ok:
+                ok[0].click()  # as the user does: QGIS validates the pages, then saves them
+            else:
+                parent.accept()
+        accepted.append(bool(pages))
 
     d.later(1500, inspect_options)
+    # modal up to 3.40 (this returns after OK); 3.44 shows it and returns at once
     d.iface.showOptionsDialog(d.iface.mainWindow(), "ClassificationGuardOptions")
-    yield 500
     from classification_plugin.core.settings import Settings
 
-    d.check("options saved to settings", Settings.load().mandatory_labelling is False)
+    for _ in range(40):
+        if accepted and Settings.load().mandatory_labelling is False:
+            break
+        yield 250
+    d.check("options saved to settings", Settings.load().mandatory_labelling is False, accepted)
