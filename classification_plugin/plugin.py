@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import traceback
+
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
@@ -37,14 +40,12 @@ class ClassificationGuardPlugin:
     def initGui(self):
         """Start every part on its own (:mod:`.integration.parts`): one that fails on this QGIS
         version is left off with a warning; nothing raises into QGIS's start-up."""
-        from classification_plugin.core.deps import shapely_problem
-        from classification_plugin.gui.access_log_dock import install_access_log
-        from classification_plugin.gui.banner import MapBanner
-        from classification_plugin.gui.indicators import IndicatorManager
-        from classification_plugin.integration.export_guard import ExportGuard
-        from classification_plugin.integration.network_exposure import NetworkExposure
+        try:
+            self._start_parts()
+        except Exception as error:  # noqa: BLE001 - a last resort: QGIS's error box would stop start-up
+            self.parts.off(tr("Classification Guard"), f"{type(error).__name__}: {error}", traceback.format_exc())
 
-        self.parts = Parts(self.iface)
+    def _start_parts(self):
         start = self.parts.start
         start(tr("Translations"), self._install_translator)
         start(tr("Processing algorithms"), self.initProcessing)
@@ -53,29 +54,33 @@ class ClassificationGuardPlugin:
             return
         self.parts.set_recorder(lambda part, reason: svc.recorder.record(
             Action.PART_DISABLED, details={"part": part, "reason": reason, "qgis": Qgis.QGIS_VERSION}))
+        iface = self.iface
+        # each part's module is imported inside its own start: one that no longer imports on a new
+        # QGIS (a class gone from qgis.gui) is left off like one whose hook changed
         self.loader = start(tr("Label loading"), lambda: self._add_loader(svc))
-        self.indicators = start(tr("Layer tree badges"), lambda: IndicatorManager(
-            self.iface.layerTreeView(), svc.labels, svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr])))
-        self.banner = start(tr("Map banner"), lambda: MapBanner(self.iface.mapCanvas(), svc.labels))
+        self.indicators = start(tr("Layer tree badges"), lambda: _make(
+            "gui.indicators.IndicatorManager", iface.layerTreeView(), svc.labels,
+            svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr])))
+        self.banner = start(tr("Map banner"), lambda: _make("gui.banner.MapBanner", iface.mapCanvas(), svc.labels))
         self.dock = start(tr("Classification panel"), lambda: self._add_dock(svc))
         start(tr("Options page"), self._add_options)
-        self.guard = start(tr("Export guard"), lambda: ExportGuard(self.iface, svc))
+        self.guard = start(tr("Export guard"), lambda: _make("integration.export_guard.ExportGuard", iface, svc))
         for channel, reason in (self.guard.disabled.items() if self.guard is not None else ()):
             self.parts.off(tr("Export guard: {channel}").format(channel=channel), reason)
-        start(tr("Online-layer warning"), lambda: NetworkExposure(self.iface, svc))
+        start(tr("Online-layer warning"), lambda: _make("integration.network_exposure.NetworkExposure", iface, svc))
         start(tr("Layer menu entries"), lambda: self._add_layer_actions(svc))
         start(tr("Plugin menu"), self._add_menu)
+        from classification_plugin.core.deps import shapely_problem
+
         problem = shapely_problem()
         if problem:  # labels, the guard and the log work without shapely 2; the zone checks do not
-            self.iface.messageBar().pushWarning(tr("Classification Guard"), problem)
+            iface.messageBar().pushWarning(tr("Classification Guard"), problem)
         else:
-            from classification_plugin.gui.protected_ui import ProtectedAreasUi
-
-            self.protected = start(tr("Protected-area warnings"), lambda: ProtectedAreasUi(
-                self.iface, svc, self.menu))
+            self.protected = start(tr("Protected-area warnings"), lambda: _make(
+                "gui.protected_ui.ProtectedAreasUi", iface, svc, self.menu))
         # after the LabelLoader: each added layer's label is loaded before it is logged
         for part in start(tr("Access log recording and panel"),
-                          lambda: install_access_log(self.iface, svc, self.menu)) or []:
+                          lambda: _make("gui.access_log_dock.install_access_log", iface, svc, self.menu)) or []:
             self.parts.started.append(part)
         svc.recorder.record(Action.PLUGIN_LOADED, details={"qgis": Qgis.QGIS_VERSION,
                                                            "parts_off": sorted(self.parts.disabled)})
@@ -205,3 +210,9 @@ class ClassificationGuardPlugin:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
         services_module.shutdown()
+
+
+def _make(path: str, *args):
+    """``classification_plugin.<path>(*args)``, importing its module only now."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(f"classification_plugin.{module}"), name)(*args)

@@ -109,3 +109,20 @@ def test_the_plugin_loads_with_one_part_broken(qgis_iface, monkeypatch, clean_pr
         assert plugin.layer_actions and plugin.provider is not None
     finally:
         plugin.unload()
+
+
+def test_a_part_whose_module_no_longer_imports_is_left_off(qgis_iface, monkeypatch, clean_project):
+    import sys
+
+    from classification_plugin import plugin as plugin_module
+
+    # as if gui/banner.py imported a class a new QGIS removed: importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "classification_plugin.gui.banner", None)
+    plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
+    plugin.initGui()
+    try:
+        assert list(plugin.parts.disabled) == ["Map banner"]
+        assert "ModuleNotFoundError: import of classification_plugin.gui.banner" in plugin.parts.disabled["Map banner"]
+        assert plugin.banner is None and plugin.dock is not None and plugin.guard is not None
+    finally:
+        plugin.unload()
