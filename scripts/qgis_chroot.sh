@@ -56,17 +56,18 @@ run() {
     # pip inside reaches the package index through the same certificates as this machine
     cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
     cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
-    mkdir -p "$dir$REPO"
     local command
     if [ $# -eq 1 ]; then command=$1; else command=$(printf '%q ' "$@"); fi  # one argument: a shell command line
     # Only a plain, known environment goes in: the host's venv, pyenv or Qt settings would not fit.
     exec unshare --mount --propagation private -- /bin/bash -euc '
         dir=$1 repo=$2 command=$3
-        mount --bind "$repo" "$dir$repo"
         mount -t proc proc "$dir/proc"
         mount --rbind /sys "$dir/sys"
         mount --rbind /dev "$dir/dev"
         mount -t tmpfs tmpfs "$dir/tmp"
+        # after /tmp: a repository under /tmp (a CI clone) must not be hidden by that tmpfs
+        mkdir -p "$dir$repo"
+        mount --bind "$repo" "$dir$repo"
         exec chroot "$dir" /usr/bin/env -i \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
             TERM="${TERM:-dumb}" CI="${CI:-}" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 \
