@@ -34,6 +34,11 @@
       <translation>“{level}”不是方案“{scheme}”中的等级；请从以下等级中选择：{levels}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="193" />
+      <source>'{name}' is missing</source>
+      <translation>缺少“{name}”</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="65" />
       <source>(none)</source>
       <translation>（无）</translation>
@@ -124,12 +129,12 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="845" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="847" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="123" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="128" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -154,7 +159,7 @@
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="77" />
+      <location filename="../classification_plugin/plugin.py" line="82" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
@@ -229,7 +234,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="252" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="257" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -309,7 +314,7 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="60" />
+      <location filename="../classification_plugin/plugin.py" line="65" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
@@ -344,12 +349,12 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="108" />
+      <location filename="../classification_plugin/plugin.py" line="113" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="264" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -369,12 +374,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="981" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="983" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="500" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="504" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -399,7 +404,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="489" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="493" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -414,7 +419,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="949" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="951" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -524,22 +529,22 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="409" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="413" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="64" />
+      <location filename="../classification_plugin/plugin.py" line="69" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="420" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="424" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1037" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1039" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -549,7 +554,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="767" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="769" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -619,7 +624,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="556" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="560" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -719,7 +724,7 @@
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="56" />
+      <location filename="../classification_plugin/plugin.py" line="60" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
@@ -739,7 +744,7 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="51" />
+      <location filename="../classification_plugin/plugin.py" line="52" />
       <source>Labels and access log</source>
       <translation>密级标签与访问日志</translation>
     </message>
@@ -754,7 +759,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="265" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -769,7 +774,7 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="66" />
+      <location filename="../classification_plugin/plugin.py" line="71" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
@@ -789,7 +794,7 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="57" />
+      <location filename="../classification_plugin/plugin.py" line="61" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
@@ -874,7 +879,7 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="59" />
+      <location filename="../classification_plugin/plugin.py" line="64" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -964,7 +969,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="65" />
+      <location filename="../classification_plugin/plugin.py" line="70" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -974,12 +979,12 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="869" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="871" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="61" />
+      <location filename="../classification_plugin/plugin.py" line="66" />
       <source>Options page</source>
       <translation>选项页</translation>
     </message>
@@ -1009,7 +1014,7 @@
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="67" />
+      <location filename="../classification_plugin/plugin.py" line="72" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
@@ -1024,32 +1029,37 @@
       <translation>卸载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="257" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="49" />
+      <source>Policy file {path}: {problem}{where}</source>
+      <translation>策略文件 {path}：{problem}{where}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="262" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="478" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="482" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="50" />
+      <location filename="../classification_plugin/plugin.py" line="51" />
       <source>Processing algorithms</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="254" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="255" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="253" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1104,7 +1114,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="74" />
+      <location filename="../classification_plugin/plugin.py" line="79" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1164,22 +1174,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="263" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="256" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="261" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="900" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="902" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="705" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="707" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1189,12 +1199,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="881" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="883" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="859" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="861" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1214,7 +1224,7 @@
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="151" />
+      <location filename="../classification_plugin/plugin.py" line="156" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
@@ -1294,22 +1304,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="825" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="827" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="822" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="824" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="804" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="806" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="801" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="803" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1319,7 +1329,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="402" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="406" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1419,17 +1429,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1056" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1058" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="885" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="887" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="891" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="893" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1579,7 +1589,7 @@
       <translation>到</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="49" />
+      <location filename="../classification_plugin/plugin.py" line="50" />
       <source>Translations</source>
       <translation>翻译</translation>
     </message>
@@ -1599,7 +1609,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="951" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="953" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1784,6 +1794,11 @@
       <translation>带地理标记的照片</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="159" />
+      <source>group {group}</source>
+      <translation>用户组 {group}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/roles.py" line="45" />
       <source>image footprints</source>
       <translation>影像覆盖范围</translation>
@@ -1834,9 +1849,39 @@
       <translation>军事管理区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="187" />
+      <source>must be a {kind}</source>
+      <translation>必须是 {kind} 类型</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="184" />
+      <source>must be one of {values}</source>
+      <translation>必须是以下之一：{values}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="182" />
+      <source>must be {value}</source>
+      <translation>必须为 {value}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="189" />
+      <source>must not be empty</source>
+      <translation>不能为空</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/roles.py" line="33" />
       <source>nature reserve</source>
       <translation>自然保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="146" />
+      <source>no administrator policy</source>
+      <translation>没有管理员策略</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="151" />
+      <source>no clearance rule</source>
+      <translation>没有涉密资格规则</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/cli.py" line="39" />
@@ -1864,6 +1909,11 @@
       <translation>未保存</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="126" />
+      <source>not valid JSON: {message}</source>
+      <translation>不是有效的 JSON：{message}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>ok</source>
       <translation>成功</translation>
@@ -1884,9 +1934,74 @@
       <translation>测量点</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="148" />
+      <source>the administrator policy cannot be used</source>
+      <translation>管理员策略无法使用</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="114" />
+      <source>the file cannot be read: {error}</source>
+      <translation>无法读取文件：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="112" />
+      <source>the file does not exist</source>
+      <translation>文件不存在</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="122" />
+      <source>the file is not UTF-8 text (byte {offset})</source>
+      <translation>文件不是 UTF-8 文本（第 {offset} 字节）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="161" />
+      <source>the policy's default</source>
+      <translation>策略的默认值</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="242" />
+      <source>the public key named in the global settings is not a 32-byte Ed25519 key</source>
+      <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="250" />
+      <source>the signature {file} does not match the file</source>
+      <translation>签名 {file} 与文件不符</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="247" />
+      <source>the signature {file} is missing or unreadable</source>
+      <translation>签名 {file} 缺失或无法读取</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="77" />
       <source>the unit that owns the data</source>
       <translation>数据所属单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="164" />
+      <source>this workstation's cap</source>
+      <translation>本工作站的上限</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="200" />
+      <source>unknown key '{name}'</source>
+      <translation>未知的键“{name}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="235" />
+      <source>unknown level '{level}' in scheme '{scheme}'</source>
+      <translation>密级方案“{scheme}”中没有密级“{level}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="218" />
+      <source>unknown scheme '{scheme}' (known: {known})</source>
+      <translation>未知的密级方案“{scheme}”（已知：{known}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/admin_policy.py" line="156" />
+      <source>user {user}</source>
+      <translation>用户 {user}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/deps.py" line="26" />
@@ -2039,7 +2154,7 @@
       <translation>已将 {n} 条记录写入 {path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="350" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="119" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
@@ -2061,17 +2176,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="453" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="457" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="391" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="399" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
