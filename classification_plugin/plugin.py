@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
-from classification_plugin.core.audit.events import Action
+from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import i18n_dir, resource
 from classification_plugin.integration import services as services_module
@@ -54,6 +54,7 @@ class ClassificationGuardPlugin:
             return
         self.parts.set_recorder(lambda part, reason: svc.recorder.record(
             Action.PART_DISABLED, details={"part": part, "reason": reason, "qgis": Qgis.QGIS_VERSION}))
+        start(tr("Administrator policy"), lambda: self._report_policy(svc))
         iface = self.iface
         # each part's module is imported inside its own start: one that no longer imports on a new
         # QGIS (a class gone from qgis.gui) is left off like one whose hook changed
@@ -84,6 +85,22 @@ class ClassificationGuardPlugin:
             self.parts.started.append(part)
         svc.recorder.record(Action.PLUGIN_LOADED, details={"qgis": Qgis.QGIS_VERSION,
                                                            "parts_off": sorted(self.parts.disabled)})
+
+    def _report_policy(self, svc):
+        """Record the administrator's policy; one that cannot be used gets a lasting red message."""
+        policy = svc.policy
+        if policy is None:
+            return
+        if policy.failed:
+            self.iface.messageBar().pushMessage(
+                tr("Classification Guard"),
+                tr("The administrator's policy cannot be used, so every classified export is blocked until it is "
+                   "fixed: {error}").format(error=policy.error), Qgis.MessageLevel.Critical, 0)
+            svc.recorder.record(Action.POLICY_FAILED, outcome=Outcome.FAILED,
+                                details={"path": policy.path, "error": policy.error})
+        else:
+            svc.recorder.record(Action.POLICY_LOADED, details={"path": policy.path, "signed": policy.signed,
+                                                               "locked": sorted(policy.locked)})
 
     def _add_loader(self, svc):
         from classification_plugin.integration.label_loader import LabelLoader

@@ -44,7 +44,7 @@
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="84" />
+      <location filename="../classification_plugin/gui/options_page.py" line="124" />
       <source>(scheme default)</source>
       <translation>（方案默认）</translation>
     </message>
@@ -149,22 +149,22 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="455" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="457" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="437" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="439" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="82" />
+      <location filename="../classification_plugin/plugin.py" line="83" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -174,7 +174,7 @@
       <translation>操作（例如 export_blocked）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="53" />
+      <location filename="../classification_plugin/gui/options_page.py" line="77" />
       <source>Added and removed only</source>
       <translation>仅添加和移除</translation>
     </message>
@@ -184,12 +184,27 @@
       <translation>管理员密钥文件（HMAC）</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/plugin.py" line="57" />
+      <source>Administrator policy</source>
+      <translation>管理员策略</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <source>Administrator policy loaded</source>
+      <translation>已加载管理员策略</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <source>Administrator policy unusable</source>
+      <translation>管理员策略不可用</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
       <source>Airport</source>
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="53" />
+      <location filename="../classification_plugin/gui/options_page.py" line="77" />
       <source>All events</source>
       <translation>全部事件</translation>
     </message>
@@ -199,27 +214,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="501" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -254,7 +269,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="736" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="738" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -284,7 +299,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -304,7 +319,7 @@
       <translation>密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="104" />
+      <location filename="../classification_plugin/gui/options_page.py" line="147" />
       <source>Classification Guard</source>
       <translation>密级守护</translation>
     </message>
@@ -314,12 +329,12 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="65" />
+      <location filename="../classification_plugin/plugin.py" line="66" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="35" />
+      <location filename="../classification_plugin/gui/options_page.py" line="59" />
       <source>Classification scheme</source>
       <translation>密级方案</translation>
     </message>
@@ -349,7 +364,7 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="113" />
+      <location filename="../classification_plugin/plugin.py" line="130" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
@@ -399,7 +414,7 @@
       <translation>区内数据的最低密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="36" />
+      <location filename="../classification_plugin/gui/options_page.py" line="60" />
       <source>Default level</source>
       <translation>默认密级</translation>
     </message>
@@ -409,7 +424,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="177" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -489,17 +504,17 @@
       <translation>错误：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="57" />
+      <location filename="../classification_plugin/gui/options_page.py" line="81" />
       <source>Events of unclassified layers</source>
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="735" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="737" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -524,7 +539,7 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="758" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="760" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -534,7 +549,7 @@
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="69" />
+      <location filename="../classification_plugin/plugin.py" line="70" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
@@ -549,7 +564,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="745" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="747" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -559,7 +574,7 @@
       <translation>将地图导出为 DXF</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="34" />
+      <location filename="../classification_plugin/gui/options_page.py" line="58" />
       <source>Extra schemes folder</source>
       <translation>附加方案文件夹</translation>
     </message>
@@ -619,7 +634,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="489" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="491" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -679,7 +694,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="705" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -724,7 +739,7 @@
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="60" />
+      <location filename="../classification_plugin/plugin.py" line="61" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
@@ -734,7 +749,7 @@
       <translation>解除密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="24" />
+      <location filename="../classification_plugin/gui/options_page.py" line="48" />
       <source>Labels</source>
       <translation>密级标签</translation>
     </message>
@@ -749,7 +764,7 @@
       <translation>密级标签与访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -774,12 +789,12 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="71" />
+      <location filename="../classification_plugin/plugin.py" line="72" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -794,12 +809,12 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="61" />
+      <location filename="../classification_plugin/plugin.py" line="62" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -839,17 +854,17 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="497" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="499" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="51" />
+      <location filename="../classification_plugin/gui/options_page.py" line="75" />
       <source>Log location</source>
       <translation>日志位置</translation>
     </message>
@@ -859,7 +874,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -874,12 +889,12 @@
       <translation>降低或解除密级需要书面理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="38" />
+      <location filename="../classification_plugin/gui/options_page.py" line="62" />
       <source>Mandatory labelling: mark unlabelled layers and ask for a label</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="64" />
+      <location filename="../classification_plugin/plugin.py" line="65" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -939,7 +954,7 @@
       <translation>无角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="54" />
+      <location filename="../classification_plugin/gui/options_page.py" line="78" />
       <source>None</source>
       <translation>无</translation>
     </message>
@@ -954,7 +969,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="711" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="713" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -969,7 +984,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="70" />
+      <location filename="../classification_plugin/plugin.py" line="71" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -984,12 +999,12 @@
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="66" />
+      <location filename="../classification_plugin/plugin.py" line="67" />
       <source>Options page</source>
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1014,7 +1029,7 @@
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="72" />
+      <location filename="../classification_plugin/plugin.py" line="73" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
@@ -1114,7 +1129,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="79" />
+      <location filename="../classification_plugin/plugin.py" line="80" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1219,12 +1234,12 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="156" />
+      <location filename="../classification_plugin/plugin.py" line="173" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
@@ -1244,9 +1259,14 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="43" />
+      <source>Settings shown greyed out are set by your administrator ({path}).</source>
+      <translation>灰色显示的设置由管理员设定（{path}）。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
@@ -1289,7 +1309,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="707" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="709" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1324,7 +1344,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="414" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="416" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1392,6 +1412,16 @@
       <location filename="../classification_plugin/core/audit/sqlite_log.py" line="100" />
       <source>The access log {path} is read-only; events are kept until it can be written. Ask your administrator for write access or choose another location in the options.</source>
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="97" />
+      <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
+      <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="39" />
+      <source>The administrator's policy cannot be used, so every classified export is blocked: {error}</source>
+      <translation>管理员策略无法使用，因此所有涉密数据的导出均被阻止：{error}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/protected_check.py" line="136" />
@@ -1579,12 +1609,12 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="491" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="493" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1599,7 +1629,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="362" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="364" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1614,7 +1644,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="176" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1624,7 +1654,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="698" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="700" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1634,7 +1664,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1649,12 +1679,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="686" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="688" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="682" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="684" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1684,7 +1714,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1729,12 +1759,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1744,7 +1774,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1764,7 +1794,7 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="49" />
+      <location filename="../classification_plugin/gui/options_page.py" line="73" />
       <source>default: audit.sqlite in the QGIS profile; or a postgresql:// URI</source>
       <translation>默认：QGIS 配置文件夹中的 audit.sqlite；或 postgresql:// 地址</translation>
     </message>
@@ -1774,7 +1804,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1904,7 +1934,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="371" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -1914,7 +1944,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -1927,6 +1957,11 @@
       <location filename="../classification_plugin/integration/roles.py" line="36" />
       <source>protected area</source>
       <translation>保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/options_page.py" line="100" />
+      <source>set by your administrator ({path})</source>
+      <translation>由管理员设定（{path}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/roles.py" line="43" />
@@ -2009,7 +2044,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2134,17 +2169,17 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="365" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="665" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="667" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="757" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="759" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2169,7 +2204,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

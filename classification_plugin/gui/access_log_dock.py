@@ -71,6 +71,8 @@ def action_names() -> dict:
         Action.PLUGIN_LOADED.value: tr("Plugin loaded"),
         Action.PLUGIN_UNLOADED.value: tr("Plugin unloaded"),
         Action.PART_DISABLED.value: tr("Plugin part off"),
+        Action.POLICY_LOADED.value: tr("Administrator policy loaded"),
+        Action.POLICY_FAILED.value: tr("Administrator policy unusable"),
         Action.SETTINGS_CHANGED.value: tr("Settings changed"),
         Action.LOG_VERIFIED.value: tr("Log verified"),
         Action.LOG_EXPORTED.value: tr("Log exported"),

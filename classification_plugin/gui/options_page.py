@@ -1,4 +1,8 @@
-"""The plugin's page in QGIS Settings > Options: edits the one Settings object."""
+"""The plugin's page in QGIS Settings > Options: edits the one Settings object.
+
+Keys the administrator's policy sets are shown with the policy's value, read-only, and are not
+written back: the user's own value stays stored underneath and counts again only if the policy
+stops naming that key."""
 
 from __future__ import annotations
 
@@ -13,13 +17,33 @@ from classification_plugin.core.settings import Settings
 
 
 class OptionsPage(QgsOptionsPageWidget):
-    def __init__(self, on_applied, parent=None):
+    def __init__(self, on_applied, parent=None, policy=None):
         super().__init__(parent)
         self.setObjectName("ClassificationGuardOptions")
         self.on_applied = on_applied
-        self.settings = Settings.load()
+        self.policy = policy
+        self.locked = policy.locked if policy is not None else frozenset()
+        own = Settings.load()
+        # what is shown: the policy's value for a locked key, the user's own for the others
+        effective = policy.apply(own, SchemeRegistry(own.schemes_folder or None).schemes.get(own.scheme)) \
+            if policy is not None else own
+        self.settings = own
+        for name in self.locked:
+            setattr(self.settings, name, getattr(effective, name))
         language = current_language()
         layout = QVBoxLayout(self)
+        self.notice = QLabel()
+        self.notice.setObjectName("ClassificationGuardPolicyNotice")
+        self.notice.setWordWrap(True)
+        if policy is not None and policy.failed:
+            self.notice.setText(tr("The administrator's policy cannot be used, so every classified export is "
+                                   "blocked: {error}").format(error=policy.error))
+            self.notice.setStyleSheet("color: #c62828; font-weight: bold;")
+        elif policy is not None:
+            self.notice.setText(tr("Settings shown greyed out are set by your administrator ({path}).").format(
+                path=policy.path))
+        self.notice.setVisible(policy is not None)
+        layout.addWidget(self.notice)
 
         labels = QGroupBox(tr("Labels"))
         form = QFormLayout(labels)
@@ -62,6 +86,22 @@ class OptionsPage(QgsOptionsPageWidget):
         self.folder.fileChanged.connect(self._reload_schemes)
         self.scheme.currentIndexChanged.connect(self._fill_levels)
         self._reload_schemes()
+        self._lock_widgets()
+
+    def _widgets(self) -> dict:
+        """Settings field -> the widget that edits it."""
+        return {"scheme": self.scheme, "default_level": self.default_level, "mandatory_labelling": self.mandatory,
+                "audit_log_location": self.log_location, "schemes_folder": self.folder,
+                "audit_unclassified": self.unclassified}
+
+    def _lock_widgets(self) -> None:
+        if self.policy is None:
+            return
+        where = tr("set by your administrator ({path})").format(path=self.policy.path)
+        for name, widget in self._widgets().items():
+            if name in self.locked:
+                widget.setEnabled(False)
+                widget.setToolTip(where)
 
     def _reload_schemes(self, *_args) -> None:
         registry = SchemeRegistry(self.folder.filePath() or None)
@@ -89,12 +129,15 @@ class OptionsPage(QgsOptionsPageWidget):
     def apply(self) -> None:
         before = Settings.load()
         settings = Settings.load()
-        settings.schemes_folder = self.folder.filePath()
-        settings.scheme = self.scheme.currentData() or settings.scheme
-        settings.default_level = self.default_level.currentData() or ""
-        settings.mandatory_labelling = self.mandatory.isChecked()
-        settings.audit_log_location = self.log_location.filePath()
-        settings.audit_unclassified = self.unclassified.currentData()
+        edited = {"schemes_folder": self.folder.filePath(),
+                  "scheme": self.scheme.currentData() or settings.scheme,
+                  "default_level": self.default_level.currentData() or "",
+                  "mandatory_labelling": self.mandatory.isChecked(),
+                  "audit_log_location": self.log_location.filePath(),
+                  "audit_unclassified": self.unclassified.currentData()}
+        for name, value in edited.items():
+            if name not in self.locked:  # a locked key keeps the user's own value underneath
+                setattr(settings, name, value)
         settings.save()
         self.on_applied(before, settings)
 
@@ -108,4 +151,6 @@ class OptionsFactory(QgsOptionsWidgetFactory):
         return QIcon(str(resource("icons", "classification.svg")))
 
     def createWidget(self, parent):
-        return OptionsPage(self.on_applied, parent)
+        from classification_plugin.integration.services import services
+
+        return OptionsPage(self.on_applied, parent, services().policy)

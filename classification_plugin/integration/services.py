@@ -20,13 +20,11 @@ class Services:
     labels: object
     log: object
     problems: list = field(default_factory=list)
+    policy: object = None  # the administrator's AdminPolicy, None when there is none
 
     def reload_settings(self) -> None:
-        """Apply changed settings to the objects built from them."""
-        from classification_plugin.core.schemes import SchemeRegistry
-
-        self.settings = Settings.load()
-        self.registry = SchemeRegistry(self.settings.schemes_folder or None)
+        """Apply changed settings to the objects built from them (the policy's locked keys win)."""
+        self.settings, self.registry, self.policy = effective_settings()
         scheme_id = self.settings.scheme if self.settings.scheme in self.registry.schemes else \
             next(iter(self.registry.schemes))
         self.labels.registry = self.registry
@@ -60,22 +58,35 @@ def open_audit_log(settings: Settings):
     return BufferedAuditLog(location, hmac_key=key, spool_path=str(spool))
 
 
+def effective_settings() -> tuple:
+    """(settings, scheme registry, policy): the user's settings with the administrator's policy
+    laid over them (a policy that cannot be used fails closed, never falls back to the user's)."""
+    from classification_plugin.core.schemes import DEFAULT_SCHEME_ID, SchemeRegistry
+    from classification_plugin.integration.policy_loader import current_policy
+
+    settings = Settings.load()
+    registry = SchemeRegistry(settings.schemes_folder or None)
+    user_scheme = settings.scheme if settings.scheme in registry.schemes else DEFAULT_SCHEME_ID
+    policy = current_policy(registry, user_scheme)
+    if policy is not None:
+        settings = policy.apply(settings, registry.schemes[user_scheme])
+    return settings, registry, policy
+
+
 def services() -> Services:
     global _services
     if _services is None:
-        from classification_plugin.core.schemes import SchemeRegistry
         from classification_plugin.integration.audit_recorder import AuditRecorder, current_identity
         from classification_plugin.integration.label_store import LabelStore
 
-        settings = Settings.load()
-        registry = SchemeRegistry(settings.schemes_folder or None)
+        settings, registry, policy = effective_settings()
         scheme_id = settings.scheme if settings.scheme in registry.schemes else "cn_state_secret"
         log = open_audit_log(settings)
         problems: list = []
         labels = LabelStore(registry, scheme_id, user=current_identity()[0])
         recorder = AuditRecorder(log, labels.label, settings.audit_unclassified, problems.append)
         labels.record_event = recorder.record
-        _services = Services(settings, registry, recorder, labels, log, problems)
+        _services = Services(settings, registry, recorder, labels, log, problems, policy)
     return _services
 
 

@@ -32,6 +32,8 @@ class Action(str, Enum):
     PLUGIN_LOADED = "plugin_loaded"
     PLUGIN_UNLOADED = "plugin_unloaded"
     PART_DISABLED = "plugin_part_disabled"  # details: part, reason, qgis (a hook missing on this QGIS)
+    POLICY_LOADED = "policy_loaded"  # details: path, signed, locked (the administrator's policy)
+    POLICY_FAILED = "policy_failed"  # outcome "failed"; details: path, error (the plugin fails closed)
     SETTINGS_CHANGED = "settings_changed"
     LOG_VERIFIED = "log_verified"
     LOG_EXPORTED = "log_exported"
