@@ -29,7 +29,7 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="148" />
+      <location filename="../classification_plugin/core/labels.py" line="171" />
       <source>'{level}' is not a level of scheme '{scheme}'; choose one of: {levels}</source>
       <translation>“{level}”不是方案“{scheme}”中的等级；请从以下等级中选择：{levels}</translation>
     </message>
@@ -149,12 +149,12 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="457" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="458" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="439" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="440" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -189,12 +189,12 @@
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
@@ -214,27 +214,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="738" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="739" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -299,7 +299,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -424,7 +424,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -509,12 +509,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="737" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="738" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -524,22 +524,22 @@
       <translation>将访问日志导出为 CSV</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
       <source>Export allowed</source>
       <translation>允许导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
       <source>Export attempted</source>
       <translation>尝试导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
       <source>Export blocked</source>
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="760" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -564,7 +564,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="747" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="748" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -634,7 +634,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="491" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="492" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -654,7 +654,7 @@
       <translation>获取密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="158" />
+      <location filename="../classification_plugin/core/labels.py" line="181" />
       <source>Give a reason for classifying the layer (for example the catalogue item)</source>
       <translation>请填写定密依据（例如保密事项目录条目）</translation>
     </message>
@@ -694,7 +694,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="705" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -734,6 +734,11 @@
       <translation>定密</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <source>Label change refused</source>
+      <translation>密级变更被拒绝</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
       <source>Label changed</source>
       <translation>变更密级</translation>
@@ -764,7 +769,7 @@
       <translation>密级标签与访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -794,7 +799,7 @@
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -814,7 +819,7 @@
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -854,12 +859,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="499" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="500" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -874,7 +879,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -884,9 +889,14 @@
       <translation>降低密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="161" />
+      <location filename="../classification_plugin/core/labels.py" line="184" />
       <source>Lowering or removing a classification needs a written justification</source>
       <translation>降低或解除密级需要书面理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="156" />
+      <source>Lowering or removing this label needs one of the downgrade roles your administrator set ({roles}); you are in none of them</source>
+      <translation>降低或撤销此密级标签需要管理员设定的降密角色之一（{roles}）；您不属于其中任何一个</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="62" />
@@ -969,7 +979,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="713" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="714" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1004,7 +1014,7 @@
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1024,7 +1034,7 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
@@ -1034,12 +1044,12 @@
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -1084,12 +1094,12 @@
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
@@ -1099,7 +1109,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
@@ -1234,7 +1244,7 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -1259,7 +1269,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1309,7 +1319,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="709" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="710" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1344,7 +1354,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="416" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="417" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1539,7 +1549,7 @@
       <translation>标签将保存{where}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="153" />
+      <location filename="../classification_plugin/core/labels.py" line="176" />
       <source>The layer has no label to remove</source>
       <translation>该图层没有可移除的密级标签</translation>
     </message>
@@ -1609,12 +1619,12 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="493" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="494" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1629,7 +1639,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="364" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="365" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1644,7 +1654,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1654,7 +1664,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="700" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="701" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1664,7 +1674,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1679,12 +1689,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="688" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="689" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="684" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1714,7 +1724,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1759,12 +1769,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1774,7 +1784,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1804,7 +1814,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1934,7 +1944,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="371" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -1944,7 +1954,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2044,7 +2054,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2169,17 +2179,17 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="368" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="667" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="668" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="759" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="760" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2204,7 +2214,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

@@ -134,6 +134,29 @@ def change_kind(current: Label | None, request: LabelRequest, scheme: Scheme) ->
     return "updated"
 
 
+#: ISO 19115 codes of the levels from which down on a lowering or removal needs a downgrade role
+DOWNGRADE_ROLE_ISO = ("confidential", "secret", "topSecret")
+
+
+def downgrade_refusal(current: Label | None, request: LabelRequest, scheme: Scheme, roles, groups) -> str:
+    """Why lowering or removing ``current`` is refused to a user in ``groups`` ('' when it is not).
+
+    When the administrator's policy lists ``downgrade_roles``, lowering or removing a label at or
+    above the scheme's confidential level (ISO codes confidential, secret, topSecret) needs one of
+    them; a label of another scheme counts as at that level."""
+    roles = tuple(roles or ())
+    if not roles or current is None or change_kind(current, request, scheme) not in ("lowered", "removed"):
+        return ""
+    if current.scheme == scheme.id and scheme.has_level(current.level):
+        guarded = [level.rank for level in scheme.levels if level.iso_code in DOWNGRADE_ROLE_ISO]
+        if not guarded or scheme.level(current.level).rank < min(guarded):
+            return ""
+    if set(roles) & set(groups or ()):
+        return ""
+    return tr("Lowering or removing this label needs one of the downgrade roles your administrator set "
+              "({roles}); you are in none of them").format(roles=", ".join(roles))
+
+
 def apply_change(
     current: Label | None,
     request: LabelRequest,

@@ -62,6 +62,7 @@ def action_names() -> dict:
         Action.LABEL_APPLIED.value: tr("Label applied"),
         Action.LABEL_CHANGED.value: tr("Label changed"),
         Action.LABEL_REMOVED.value: tr("Label removed"),
+        Action.LABEL_CHANGE_REFUSED.value: tr("Label change refused"),
         Action.EXPORT_ATTEMPTED.value: tr("Export attempted"),
         Action.EXPORT_BLOCKED.value: tr("Export blocked"),
         Action.EXPORT_ALLOWED.value: tr("Export allowed"),

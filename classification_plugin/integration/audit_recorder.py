@@ -9,6 +9,7 @@ is held by the buffered log and the ``problem`` callback tells the user; nothing
 from __future__ import annotations
 
 import getpass
+import os
 import socket
 import time
 import uuid
@@ -35,6 +36,22 @@ def current_identity() -> tuple[str, str]:
 
     login = QgsApplication.userLoginName() or getpass.getuser()
     return login, QgsApplication.userFullName() or login
+
+
+def current_groups(login: str | None = None) -> list[str]:
+    """The operating-system groups of ``login`` (the current user by default); [] where the
+    system cannot say (Windows has no grp module)."""
+    try:
+        import grp
+        import pwd
+    except ImportError:
+        return []
+    login = login or current_identity()[0]
+    try:
+        entry = pwd.getpwnam(login)
+        return sorted({grp.getgrgid(gid).gr_name for gid in os.getgrouplist(login, entry.pw_gid)})
+    except (KeyError, OSError):
+        return []
 
 
 def should_record(action: str, labelled: bool, unclassified_mode: str) -> bool:

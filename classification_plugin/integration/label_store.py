@@ -19,9 +19,9 @@ from qgis.core import QgsLayerMetadata, QgsMapLayer, QgsProviderRegistry
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
-from classification_plugin.core.audit.events import Action
+from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import tr
-from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change
+from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change, downgrade_refusal
 from classification_plugin.core.schemes import Scheme, SchemeRegistry
 
 PROPERTY_LABEL = "classification_guard/label"
@@ -141,12 +141,14 @@ class LabelStore(QObject):
 
     labelChanged = pyqtSignal(str)  # layer id
 
-    def __init__(self, registry: SchemeRegistry, scheme_id: str, record=None, user: str = ""):
+    def __init__(self, registry: SchemeRegistry, scheme_id: str, record=None, user: str = "", user_groups=None):
         super().__init__()
         self.registry = registry
         self.scheme_id = scheme_id
         self.record_event = record  # callable(action, layer, outcome=..., details=...) or None
         self.user = user
+        self.downgrade_roles: tuple = ()  # the administrator's, when the policy lists them
+        self.user_groups = user_groups  # callable: the operating-system groups of the user
 
     @property
     def scheme(self) -> Scheme:
@@ -207,6 +209,14 @@ class LabelStore(QObject):
     def change(self, layer: QgsMapLayer, request: LabelRequest, user: str | None = None) -> Label | None:
         """Apply a label change through the rules; raises LabelError and changes nothing if refused."""
         current = self.label(layer)
+        refusal = downgrade_refusal(current, request, self.scheme, self.downgrade_roles,
+                                    self.user_groups() if self.user_groups is not None and self.downgrade_roles else ())
+        if refusal:
+            if self.record_event is not None:
+                self.record_event(Action.LABEL_CHANGE_REFUSED, layer, outcome=Outcome.BLOCKED,
+                                  details={"old": current.level, "new": request.level or "", "reason": refusal,
+                                           "justification": request.justification})
+            raise LabelError(refusal)
         new = apply_change(current, request, self.scheme, user or self.user)
         self.write(layer, new, previous=current, removed_history=current if new is None else None)
         self._audit(layer, current, new, request)

@@ -29,6 +29,7 @@ class Services:
             next(iter(self.registry.schemes))
         self.labels.registry = self.registry
         self.labels.scheme_id = scheme_id
+        self.labels.downgrade_roles = self.policy.downgrade_roles if self.policy is not None else ()
         self.recorder.unclassified_mode = self.settings.audit_unclassified
 
 
@@ -76,14 +77,15 @@ def effective_settings() -> tuple:
 def services() -> Services:
     global _services
     if _services is None:
-        from classification_plugin.integration.audit_recorder import AuditRecorder, current_identity
+        from classification_plugin.integration.audit_recorder import AuditRecorder, current_groups, current_identity
         from classification_plugin.integration.label_store import LabelStore
 
         settings, registry, policy = effective_settings()
         scheme_id = settings.scheme if settings.scheme in registry.schemes else "cn_state_secret"
         log = open_audit_log(settings)
         problems: list = []
-        labels = LabelStore(registry, scheme_id, user=current_identity()[0])
+        labels = LabelStore(registry, scheme_id, user=current_identity()[0], user_groups=current_groups)
+        labels.downgrade_roles = policy.downgrade_roles if policy is not None else ()
         recorder = AuditRecorder(log, labels.label, settings.audit_unclassified, problems.append)
         labels.record_event = recorder.record
         _services = Services(settings, registry, recorder, labels, log, problems, policy)

@@ -113,3 +113,33 @@ def test_the_options_page_shows_locked_keys_read_only_and_keeps_the_users_own(po
     assert stored.mandatory_labelling is False  # the box shows True, but the user's own value stays underneath
     assert stored.audit_unclassified == "none"
     assert services_module.effective_settings()[0].mandatory_labelling is True
+
+
+def test_a_downgrade_without_the_role_is_refused_logged_and_changes_nothing(
+        policy_file, make_memory_layer, clean_project, monkeypatch, classification_provider):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from classification_plugin.core.labels import LabelError, LabelRequest
+
+    policy_file({"version": 1, "downgrade_roles": ["security-officer"]})
+    svc = services_module.services()
+    layer = make_memory_layer(["POINT(116.39 39.91)"], name="control_points")
+    clean_project.addMapLayer(layer)
+    svc.labels.change(layer, LabelRequest(level="secret", reason="catalogue item 2.1"))
+    monkeypatch.setattr(svc.labels, "user_groups", lambda: ["staff"])
+    with pytest.raises(LabelError, match="security-officer"):
+        svc.labels.change(layer, LabelRequest(level="internal", justification="no longer needed"))
+    assert svc.labels.label(layer).level == "secret"
+    # the same rule for scripts: classification:setlabel refuses it as a Processing error
+    with pytest.raises(QgsProcessingException, match="security-officer"):
+        processing.run("classification:setlabel", {"INPUT": layer, "LEVEL": "public", "REASON": "",
+                                                   "JUSTIFICATION": "published"})
+    assert svc.labels.label(layer).level == "secret"
+    svc.log.flush()
+    rows = svc.log.query(AuditFilter(action="label_change_refused"))
+    assert len(rows) >= 2 and rows[0]["outcome"] == "blocked" and rows[0]["details"]["old"] == "secret"
+    # in the role, the same downgrade goes through
+    monkeypatch.setattr(svc.labels, "user_groups", lambda: ["staff", "security-officer"])
+    svc.labels.change(layer, LabelRequest(level="internal", justification="decision 7 of the security office"))
+    assert svc.labels.label(layer).level == "internal"

@@ -227,3 +227,24 @@ def test_the_administrators_command_line_makes_keys_signs_and_checks(write, tmp_
         handle.write("\n")
     assert ap.main(["check", path, public]) == 1 and "does not match" in capsys.readouterr().out
     assert ap.main(["bogus"]) == 2
+
+
+# -- downgrade roles ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("old, new, groups, refused", [
+    ("secret", "internal", [], True),  # lowering from secret, in no role
+    ("confidential", None, ["staff"], True),  # removing confidential, in no role
+    ("secret", "internal", ["security-officer"], False),  # in the role
+    ("internal", "public", [], False),  # below confidential: no role needed
+    ("confidential", "secret", [], False),  # raising never needs it
+])
+def test_lowering_or_removing_from_confidential_up_needs_a_downgrade_role(registry, old, new, groups, refused):
+    from classification_plugin.core.labels import Label, LabelRequest, downgrade_refusal
+
+    current = Label(level=old, scheme="cn_state_secret")
+    request = LabelRequest(level=new, justification="declassified by decision 7")
+    message = downgrade_refusal(current, request, scheme(registry), ("security-officer",), groups)
+    assert bool(message) is refused
+    if refused:
+        assert "security-officer" in message
+    # without roles in the policy, the rule does not apply at all
+    assert downgrade_refusal(current, request, scheme(registry), (), groups) == ""

@@ -23,6 +23,7 @@ class Action(str, Enum):
     LABEL_APPLIED = "label_applied"
     LABEL_CHANGED = "label_changed"
     LABEL_REMOVED = "label_removed"
+    LABEL_CHANGE_REFUSED = "label_change_refused"  # outcome "blocked"; details: old, new, reason
     EXPORT_ATTEMPTED = "export_attempted"
     EXPORT_BLOCKED = "export_blocked"
     EXPORT_ALLOWED = "export_allowed"
