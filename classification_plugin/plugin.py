@@ -55,6 +55,7 @@ class ClassificationGuardPlugin:
         self.parts.set_recorder(lambda part, reason: svc.recorder.record(
             Action.PART_DISABLED, details={"part": part, "reason": reason, "qgis": Qgis.QGIS_VERSION}))
         start(tr("Administrator policy"), lambda: self._report_policy(svc))
+        start(tr("Session record"), lambda: self._start_session_record(svc))
         iface = self.iface
         # each part's module is imported inside its own start: one that no longer imports on a new
         # QGIS (a class gone from qgis.gui) is left off like one whose hook changed
@@ -101,6 +102,13 @@ class ClassificationGuardPlugin:
         else:
             svc.recorder.record(Action.POLICY_LOADED, details={"path": policy.path, "signed": policy.signed,
                                                                "locked": sorted(policy.locked)})
+
+    def _start_session_record(self, svc):
+        from classification_plugin.integration.audit_recorder import SESSION_ID
+        from classification_plugin.integration.session_record import start_session_record
+
+        folder = services_module.profile_dir() / "classification_guard" / "sessions"
+        return start_session_record(svc, folder, SESSION_ID)
 
     def _add_loader(self, svc):
         from classification_plugin.integration.label_loader import LabelLoader

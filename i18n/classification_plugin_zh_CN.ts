@@ -149,22 +149,22 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="458" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="459" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="440" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="441" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="83" />
+      <location filename="../classification_plugin/plugin.py" line="84" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -189,12 +189,12 @@
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
@@ -214,27 +214,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="507" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="739" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -299,7 +299,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -329,7 +329,7 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="66" />
+      <location filename="../classification_plugin/plugin.py" line="67" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
@@ -364,7 +364,7 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="130" />
+      <location filename="../classification_plugin/plugin.py" line="138" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
@@ -424,7 +424,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -447,6 +447,11 @@
       <location filename="../classification_plugin/integration/drone_data.py" line="226" />
       <source>Drone photos ({folder})</source>
       <translation>无人机照片（{folder}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <source>Earlier session ended uncleanly</source>
+      <translation>之前的会话未正常结束</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
@@ -509,12 +514,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="738" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="739" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -539,7 +544,7 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -549,7 +554,7 @@
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="70" />
+      <location filename="../classification_plugin/plugin.py" line="71" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
@@ -564,7 +569,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="748" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="749" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -634,7 +639,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="492" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="493" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -694,7 +699,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="707" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -744,7 +749,7 @@
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="61" />
+      <location filename="../classification_plugin/plugin.py" line="62" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
@@ -769,7 +774,7 @@
       <translation>密级标签与访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -794,12 +799,12 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="72" />
+      <location filename="../classification_plugin/plugin.py" line="73" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -814,12 +819,12 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="62" />
+      <location filename="../classification_plugin/plugin.py" line="63" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -859,12 +864,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="500" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="501" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -879,7 +884,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -904,7 +909,7 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="65" />
+      <location filename="../classification_plugin/plugin.py" line="66" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -979,7 +984,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="714" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="715" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -994,7 +999,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="71" />
+      <location filename="../classification_plugin/plugin.py" line="72" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -1009,12 +1014,12 @@
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="67" />
+      <location filename="../classification_plugin/plugin.py" line="68" />
       <source>Options page</source>
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1039,12 +1044,12 @@
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="73" />
+      <location filename="../classification_plugin/plugin.py" line="74" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
@@ -1139,7 +1144,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="80" />
+      <location filename="../classification_plugin/plugin.py" line="81" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1244,14 +1249,19 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="173" />
+      <location filename="../classification_plugin/plugin.py" line="181" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="58" />
+      <source>Session record</source>
+      <translation>会话记录</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
@@ -1269,7 +1279,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1319,7 +1329,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="710" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="711" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1354,7 +1364,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="417" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="418" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1424,7 +1434,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="97" />
+      <location filename="../classification_plugin/plugin.py" line="98" />
       <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
       <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
     </message>
@@ -1619,12 +1629,12 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="494" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="495" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1639,7 +1649,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="365" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="366" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1654,7 +1664,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="179" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1664,7 +1674,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="701" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1674,7 +1684,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1689,12 +1699,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="689" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="690" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="686" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1724,7 +1734,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1769,12 +1779,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1784,7 +1794,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1814,7 +1824,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1944,7 +1954,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="373" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -1954,7 +1964,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2054,7 +2064,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2179,17 +2189,17 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="368" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="668" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="669" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="760" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2214,7 +2224,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="371" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

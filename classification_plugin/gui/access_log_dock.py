@@ -71,6 +71,7 @@ def action_names() -> dict:
         Action.PROJECT_SAVED.value: tr("Project saved"),
         Action.PLUGIN_LOADED.value: tr("Plugin loaded"),
         Action.PLUGIN_UNLOADED.value: tr("Plugin unloaded"),
+        Action.SESSION_UNCLEAN.value: tr("Earlier session ended uncleanly"),
         Action.PART_DISABLED.value: tr("Plugin part off"),
         Action.POLICY_LOADED.value: tr("Administrator policy loaded"),
         Action.POLICY_FAILED.value: tr("Administrator policy unusable"),

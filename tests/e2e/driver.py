@@ -104,6 +104,12 @@ class Driver:
             return
         QTimer.singleShot(int(wait or 0), self._next)
 
+    def write_result(self) -> None:
+        """The checks so far, as the JSON result (a scenario that ends QGIS itself calls it first)."""
+        result = {"checks": self.checks, "errors": self.errors}
+        (self.out_dir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
+                                                  encoding="utf-8")
+
     def _timed_out(self) -> None:
         """The scenario is stuck (often in a dialog's own event loop): say which windows are open
         and save the screen as it is, then finish."""
@@ -121,9 +127,7 @@ class Driver:
         self.finished = True
         if error:
             self.errors.append(error)
-        result = {"checks": self.checks, "errors": self.errors}
-        (self.out_dir / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1),
-                                                  encoding="utf-8")
+        self.write_result()
         QTimer.singleShot(0, QApplication.instance().quit)
         # QGIS sometimes lingers in exit handlers under Xvfb; the runner kills it after the result
         QTimer.singleShot(15000, lambda: os._exit(0))

@@ -32,6 +32,7 @@ class Action(str, Enum):
     PROJECT_SAVED = "project_saved"
     PLUGIN_LOADED = "plugin_loaded"
     PLUGIN_UNLOADED = "plugin_unloaded"
+    SESSION_UNCLEAN = "session_unclean"  # outcome "warning"; details: session, pid, started_ms, last_event
     PART_DISABLED = "plugin_part_disabled"  # details: part, reason, qgis (a hook missing on this QGIS)
     POLICY_LOADED = "policy_loaded"  # details: path, signed, locked (the administrator's policy)
     POLICY_FAILED = "policy_failed"  # outcome "failed"; details: path, error (the plugin fails closed)
