@@ -14,6 +14,7 @@ from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import i18n_dir, resource
 from classification_plugin.integration import services as services_module
+from classification_plugin.integration.audit_recorder import current_groups
 from classification_plugin.integration.compat import layer_types
 from classification_plugin.integration.parts import Parts, Undo
 
@@ -27,7 +28,7 @@ class ClassificationGuardPlugin:
         self.layer_actions = []
         self.menu = None
         self.open_dialogs = []
-        self.loader = self.indicators = self.banner = self.dock = self.guard = None
+        self.loader = self.indicators = self.banner = self.dock = self.guard = self.gate = None
         self.protected = None  # the protected-area UI, when shapely 2 is available
 
     def initProcessing(self):
@@ -60,6 +61,9 @@ class ClassificationGuardPlugin:
         # each part's module is imported inside its own start: one that no longer imports on a new
         # QGIS (a class gone from qgis.gui) is left off like one whose hook changed
         self.loader = start(tr("Label loading"), lambda: self._add_loader(svc))
+        # after the loader (labels first), before the parts that show or log layers
+        self.gate = start(tr("Clearance"), lambda: _make("integration.clearance_gate.ClearanceGate", iface, svc,
+                                                         svc.labels.user, current_groups()))
         self.indicators = start(tr("Layer tree badges"), lambda: _make(
             "gui.indicators.IndicatorManager", iface.layerTreeView(), svc.labels,
             svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr])))
@@ -67,6 +71,8 @@ class ClassificationGuardPlugin:
         self.dock = start(tr("Classification panel"), lambda: self._add_dock(svc))
         start(tr("Options page"), self._add_options)
         self.guard = start(tr("Export guard"), lambda: _make("integration.export_guard.ExportGuard", iface, svc))
+        if self.guard is not None:
+            self.guard.clearance_gate = self.gate
         for channel, reason in (self.guard.disabled.items() if self.guard is not None else ()):
             self.parts.off(tr("Export guard: {channel}").format(channel=channel), reason)
         start(tr("Online-layer warning"), lambda: _make("integration.network_exposure.NetworkExposure", iface, svc))

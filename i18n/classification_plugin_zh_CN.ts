@@ -129,7 +129,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="847" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="856" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -149,22 +149,27 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="459" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="460" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="441" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <source>Access denied</source>
+      <translation>拒绝访问</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="442" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="84" />
+      <location filename="../classification_plugin/plugin.py" line="90" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -184,17 +189,17 @@
       <translation>管理员密钥文件（HMAC）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="57" />
+      <location filename="../classification_plugin/plugin.py" line="58" />
       <source>Administrator policy</source>
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
@@ -214,27 +219,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -249,7 +254,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="257" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -269,7 +274,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="741" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -299,7 +304,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -329,7 +334,7 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="67" />
+      <location filename="../classification_plugin/plugin.py" line="71" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
@@ -364,12 +369,17 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="138" />
+      <location filename="../classification_plugin/plugin.py" line="144" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="264" />
+      <location filename="../classification_plugin/plugin.py" line="65" />
+      <source>Clearance</source>
+      <translation>涉密资格</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="265" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -389,12 +399,12 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="983" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="992" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="504" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="513" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -419,12 +429,12 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="493" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="502" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="182" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -434,7 +444,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="951" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="960" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -449,7 +459,7 @@
       <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Earlier session ended uncleanly</source>
       <translation>之前的会话未正常结束</translation>
     </message>
@@ -514,12 +524,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="739" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -544,37 +554,37 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="763" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="413" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="414" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="71" />
+      <location filename="../classification_plugin/plugin.py" line="77" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="424" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="425" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1039" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1048" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="749" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="750" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="769" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="778" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -639,12 +649,12 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="493" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="494" />
       <source>From</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="560" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="569" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -699,7 +709,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="707" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -749,7 +759,7 @@
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="62" />
+      <location filename="../classification_plugin/plugin.py" line="63" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
@@ -769,14 +779,19 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="52" />
+      <location filename="../classification_plugin/plugin.py" line="53" />
       <source>Labels and access log</source>
       <translation>密级标签与访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Layer</source>
       <translation>图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/clearance_gate.py" line="71" />
+      <source>Layer '{layer}' is classified {level}, above your clearance {clearance} ({why}; policy {path}). It is not opened.</source>
+      <translation>图层“{layer}”的密级为{level}，高于您的涉密资格{clearance}（{why}；策略 {path}），不予打开。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
@@ -784,7 +799,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="265" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="266" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -799,12 +814,12 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="73" />
+      <location filename="../classification_plugin/plugin.py" line="79" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -819,12 +834,12 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="63" />
+      <location filename="../classification_plugin/plugin.py" line="67" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -864,12 +879,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="501" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="502" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -884,7 +899,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -909,7 +924,7 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="66" />
+      <location filename="../classification_plugin/plugin.py" line="70" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -984,7 +999,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="715" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="716" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -999,7 +1014,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="72" />
+      <location filename="../classification_plugin/plugin.py" line="78" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -1009,17 +1024,17 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="871" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="880" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="68" />
+      <location filename="../classification_plugin/plugin.py" line="72" />
       <source>Options page</source>
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1039,22 +1054,22 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="74" />
+      <location filename="../classification_plugin/plugin.py" line="80" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -1064,32 +1079,32 @@
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="262" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="263" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="482" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="491" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="51" />
+      <location filename="../classification_plugin/plugin.py" line="52" />
       <source>Processing algorithms</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="261" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1099,12 +1114,12 @@
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
@@ -1114,7 +1129,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
@@ -1144,7 +1159,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="81" />
+      <location filename="../classification_plugin/plugin.py" line="87" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1204,22 +1219,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="263" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="264" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="261" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="262" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="902" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="911" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="707" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="716" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1229,12 +1244,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="883" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="892" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="861" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="870" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1249,17 +1264,17 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="181" />
+      <location filename="../classification_plugin/plugin.py" line="187" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="58" />
+      <location filename="../classification_plugin/plugin.py" line="59" />
       <source>Session record</source>
       <translation>会话记录</translation>
     </message>
@@ -1279,7 +1294,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1329,7 +1344,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="711" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1344,32 +1359,32 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="827" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="836" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="824" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="833" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="806" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="815" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="803" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="812" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="418" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="419" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="406" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="407" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1434,7 +1449,7 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="98" />
+      <location filename="../classification_plugin/plugin.py" line="104" />
       <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
       <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
     </message>
@@ -1479,17 +1494,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1058" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1067" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="887" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="896" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="893" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="902" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1629,17 +1644,17 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="495" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
       <source>To</source>
       <translation>到</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="50" />
+      <location filename="../classification_plugin/plugin.py" line="51" />
       <source>Translations</source>
       <translation>翻译</translation>
     </message>
@@ -1649,7 +1664,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="366" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1659,12 +1674,12 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="953" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="962" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="180" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1674,7 +1689,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1684,7 +1699,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1699,12 +1714,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="690" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="686" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="687" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1734,7 +1749,7 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1779,12 +1794,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1794,7 +1809,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1824,7 +1839,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1954,7 +1969,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="373" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="374" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -1964,7 +1979,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2064,7 +2079,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2189,17 +2204,17 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="669" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="670" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2224,24 +2239,24 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="371" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="457" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="458" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="395" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="396" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="399" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="400" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

@@ -240,6 +240,7 @@ class ExportGuard(QObject):
         self._designers: dict = {}  # id(designer) -> _DesignerGuard
         self._clipboard_busy = False
         self.refusals: list[str] = []  # last refusal texts, newest last (tests and screenshots)
+        self.clearance_gate = None  # the plugin's ClearanceGate: inputs above clearance are refused
         # Export dialogs are modal: a short poll of QApplication.activeModalWidget() finds them.
         # (An application-wide Python event filter crashed QGIS 3.22: sip converting the receiver
         # of every event, some of them half-built, aborted in a dynamic_cast.)
@@ -477,6 +478,14 @@ class ExportGuard(QObject):
         files = [o for o in outputs if not o.temporary]
         inputs = processing_inputs(alg, parameters, context)
         labels = [self.label(layer) for layer in inputs]
+        for layer, label in zip(inputs, labels):  # above clearance: not even to a temporary output
+            denied = self.clearance_gate.refusal(layer, label) if self.clearance_gate is not None else ""
+            if denied:
+                self.record(Action.ACCESS_DENIED, layer, Outcome.BLOCKED,
+                            {"channel": "processing", "algorithm": alg.id(), "where": where, "level": label.level})
+                if refuse is not None:
+                    refuse(denied)
+                return False, denied, labels
         if not files or not any(labels):
             return True, "", labels
         what = tr("Processing '{algorithm}'").format(algorithm=alg.displayName())

@@ -27,6 +27,7 @@ class Action(str, Enum):
     EXPORT_ATTEMPTED = "export_attempted"
     EXPORT_BLOCKED = "export_blocked"
     EXPORT_ALLOWED = "export_allowed"
+    ACCESS_DENIED = "access_denied"  # outcome "blocked": a layer above the user's clearance; details: level, clearance
     PROTECTED_AREA_WARNING = "protected_area_warning"
     PROJECT_OPENED = "project_opened"
     PROJECT_SAVED = "project_saved"
