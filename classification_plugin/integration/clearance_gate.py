@@ -6,8 +6,9 @@ before it is drawn, identified, edited or exported: it stays in the layer tree a
 layer with no data source. The user is told why (layer, its level, their clearance, the policy
 file) and the access log records ``access_denied``. So that opening and saving the project does
 not lose it, the layer's own project XML is kept as its "original XML properties", which QGIS
-writes for an invalid layer in place of the empty one each time the project is saved. Processing refuses a
-layer above clearance given by path (the export guard asks :meth:`ClearanceGate.refusal`).
+writes for an invalid layer in place of the empty one each time the project is saved.
+Processing refuses a layer above clearance given by path (the export guard asks
+:meth:`ClearanceGate.refusal`).
 
 No policy, or a policy without clearance rules and workstation cap: the gate does nothing.
 """
@@ -28,7 +29,6 @@ from classification_plugin.core.i18n import current_language, tr
 @dataclass
 class Withheld:
     layer_id: str
-    name: str
     xml: str  # the <maplayer> element as it was before the layer was emptied
 
 
@@ -99,10 +99,30 @@ class ClearanceGate(QObject):
         context.setPathResolver(self.project.pathResolver())
         layer.writeLayerXml(element, document, context)
         document.appendChild(element)
-        self.withheld[layer.id()] = Withheld(layer.id(), layer.name(), document.toString())
+        self.withheld[layer.id()] = Withheld(layer.id(), document.toString())
+        self._empty(layer)
+        # QGIS offers to repair an invalid layer's source (Change Data Source): that is refused too
+        layer.dataSourceChanged.connect(lambda lyr=layer: self._source_changed(lyr))
+
+    def _empty(self, layer) -> None:
         layer.setDataSource("", layer.name(), layer.providerType())
         # what QGIS writes for an invalid layer (qgsproject.cpp, writeProjectFile): as it came
-        layer.setOriginalXmlProperties(document.toString())
+        layer.setOriginalXmlProperties(self.withheld[layer.id()].xml)
+
+    def _source_changed(self, layer) -> None:
+        if layer.id() not in self.withheld or not layer.source():
+            return
+        label = self.svc.labels.label(layer)
+        message = self.refusal(layer, label)
+        if not message:
+            return
+        self.svc.recorder.record(Action.ACCESS_DENIED, layer, outcome=Outcome.BLOCKED, details={
+            "level": label.level if label else "", "clearance": self.clearance, "channel": "change_data_source"})
+        self._empty(layer)
+        try:
+            self.iface.messageBar().pushMessage(tr("Classification Guard"), message, Qgis.MessageLevel.Critical, 0)
+        except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
+            pass
 
     def _layers_removed(self, layer_ids) -> None:
         for layer_id in layer_ids:

@@ -74,6 +74,17 @@ def test_a_layer_above_clearance_is_not_opened_and_the_refusal_is_logged(labelle
     assert "survey.gpkg" in rows[0]["layer_source"] and rows[0]["details"]["clearance"] == "internal"
 
 
+def test_repairing_the_emptied_layers_source_is_refused_too(labelled_gpkg, capped):
+    svc, _gate = capped
+    secret = QgsProject.instance().mapLayer(add(labelled_gpkg, "secret_points"))
+    # what Change Data Source on the invalid layer does
+    secret.setDataSource(f"{labelled_gpkg}|layername=secret_points", "secret_points", "ogr")
+    assert not secret.isValid() and secret.source() == ""
+    svc.log.flush()
+    rows = svc.log.query(AuditFilter(action="access_denied"))
+    assert [row["details"].get("channel") for row in rows][:1] == ["change_data_source"]
+
+
 def test_saving_the_project_keeps_the_withheld_layer_for_someone_cleared(labelled_gpkg, capped, tmp_path):
     svc, gate = capped
     secret_id = add(labelled_gpkg, "secret_points")
