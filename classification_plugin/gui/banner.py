@@ -65,7 +65,8 @@ class MapBanner(QObject):
         return label
 
     def visible_layers(self) -> list:
-        return list(self.canvas.layers())
+        # an invalid layer draws nothing: a missing file, or one the clearance gate emptied
+        return [layer for layer in self.canvas.layers() if layer.isValid()]
 
     def current_text(self) -> str:
         return self.top.text() if self.top.isVisible() else ""

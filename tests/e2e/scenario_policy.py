@@ -59,6 +59,8 @@ def scenario(d):
         yield 800
         d.check("secret layer not opened", secret is not None and not secret.isValid() and secret.source() == "",
                 secret.source() if secret else None)
+        d.check("no SECRET banner for a layer that draws nothing", d.plugin.banner.current_text() == "",
+                d.plugin.banner.current_text())
         d.check("the message says why", any("above your clearance" in t and "control_points" in t for t in bar()),
                 bar())
         svc.log.flush()

@@ -12,7 +12,8 @@ def test_capped_workstation_locks_options_and_refuses_a_secret_layer(tmp_path):
     result = run_scenario("policy_capped", "scenario_policy.py", tmp_path, timeout_s=120,
                           env={"CLASSIFICATION_GUARD_POLICY": str(policy), "CG_POLICY_PHASE": "capped"})
     assert_checks(result, ["policy loaded", "options: the locked key is read-only with the policy's value",
-                           "secret layer not opened", "the message says why", "access_denied recorded"])
+                           "secret layer not opened", "no SECRET banner for a layer that draws nothing",
+                           "the message says why", "access_denied recorded"])
 
 
 def test_a_broken_policy_starts_qgis_says_so_in_red_and_blocks_confidential(tmp_path):
