@@ -251,31 +251,27 @@ def _check_signature(path: str, raw: bytes, public_key: str) -> None:
 
 
 def _key_bytes(text: str) -> bytes | None:
+    """A 32-byte key given as hex or base64 text, or as a file holding that text."""
     text = str(text).strip()
     if os.path.isfile(text):
-        text = Path(text).read_text(encoding="ascii", errors="replace").strip()
-    for decode in (bytes.fromhex, base64.b64decode):
-        try:
-            key = decode(text)
-        except (ValueError, binascii.Error):
-            continue
-        if len(key) == 32:
-            return key
-    return None
+        text = Path(text).read_text(encoding="ascii", errors="replace")
+    return _decoded(text, 32)
 
 
 def _signature_bytes(data: bytes) -> bytes | None:
     """A detached signature: 64 raw bytes, or their hex or base64 text."""
-    if len(data) == 64:
-        return data
-    text = data.decode("ascii", errors="replace").strip()
+    return data if len(data) == 64 else _decoded(data.decode("ascii", errors="replace"), 64)
+
+
+def _decoded(text: str, size: int) -> bytes | None:
+    """``size`` bytes from their hex or base64 text, or None."""
     for decode in (bytes.fromhex, base64.b64decode):
         try:
-            signature = decode(text)
+            value = decode(text.strip())
         except (ValueError, binascii.Error):
             continue
-        if len(signature) == 64:
-            return signature
+        if len(value) == size:
+            return value
     return None
 
 

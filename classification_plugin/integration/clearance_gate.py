@@ -78,15 +78,19 @@ class ClearanceGate(QObject):
         for layer in layers:
             label = self.svc.labels.label(layer)
             message = self.refusal(layer, label)
-            if not message:
-                continue
-            self.svc.recorder.record(Action.ACCESS_DENIED, layer, outcome=Outcome.BLOCKED, details={
-                "level": label.level, "clearance": self.clearance, "why": self.why, "policy": self.svc.policy.path})
-            self._withhold(layer)
-            try:
-                self.iface.messageBar().pushMessage(tr("Classification Guard"), message, Qgis.MessageLevel.Critical, 0)
-            except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
-                pass
+            if message:
+                self._deny(layer, label, message, "layer_added")
+                self._withhold(layer)
+
+    def _deny(self, layer, label, message: str, channel: str) -> None:
+        """Record the refusal (before the layer is emptied: the event keeps its source) and say why."""
+        self.svc.recorder.record(Action.ACCESS_DENIED, layer, outcome=Outcome.BLOCKED, details={
+            "level": label.level, "clearance": self.clearance, "why": self.why, "policy": self.svc.policy.path,
+            "channel": channel})
+        try:
+            self.iface.messageBar().pushMessage(tr("Classification Guard"), message, Qgis.MessageLevel.Critical, 0)
+        except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
+            pass
 
     def _withhold(self, layer) -> None:
         """Keep the layer's project XML, then point it at no data at all. The layer stays in the
@@ -114,15 +118,9 @@ class ClearanceGate(QObject):
             return
         label = self.svc.labels.label(layer)
         message = self.refusal(layer, label)
-        if not message:
-            return
-        self.svc.recorder.record(Action.ACCESS_DENIED, layer, outcome=Outcome.BLOCKED, details={
-            "level": label.level if label else "", "clearance": self.clearance, "channel": "change_data_source"})
-        self._empty(layer)
-        try:
-            self.iface.messageBar().pushMessage(tr("Classification Guard"), message, Qgis.MessageLevel.Critical, 0)
-        except Exception:  # noqa: BLE001 - a stub iface (tests) has no real bar
-            pass
+        if message:
+            self._deny(layer, label, message, "change_data_source")
+            self._empty(layer)
 
     def _layers_removed(self, layer_ids) -> None:
         for layer_id in layer_ids:
