@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,11 +43,16 @@ def profile_dir() -> Path:
     return Path(QgsApplication.qgisSettingsDirPath())
 
 
-def open_audit_log(settings: Settings):
-    """The buffered log at the configured location (env var, setting, or the profile folder)."""
+def open_audit_log(settings: Settings, set_by_policy: bool = False):
+    """The buffered log at the configured location (env var, setting, or the profile folder); a
+    location the administrator's policy sets wins over the environment variable too."""
     from classification_plugin.core.audit import BufferedAuditLog, resolve_location
+    from classification_plugin.core.audit.location import is_postgres_uri
 
     location = resolve_location(settings.audit_log_location, str(profile_dir()))
+    if set_by_policy:
+        value = settings.audit_log_location
+        location = value if is_postgres_uri(value) else os.path.abspath(os.path.expanduser(value))
     key = None
     if settings.audit_hmac_key_file:
         try:
@@ -82,7 +88,8 @@ def services() -> Services:
 
         settings, registry, policy = effective_settings()
         scheme_id = settings.scheme if settings.scheme in registry.schemes else "cn_state_secret"
-        log = open_audit_log(settings)
+        log = open_audit_log(settings, policy is not None and not policy.failed
+                             and "audit_log_location" in policy.locked)
         problems: list = []
         labels = LabelStore(registry, scheme_id, user=current_identity()[0], user_groups=current_groups)
         labels.downgrade_roles = policy.downgrade_roles if policy is not None else ()

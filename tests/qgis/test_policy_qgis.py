@@ -143,3 +143,12 @@ def test_a_downgrade_without_the_role_is_refused_logged_and_changes_nothing(
     monkeypatch.setattr(svc.labels, "user_groups", lambda: ["staff", "security-officer"])
     svc.labels.change(layer, LabelRequest(level="internal", justification="decision 7 of the security office"))
     assert svc.labels.label(layer).level == "internal"
+
+
+def test_a_log_the_policy_sets_wins_over_the_environment_variable(policy_file, tmp_path, monkeypatch):
+    central = tmp_path / "central.sqlite"
+    monkeypatch.setenv("CLASSIFICATION_AUDIT_LOG", str(tmp_path / "users-own.sqlite"))
+    policy_file({"version": 1, "audit_log": str(central)})
+    svc = services_module.services()
+    assert svc.log.location == str(central)
+    services_module.shutdown()
