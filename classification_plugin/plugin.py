@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QMenu
 
+from classification_plugin.core.admin_policy import sets_clearance
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import i18n_dir, resource
@@ -64,6 +65,8 @@ class ClassificationGuardPlugin:
         # after the loader (labels first), before the parts that show or log layers
         self.gate = start(tr("Clearance"), lambda: _make("integration.clearance_gate.ClearanceGate", iface, svc,
                                                          svc.labels.user, current_groups()))
+        if self.gate is None and sets_clearance(svc.policy) and not svc.policy.failed:
+            self._clearance_off(svc)
         self.indicators = start(tr("Layer tree badges"), lambda: _make(
             "gui.indicators.IndicatorManager", iface.layerTreeView(), svc.labels,
             svc.settings.mandatory_labelling, lambda lyr: self.classify([lyr])))
@@ -109,6 +112,19 @@ class ClassificationGuardPlugin:
             svc.recorder.record(Action.POLICY_LOADED, details={"path": policy.path, "signed": policy.signed,
                                                                "locked": sorted(policy.locked)})
 
+    def _clearance_off(self, svc):
+        """The policy sets clearances but the gate could not start: nothing can keep layers above
+        clearance closed, so the session fails closed as for a policy that cannot be used."""
+        reason = tr("the clearance check could not start on this QGIS ({reason})").format(
+            reason=self.parts.disabled.get(tr("Clearance"), ""))
+        svc.fail_closed(reason)
+        self.iface.messageBar().pushMessage(
+            tr("Classification Guard"),
+            tr("The administrator's policy cannot be enforced, so every classified export is blocked: {error}").format(
+                error=svc.policy.error), Qgis.MessageLevel.Critical, 0)
+        svc.recorder.record(Action.POLICY_FAILED, outcome=Outcome.FAILED,
+                            details={"path": svc.policy.path, "error": svc.policy.error})
+
     def _start_session_record(self, svc):
         from classification_plugin.integration.audit_recorder import SESSION_ID
         from classification_plugin.integration.session_record import start_session_record
@@ -126,7 +142,10 @@ class ClassificationGuardPlugin:
     def _add_dock(self, svc):
         from classification_plugin.gui.classification_dock import ClassificationDock
 
-        dock = ClassificationDock(svc.labels, self.classify, self.iface.setActiveLayer, self.iface.mainWindow())
+        gate = self.gate
+        clearance = (gate.clearance, gate.why, svc.policy.path) if gate is not None and gate.active else None
+        dock = ClassificationDock(svc.labels, self.classify, self.iface.setActiveLayer, self.iface.mainWindow(),
+                                  clearance)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.parts.started.append(Undo(lambda: (self.iface.removeDockWidget(dock), dock.deleteLater())))
         return dock

@@ -137,6 +137,13 @@ def failed_policy(error: PolicyError) -> AdminPolicy:
     return AdminPolicy(error.path, {}, False, str(error))
 
 
+def sets_clearance(policy: AdminPolicy | None) -> bool:
+    """Whether ``policy`` limits what may be opened: clearance rules, a workstation cap, or a
+    failed policy (which clears only the lowest level)."""
+    return policy is not None and (policy.failed or "clearance" in policy.values
+                                   or "max_level" in policy.values.get("workstation", {}))
+
+
 def effective_clearance(policy: AdminPolicy | None, scheme, user: str, groups) -> tuple[str, str]:
     """(level id, why) of what ``user`` in ``groups`` may open on this workstation.
 

@@ -8,6 +8,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QStandardItem
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +25,9 @@ RANK_ROLE = Qt.ItemDataRole.UserRole + 2
 class ClassificationDock(QgsDockWidget):
     COLUMNS = ("layer", "level", "stored", "by", "when", "caveats")
 
-    def __init__(self, store, on_classify, on_select, parent=None):
-        """``on_classify(layers)`` opens the dialog; ``on_select(layer)`` makes it current."""
+    def __init__(self, store, on_classify, on_select, parent=None, clearance=None):
+        """``on_classify(layers)`` opens the dialog; ``on_select(layer)`` makes it current;
+        ``clearance`` is the session's (level id, why, policy path) when a policy sets one."""
         super().__init__(tr("Classification"), parent)
         self.setObjectName("ClassificationGuardPanel")
         self.store = store
@@ -33,6 +35,11 @@ class ClassificationDock(QgsDockWidget):
         self.on_select = on_select
         body = QWidget()
         layout = QVBoxLayout(body)
+        self.clearance = QLabel()
+        self.clearance.setObjectName("ClassificationGuardClearance")
+        self.clearance.setWordWrap(True)
+        layout.addWidget(self.clearance)
+        self.set_clearance(clearance)
         self.filter, self.classify_button = filter_bar(layout, tr("Filter layers, levels, users…"),
                                                        tr("Classify selected…"))
         headers = [tr("Layer"), tr("Level"), tr("Stored"), tr("Set by"), tr("When"), tr("Caveats")]
@@ -49,6 +56,22 @@ class ClassificationDock(QgsDockWidget):
         project.layerTreeRoot().nameChanged.connect(self.refresh)
         store.labelChanged.connect(self.refresh)
         self.refresh()
+
+    def set_clearance(self, clearance) -> None:
+        """The header: what this session may open, and who said so (hidden without a policy)."""
+        if clearance is None:
+            self.clearance.hide()
+            return
+        level_id, why, path = clearance
+        scheme = self.store.scheme
+        level = scheme.level(level_id) if scheme.has_level(level_id) else None
+        name = level.name(current_language()) if level else level_id
+        self.clearance.setText(tr("Your clearance: {level} ({why})").format(level=name, why=why))
+        self.clearance.setToolTip(tr("Set by your administrator's policy: {path}").format(path=path))
+        if level is not None:
+            self.clearance.setStyleSheet(f"QLabel {{ background: {level.background}; color: {level.text_color}; "
+                                         "padding: 3px; font-weight: bold; }")
+        self.clearance.show()
 
     def refresh(self, *_args) -> None:
         language = current_language()

@@ -21,7 +21,7 @@ from qgis.core import Qgis, QgsProject, QgsReadWriteContext
 from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtXml import QDomDocument
 
-from classification_plugin.core.admin_policy import effective_clearance
+from classification_plugin.core.admin_policy import effective_clearance, sets_clearance
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 
@@ -40,8 +40,7 @@ class ClearanceGate(QObject):
         self.project = QgsProject.instance()
         self.withheld: dict[str, Withheld] = {}
         policy = svc.policy
-        self.active = policy is not None and (policy.failed or "clearance" in policy.values
-                                             or "max_level" in policy.values.get("workstation", {}))
+        self.active = sets_clearance(policy)
         scheme = svc.labels.scheme
         self.clearance, self.why = effective_clearance(policy, scheme, user, groups)
         if not self.active:

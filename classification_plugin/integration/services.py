@@ -22,10 +22,22 @@ class Services:
     log: object
     problems: list = field(default_factory=list)
     policy: object = None  # the administrator's AdminPolicy, None when there is none
+    closed_reason: str = ""  # set by fail_closed(): the policy is treated as failed for this session
+
+    def fail_closed(self, reason: str) -> None:
+        """Treat the policy as one that cannot be used, for the rest of this session (a part the
+        policy depends on could not start): every classified export blocked, every key locked."""
+        from classification_plugin.core.admin_policy import PolicyError, failed_policy
+
+        self.closed_reason = reason
+        self.policy = failed_policy(PolicyError(self.policy.path if self.policy is not None else "", reason))
+        self.settings = self.policy.apply(self.settings, self.labels.scheme)
 
     def reload_settings(self) -> None:
         """Apply changed settings to the objects built from them (the policy's locked keys win)."""
         self.settings, self.registry, self.policy = effective_settings()
+        if self.closed_reason:
+            self.fail_closed(self.closed_reason)
         scheme_id = self.settings.scheme if self.settings.scheme in self.registry.schemes else \
             next(iter(self.registry.schemes))
         self.labels.registry = self.registry

@@ -66,6 +66,13 @@ def scenario(d):
         svc.log.flush()
         denied = svc.log.query(AuditFilter(action="access_denied"))
         d.check("access_denied recorded", denied and denied[0]["layer_name"] == "control_points", denied)
+        dock = d.plugin.dock
+        dock.show()
+        dock.raise_()
+        yield 300
+        header = dock.clearance.text()
+        d.check("the Classification panel's header shows the clearance",
+                dock.clearance.isVisible() and "Internal" in header and "cap" in header, header)
         d.screenshot("secret_refused")
     else:
         d.check("policy failed closed", svc.policy is not None and svc.policy.failed, svc.policy)

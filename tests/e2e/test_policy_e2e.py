@@ -13,7 +13,8 @@ def test_capped_workstation_locks_options_and_refuses_a_secret_layer(tmp_path):
                           env={"CLASSIFICATION_GUARD_POLICY": str(policy), "CG_POLICY_PHASE": "capped"})
     assert_checks(result, ["policy loaded", "options: the locked key is read-only with the policy's value",
                            "secret layer not opened", "no SECRET banner for a layer that draws nothing",
-                           "the message says why", "access_denied recorded"])
+                           "the message says why", "access_denied recorded",
+                           "the Classification panel's header shows the clearance"])
 
 
 def test_a_broken_policy_starts_qgis_says_so_in_red_and_blocks_confidential(tmp_path):

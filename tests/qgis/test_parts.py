@@ -126,3 +126,84 @@ def test_a_part_whose_module_no_longer_imports_is_left_off(qgis_iface, monkeypat
         assert plugin.banner is None and plugin.dock is not None and plugin.guard is not None
     finally:
         plugin.unload()
+
+
+def test_a_clearance_gate_that_cannot_start_fails_the_session_closed(qgis_iface, monkeypatch, clean_project,
+                                                                      tmp_path, make_memory_layer):
+    """Under a policy that sets clearances, a gate left off cannot keep layers closed: every
+    classified export is then blocked, with a red message and a policy_failed event."""
+    import json
+
+    from classification_plugin import plugin as plugin_module
+    from classification_plugin.core.audit import AuditFilter
+    from classification_plugin.core.settings import Settings
+    from classification_plugin.integration import clearance_gate
+    from classification_plugin.integration import services as services_module
+
+    before = Settings.load()
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"version": 1, "export_policy": {"confidential": "allow"},
+                                  "clearance": {"default": "secret"}}), encoding="utf-8")
+    monkeypatch.setenv("CLASSIFICATION_GUARD_POLICY", str(policy))
+    services_module.shutdown()
+
+    def broken(*_args, **_kwargs):
+        raise AttributeError("QgsProject.layersAdded changed")
+
+    monkeypatch.setattr(clearance_gate, "ClearanceGate", broken)
+    svc = services_module.services()
+    layer = make_memory_layer(["POINT(116.39 39.91)"], name="parcels")
+    clean_project.addMapLayer(layer)
+    # labelled before the plugin's badges exist: they need a real layer tree view, the stub iface has none
+    svc.labels.change(layer, LabelRequest(level="confidential", reason="test data"))
+    plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
+    plugin.initGui()
+    try:
+        assert "Clearance" in plugin.parts.disabled  # (the badges are off too: the stub has no tree view)
+        assert svc.policy.failed and "clearance check could not start" in svc.policy.error
+        assert svc.settings.export_policy["confidential"] == "block"  # the policy said allow
+        svc.reload_settings()  # the Options page's Apply must not lift it
+        assert svc.policy.failed and svc.settings.export_policy["confidential"] == "block"
+        assert plugin.guard.decision_for(layer)[0].action == "block"
+        svc.log.flush()
+        failed = svc.log.query(AuditFilter(action="policy_failed"))
+        assert failed and "clearance check could not start" in failed[0]["details"]["error"]
+    finally:
+        plugin.unload()
+        before.save()
+        services_module.shutdown()
+
+
+def test_the_classification_panel_header_shows_the_clearance(qgis_iface, monkeypatch, clean_project, tmp_path):
+    import json
+
+    from classification_plugin import plugin as plugin_module
+    from classification_plugin.core.settings import Settings
+    from classification_plugin.integration import services as services_module
+
+    before = Settings.load()
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"version": 1, "clearance": {"default": "confidential"},
+                                  "workstation": {"max_level": "internal"}}), encoding="utf-8")
+    monkeypatch.setenv("CLASSIFICATION_GUARD_POLICY", str(policy))
+    services_module.shutdown()
+    plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
+    plugin.initGui()
+    try:
+        header = plugin.dock.clearance
+        assert not header.isHidden()
+        assert header.text() == "Your clearance: Internal (this workstation's cap)"
+        assert str(policy) in header.toolTip()
+    finally:
+        plugin.unload()
+        before.save()
+        services_module.shutdown()
+    services_module.shutdown()
+    plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
+    monkeypatch.delenv("CLASSIFICATION_GUARD_POLICY")
+    plugin.initGui()
+    try:
+        assert plugin.dock.clearance.isHidden()  # no policy: no clearance rule to show
+    finally:
+        plugin.unload()
+        services_module.shutdown()
