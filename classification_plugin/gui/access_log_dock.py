@@ -33,12 +33,14 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from classification_plugin.core.audit.base import AuditFilter, AuditWriteError, SeqSpan, iso_utc
 from classification_plugin.core.audit.events import Action, Outcome
+from classification_plugin.core.audit.postgres_log import is_postgres_uri
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import resource
 
@@ -572,7 +574,19 @@ class AccessLogDock(QgsDockWidget):
         self.export_button.clicked.connect(lambda: self.export_csv())
         self.model.rowsInserted.connect(self._update_status)
         self.model.modelReset.connect(self._update_status)
-        self.setWidget(body)
+        self.workstations = None
+        location, key = self._location()
+        if is_postgres_uri(str(location)):  # one log for many workstations: who is (not) reporting
+            from classification_plugin.gui.workstations_view import WorkstationsView
+
+            self.tabs = QTabWidget()
+            self.tabs.setObjectName("ClassificationGuardAccessLogTabs")
+            self.tabs.addTab(body, tr("Entries"))
+            self.workstations = WorkstationsView(location, key, action_names(), self.tabs)
+            self.tabs.addTab(self.workstations, tr("Workstations"))
+            self.setWidget(self.tabs)
+        else:
+            self.setWidget(body)
 
     @staticmethod
     def _combo(any_text: str) -> QComboBox:
@@ -782,6 +796,8 @@ class AccessLogDock(QgsDockWidget):
             if not sip.isdeleted(task):
                 task.cancel()
         self._tasks.clear()
+        if self.workstations is not None:
+            self.workstations.unload()
 
 
 class _DockPart:

@@ -266,6 +266,16 @@ class AuditLog(ABC):
     def distinct_values(self, field: str) -> list:
         """Sorted distinct values of one filterable field (user, action, label, outcome), for combos."""
 
+    def workstations(self) -> list:
+        """One :class:`~.workstations.Workstation` per host and user in the log."""
+        from classification_plugin.core.audit.workstations import WORKSTATIONS_SQL, from_rows
+
+        return from_rows(self._select(WORKSTATIONS_SQL))
+
+    @abstractmethod
+    def _select(self, sql: str) -> list:
+        """The rows of a read-only query without parameters."""
+
     @abstractmethod
     def close(self) -> None:
         ...

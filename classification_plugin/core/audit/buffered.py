@@ -187,6 +187,9 @@ class BufferedAuditLog:
     def distinct_values(self, field: str) -> list:
         return self.log.distinct_values(field)
 
+    def workstations(self) -> list:
+        return self.log.workstations()
+
     def export_csv(self, path: str, filters: Optional[AuditFilter] = None) -> int:
         return self.log.export_csv(path, filters)
 

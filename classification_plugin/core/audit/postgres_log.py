@@ -270,8 +270,11 @@ class PostgresAuditLog(AuditLog):
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]
-        sql = f"SELECT DISTINCT {column} FROM {LOG_TABLE} WHERE {column} IS NOT NULL ORDER BY 1"
-        return [row[0] for row in self._run(lambda conn: conn.execute(sql).fetchall())]
+        return [row[0] for row in self._select(
+            f"SELECT DISTINCT {column} FROM {LOG_TABLE} WHERE {column} IS NOT NULL ORDER BY 1")]
+
+    def _select(self, sql: str) -> list:
+        return self._run(lambda conn: conn.execute(sql).fetchall())
 
     def export_csv(self, path: str, filters: Optional[AuditFilter] = None) -> int:
         where, params = where_clause(filters, "%s", "ILIKE")

@@ -303,10 +303,15 @@ class SQLiteAuditLog(AuditLog):
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]
-        with self._lock:
-            rows = self._conn.execute(
-                f"SELECT DISTINCT {column} FROM {LOG_TABLE} WHERE {column} IS NOT NULL ORDER BY 1").fetchall()
-        return [row[0] for row in rows]
+        return [row[0] for row in self._select(
+            f"SELECT DISTINCT {column} FROM {LOG_TABLE} WHERE {column} IS NOT NULL ORDER BY 1")]
+
+    def _select(self, sql: str) -> list:
+        try:
+            with self._lock:
+                return self._conn.execute(sql).fetchall()
+        except sqlite3.Error as exc:
+            raise describe_error(self.path, exc) from exc
 
     def export_csv(self, path: str, filters: Optional[AuditFilter] = None) -> int:
         where, params = where_clause(filters, "?", "LIKE")
