@@ -19,6 +19,11 @@
       <translation> 等另外 {n} 个</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="78" />
+      <source> h</source>
+      <translation> 小时</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="62" />
       <source> m</source>
       <translation> 米</translation>
@@ -34,7 +39,7 @@
       <translation>“{level}”不是方案“{scheme}”中的等级；请从以下等级中选择：{levels}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="193" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="200" />
       <source>'{name}' is missing</source>
       <translation>缺少“{name}”</translation>
     </message>
@@ -134,6 +139,11 @@
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="80" />
+      <source>A host whose last event is older than this is shown as silent</source>
+      <translation>最后一条事件早于此时长的主机显示为静默</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard.py" line="128" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
@@ -149,27 +159,27 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="460" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="462" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>Access denied</source>
       <translation>拒绝访问</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="442" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="444" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="90" />
+      <location filename="../classification_plugin/plugin.py" line="93" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -177,6 +187,11 @@
       <location filename="../classification_plugin/processing/export_audit_log.py" line="47" />
       <source>Action (e.g. export_blocked)</source>
       <translation>操作（例如 export_blocked）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="60" />
+      <source>Active</source>
+      <translation>运行中</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="77" />
@@ -189,17 +204,17 @@
       <translation>管理员密钥文件（HMAC）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="58" />
+      <location filename="../classification_plugin/plugin.py" line="59" />
       <source>Administrator policy</source>
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
@@ -219,32 +234,32 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="506" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
       <source>Attribute table opened</source>
       <translation>打开属性表</translation>
     </message>
@@ -274,12 +289,12 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="741" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="755" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
       <source>Caveats</source>
       <translation>管控要求</translation>
     </message>
@@ -304,7 +319,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="562" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -319,7 +334,7 @@
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="29" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="31" />
       <source>Classification</source>
       <translation>密级</translation>
     </message>
@@ -334,7 +349,7 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="71" />
+      <location filename="../classification_plugin/plugin.py" line="74" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
@@ -364,17 +379,17 @@
       <translation>为图层定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="37" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="44" />
       <source>Classify selected…</source>
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="144" />
+      <location filename="../classification_plugin/plugin.py" line="163" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="65" />
+      <location filename="../classification_plugin/plugin.py" line="66" />
       <source>Clearance</source>
       <translation>涉密资格</translation>
     </message>
@@ -409,6 +424,11 @@
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="121" />
+      <source>Could not read the workstations: {error}</source>
+      <translation>无法读取工作站：{error}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
       <source>Critical infrastructure</source>
       <translation>关键基础设施</translation>
@@ -434,7 +454,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="182" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -459,24 +479,39 @@
       <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Earlier session ended uncleanly</source>
       <translation>之前的会话未正常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
       <source>Editing started</source>
       <translation>开始编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
       <source>Edits discarded</source>
       <translation>放弃编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
       <source>Edits saved</source>
       <translation>保存编辑</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="59" />
+      <source>Ended in order</source>
+      <translation>已正常结束</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="91" />
+      <source>Ended uncleanly</source>
+      <translation>异常结束</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="584" />
+      <source>Entries</source>
+      <translation>条目</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/verify_audit_log.py" line="64" />
@@ -524,12 +559,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="565" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="754" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -539,22 +574,22 @@
       <translation>将访问日志导出为 CSV</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
       <source>Export allowed</source>
       <translation>允许导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
       <source>Export attempted</source>
       <translation>尝试导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
       <source>Export blocked</source>
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="763" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="777" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -564,7 +599,7 @@
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="77" />
+      <location filename="../classification_plugin/plugin.py" line="80" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
@@ -579,7 +614,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="750" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="764" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -614,7 +649,7 @@
       <translation>区域名称字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="36" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="43" />
       <source>Filter layers, levels, users…</source>
       <translation>筛选图层、密级、用户…</translation>
     </message>
@@ -649,7 +684,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="494" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -689,6 +724,11 @@
       <translation>历史记录</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="90" />
+      <source>Host</source>
+      <translation>主机</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="61" />
       <source>Import drone photos as survey points…</source>
       <translation>将无人机照片导入为测量点…</translation>
@@ -709,7 +749,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="722" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -744,27 +784,27 @@
       <translation>区域类型</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
       <source>Label applied</source>
       <translation>定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
       <source>Label change refused</source>
       <translation>密级变更被拒绝</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
       <source>Label changed</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="63" />
+      <location filename="../classification_plugin/plugin.py" line="64" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
       <source>Label removed</source>
       <translation>解除密级</translation>
     </message>
@@ -779,22 +819,32 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="53" />
+      <location filename="../classification_plugin/plugin.py" line="54" />
       <source>Labels and access log</source>
       <translation>密级标签与访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="90" />
+      <source>Last action</source>
+      <translation>最后操作</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="90" />
+      <source>Last event</source>
+      <translation>最后事件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/clearance_gate.py" line="71" />
+      <location filename="../classification_plugin/integration/clearance_gate.py" line="70" />
       <source>Layer '{layer}' is classified {level}, above your clearance {clearance} ({why}; policy {path}). It is not opened.</source>
       <translation>图层“{layer}”的密级为{level}，高于您的涉密资格{clearance}（{why}；策略 {path}），不予打开。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="53" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
       <source>Layer added</source>
       <translation>添加图层</translation>
     </message>
@@ -804,7 +854,7 @@
       <translation>图层定义与复制图层的记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
       <source>Layer hidden</source>
       <translation>隐藏图层</translation>
     </message>
@@ -814,32 +864,32 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="79" />
+      <location filename="../classification_plugin/plugin.py" line="82" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="54" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
       <source>Layer removed</source>
       <translation>移除图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
       <source>Layer shown</source>
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="67" />
+      <location filename="../classification_plugin/plugin.py" line="70" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -879,12 +929,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="502" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -899,7 +949,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -924,7 +974,7 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="70" />
+      <location filename="../classification_plugin/plugin.py" line="73" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -999,7 +1049,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="716" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="730" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1014,7 +1064,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="78" />
+      <location filename="../classification_plugin/plugin.py" line="81" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -1029,12 +1079,12 @@
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="72" />
+      <location filename="../classification_plugin/plugin.py" line="75" />
       <source>Options page</source>
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1054,22 +1104,22 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="80" />
+      <location filename="../classification_plugin/plugin.py" line="83" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -1089,7 +1139,7 @@
       <translation>处理算法“{algorithm}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="52" />
+      <location filename="../classification_plugin/plugin.py" line="53" />
       <source>Processing algorithms</source>
       <translation>处理算法</translation>
     </message>
@@ -1114,12 +1164,12 @@
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
@@ -1129,7 +1179,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
@@ -1159,7 +1209,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="87" />
+      <location filename="../classification_plugin/plugin.py" line="90" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1172,6 +1222,16 @@
       <location filename="../classification_plugin/gui/protected_ui.py" line="210" />
       <source>Raise label to {level}</source>
       <translation>将密级提高为{level}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="110" />
+      <source>Reading the log…</source>
+      <translation>正在读取日志…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="112" />
+      <source>Reading workstations from the access log</source>
+      <translation>正在从访问日志读取工作站</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/get_label.py" line="27" />
@@ -1187,6 +1247,11 @@
       <location filename="../classification_plugin/gui/classify_dialog.py" line="214" />
       <source>Reason (basis for the classification):</source>
       <translation>定密依据：</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="85" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="103" />
@@ -1239,7 +1304,7 @@
       <translation>将“{layer}”另存为新文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
       <source>Saving edits failed</source>
       <translation>保存编辑失败</translation>
     </message>
@@ -1264,24 +1329,34 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="517" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="187" />
+      <location filename="../classification_plugin/plugin.py" line="206" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="59" />
+      <location filename="../classification_plugin/plugin.py" line="60" />
       <source>Session record</source>
       <translation>会话记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="91" />
+      <source>Sessions</source>
+      <translation>会话数</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
       <source>Set by</source>
       <translation>定密人</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="70" />
+      <source>Set by your administrator's policy: {path}</source>
+      <translation>由管理员策略设定：{path}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/indicators.py" line="32" />
@@ -1294,7 +1369,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1309,7 +1384,27 @@
       <translation>显示</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="75" />
+      <source>Silent after</source>
+      <translation>静默阈值</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="56" />
+      <source>Silent for {since} (ended in order)</source>
+      <translation>已静默 {since}（已正常结束）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="57" />
+      <source>Silent for {since}, no orderly end</source>
+      <translation>已静默 {since}，未正常结束</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="91" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
       <source>Stored</source>
       <translation>存储位置</translation>
     </message>
@@ -1344,7 +1439,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="726" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1379,7 +1474,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="419" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="421" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1449,7 +1544,12 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="104" />
+      <location filename="../classification_plugin/plugin.py" line="123" />
+      <source>The administrator's policy cannot be enforced, so every classified export is blocked: {error}</source>
+      <translation>无法执行管理员策略，因此所有涉密导出均被阻止：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="107" />
       <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
       <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
     </message>
@@ -1644,17 +1744,17 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="498" />
       <source>To</source>
       <translation>到</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="51" />
+      <location filename="../classification_plugin/plugin.py" line="52" />
       <source>Translations</source>
       <translation>翻译</translation>
     </message>
@@ -1664,7 +1764,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="367" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1679,7 +1779,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="181" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1689,7 +1789,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="717" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1699,7 +1799,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="561" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1714,12 +1814,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="705" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="687" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="701" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1729,7 +1829,7 @@
       <translation>无法读回 {path} 中等待写入的事件：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="38" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
       <source>When</source>
       <translation>时间</translation>
     </message>
@@ -1749,7 +1849,12 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="586" />
+      <source>Workstations</source>
+      <translation>工作站</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="566" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1762,6 +1867,11 @@
       <location filename="../classification_plugin/gui/classify_dialog.py" line="208" />
       <source>Written justification for lowering to {level}:</source>
       <translation>降为{level}的书面理由：</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/classification_dock.py" line="69" />
+      <source>Your clearance: {level} ({why})</source>
+      <translation>您的许可级别：{level}（{why}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
@@ -1794,12 +1904,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1809,7 +1919,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1839,7 +1949,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="94" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -1859,7 +1969,7 @@
       <translation>带地理标记的照片</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="159" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="166" />
       <source>group {group}</source>
       <translation>用户组 {group}</translation>
     </message>
@@ -1914,22 +2024,22 @@
       <translation>军事管理区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="187" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="194" />
       <source>must be a {kind}</source>
       <translation>必须是 {kind} 类型</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="184" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="191" />
       <source>must be one of {values}</source>
       <translation>必须是以下之一：{values}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="182" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="189" />
       <source>must be {value}</source>
       <translation>必须为 {value}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="189" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="196" />
       <source>must not be empty</source>
       <translation>不能为空</translation>
     </message>
@@ -1939,12 +2049,12 @@
       <translation>自然保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="146" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="153" />
       <source>no administrator policy</source>
       <translation>没有管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="151" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="158" />
       <source>no clearance rule</source>
       <translation>没有涉密资格规则</translation>
     </message>
@@ -1954,7 +2064,7 @@
       <translation>不输出进度</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/classification_dock.py" line="62" />
+      <location filename="../classification_plugin/gui/classification_dock.py" line="85" />
       <source>not classified</source>
       <translation>未定密</translation>
     </message>
@@ -1969,7 +2079,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="374" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="376" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -1979,7 +2089,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2004,9 +2114,14 @@
       <translation>测量点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="148" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="155" />
       <source>the administrator policy cannot be used</source>
       <translation>管理员策略无法使用</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="118" />
+      <source>the clearance check could not start on this QGIS ({reason})</source>
+      <translation>许可级别检查无法在此 QGIS 上启动（{reason}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/admin_policy.py" line="114" />
@@ -2024,24 +2139,29 @@
       <translation>文件不是 UTF-8 文本（第 {offset} 字节）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="161" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="168" />
       <source>the policy's default</source>
       <translation>策略的默认值</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="242" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="249" />
       <source>the public key named in the global settings is not a 32-byte Ed25519 key</source>
       <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="250" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="257" />
       <source>the signature {file} does not match the file</source>
       <translation>签名 {file} 与文件不符</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="247" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="254" />
       <source>the signature {file} is missing or unreadable</source>
       <translation>签名 {file} 缺失或无法读取</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="122" />
+      <source>the task did not finish</source>
+      <translation>任务未完成</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="77" />
@@ -2049,27 +2169,27 @@
       <translation>数据所属单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="164" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="171" />
       <source>this workstation's cap</source>
       <translation>本工作站的上限</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="200" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="207" />
       <source>unknown key '{name}'</source>
       <translation>未知的键“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="235" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="242" />
       <source>unknown level '{level}' in scheme '{scheme}'</source>
       <translation>密级方案“{scheme}”中没有密级“{level}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="218" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="225" />
       <source>unknown scheme '{scheme}' (known: {known})</source>
       <translation>未知的密级方案“{scheme}”（已知：{known}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="156" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="163" />
       <source>user {user}</source>
       <translation>用户 {user}</translation>
     </message>
@@ -2079,7 +2199,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="93" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2204,17 +2324,22 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="670" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="45" />
+      <source>{n} days</source>
+      <translation>{n} 天</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="684" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="776" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2222,6 +2347,21 @@
       <location filename="../classification_plugin/core/audit/cli.py" line="93" />
       <source>{n} entries written to {path}</source>
       <translation>已将 {n} 条记录写入 {path}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="47" />
+      <source>{n} h</source>
+      <translation>{n} 小时</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="48" />
+      <source>{n} min</source>
+      <translation>{n} 分钟</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/workstations_view.py" line="160" />
+      <source>{n} workstations, {m} need attention</source>
+      <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard.py" line="119" />
@@ -2239,7 +2379,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="374" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）
