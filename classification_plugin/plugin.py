@@ -73,7 +73,8 @@ class ClassificationGuardPlugin:
         self.banner = start(tr("Map banner"), lambda: _make("gui.banner.MapBanner", iface.mapCanvas(), svc.labels))
         self.dock = start(tr("Classification panel"), lambda: self._add_dock(svc))
         start(tr("Options page"), self._add_options)
-        self.guard = start(tr("Export guard"), lambda: _make("integration.export_guard.ExportGuard", iface, svc))
+        self.guard = start(tr("Export guard"), lambda: _make("integration.export_guard.ExportGuard", iface, svc,
+                                                             _make_callable("gui.justification_dialog.ask_justification")))
         if self.guard is not None:
             self.guard.clearance_gate = self.gate
         for channel, reason in (self.guard.disabled.items() if self.guard is not None else ()):
@@ -262,7 +263,12 @@ class ClassificationGuardPlugin:
         services_module.shutdown()
 
 
+def _make_callable(path: str):
+    """``classification_plugin.<path>`` itself (a function handed to a part), imported only now."""
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(f"classification_plugin.{module}"), name)
+
+
 def _make(path: str, *args):
     """``classification_plugin.<path>(*args)``, importing its module only now."""
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(f"classification_plugin.{module}"), name)(*args)
+    return _make_callable(path)(*args)

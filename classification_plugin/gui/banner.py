@@ -6,39 +6,7 @@ from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QEvent, QObject, Qt
 from qgis.PyQt.QtWidgets import QLabel
 
-from classification_plugin.core.i18n import current_language
-from classification_plugin.core.labels import highest_label
-
 BANNER_HEIGHT = 22
-
-
-def banner_text(store, layers) -> tuple[str, str, str] | None:
-    """(text, background, foreground) for the highest label among ``layers``, or None."""
-    top = highest_label([store.label(layer) for layer in layers], store.scheme)
-    return None if top is None else _banner_of(store, layers, top)
-
-
-def _banner_of(store, layers, top) -> tuple[str, str, str]:
-    """The banner of level ``top`` (the highest label), with the caveats of the layers at that level."""
-    level = store.scheme.level(top.level)
-    text = level.banner_text(current_language())
-    caveats = []
-    for layer in layers:
-        label = store.label(layer)
-        if label is not None and label.level == top.level:
-            caveats.extend(c for c in label.caveats if c not in caveats)
-    if caveats:
-        text += " // " + " / ".join(caveats)
-    return text, level.background, level.text_color
-
-
-def export_marking(store, layers) -> tuple[str, str, str] | None:
-    """The marking an exported map or layout carries: the banner of the highest label, unless
-    that level is an unclassified one (ISO ``unclassified``: public, open, ...), which needs none."""
-    top = highest_label([store.label(layer) for layer in layers], store.scheme)
-    if top is None or store.scheme.level(top.level).iso_code == "unclassified":
-        return None
-    return _banner_of(store, layers, top)
 
 
 class MapBanner(QObject):
@@ -72,7 +40,7 @@ class MapBanner(QObject):
         return self.top.text() if self.top.isVisible() else ""
 
     def update_banner(self, *_args) -> None:
-        marking = banner_text(self.store, self.visible_layers())
+        marking = self.store.banner(self.visible_layers())
         for label in (self.top, self.bottom):
             if marking is None:
                 label.hide()

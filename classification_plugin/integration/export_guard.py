@@ -231,10 +231,13 @@ def _project_context() -> QgsProcessingContext:
 
 
 class ExportGuard(QObject):
-    def __init__(self, iface, svc):
+    def __init__(self, iface, svc, ask_justification=None):
+        """``ask_justification(text, parent)`` -> the justification typed, or None when cancelled
+        (the plugin hands in its dialog; without one nothing that needs a justification goes out)."""
         super().__init__()
         self.iface = iface
         self.svc = svc
+        self.ask_justification = ask_justification
         self._patches: list = []  # (owner, name, original, replacement)
         self._connections: list = []  # (signal, slot)
         self._designers: dict = {}  # id(designer) -> _DesignerGuard
@@ -429,11 +432,11 @@ class ExportGuard(QObject):
         box.open()
 
     def _ask(self, text, parent=None) -> str | None:
-        from classification_plugin.gui.justification_dialog import ask_justification
-
+        if self.ask_justification is None:
+            return None
         if parent is None or sip.isdeleted(parent):
             parent = self.iface.mainWindow()
-        return ask_justification(text, parent)
+        return self.ask_justification(text, parent)
 
     def gate(self, layers, what: str, channel: str, details: dict, destinations=(None,), ask=None,
              refuse=None, hint: str = "") -> tuple[bool, str]:
@@ -792,9 +795,8 @@ class ExportGuard(QObject):
             if state["refused"]:
                 self._remove_refused_dxf(state["path"], state["before"], state["layers"])
                 return
-            from classification_plugin.gui.banner import export_marking
 
-            marking = export_marking(self.svc.labels, state["layers"])
+            marking = self.svc.labels.export_marking(state["layers"])
             if marking is not None:
                 self._mark_dxf(state["path"], state["before"], marking, state["layers"])
 
@@ -845,10 +847,9 @@ class ExportGuard(QObject):
     # -- Save Map as Image / PDF: the marking -------------------------------------------------
     def _prepare_map_marking(self, dialog, layers) -> None:
         """Geospatial PDF output draws no annotations, so no marking: off while one is needed."""
-        from classification_plugin.gui.banner import export_marking
 
         box = map_marking.geospatial_pdf_box(dialog)
-        if box is None or export_marking(self.svc.labels, layers) is None:
+        if box is None or self.svc.labels.export_marking(layers) is None:
             return
         if box.isCheckable():
             box.setChecked(False)
@@ -883,9 +884,8 @@ class ExportGuard(QObject):
         self._mark_map_task(task, dialog, canvas, layers, cancel)
 
     def _mark_map_task(self, task, dialog, canvas, layers, cancel) -> None:
-        from classification_plugin.gui.banner import export_marking
 
-        marking = export_marking(self.svc.labels, layers)
+        marking = self.svc.labels.export_marking(layers)
         if marking is None:
             return
         if map_marking.geospatial_pdf_chosen(dialog):
@@ -1110,9 +1110,8 @@ class ExportGuard(QObject):
         timer.start(400)
 
     def _add_layout_marking(self, layout, layers) -> list:
-        from classification_plugin.gui.banner import export_marking
 
-        marking = export_marking(self.svc.labels, layers) if layout is not None else None
+        marking = self.svc.labels.export_marking(layers) if layout is not None else None
         if marking is None:
             return []
         text, background, foreground = marking

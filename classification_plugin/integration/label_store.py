@@ -20,8 +20,9 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
 from classification_plugin.core.audit.events import Action, Outcome
-from classification_plugin.core.i18n import tr
+from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change, downgrade_refusal
+from classification_plugin.core.marking import banner_text, export_marking
 from classification_plugin.core.schemes import Scheme, SchemeRegistry
 
 PROPERTY_LABEL = "classification_guard/label"
@@ -172,6 +173,14 @@ class LabelStore(QObject):
             return Label.from_json(text)
         except LabelError:
             return None
+
+    def banner(self, layers):
+        """(text, background, foreground) of the map banner for ``layers``, or None."""
+        return banner_text([self.label(layer) for layer in layers], self.scheme, current_language())
+
+    def export_marking(self, layers):
+        """The marking an export of ``layers`` carries (None: none needed); :mod:`..core.marking`."""
+        return export_marking([self.label(layer) for layer in layers], self.scheme, current_language())
 
     def stored_in(self, layer: QgsMapLayer) -> str:
         if self.label(layer) is None:

@@ -259,13 +259,11 @@ def test_layout_marking_is_added_and_removed(export_guard, guard_services, layer
 
 
 def test_export_marking_only_for_levels_above_unclassified(guard_services, layer_of):
-    from classification_plugin.gui.banner import export_marking
-
     public, internal = layer_of("public"), layer_of("internal")
     confidential, unlabelled = layer_of("confidential"), layer_of(None, "plain")
-    assert export_marking(guard_services.labels, [public, unlabelled]) is None
-    assert export_marking(guard_services.labels, [public, internal])[0] == "INTERNAL USE ONLY"
-    assert export_marking(guard_services.labels, [public, confidential, internal]) == (
+    assert guard_services.labels.export_marking([public, unlabelled]) is None
+    assert guard_services.labels.export_marking([public, internal])[0] == "INTERNAL USE ONLY"
+    assert guard_services.labels.export_marking([public, confidential, internal]) == (
         "CONFIDENTIAL", "#f9a825", "#000000")
 
 
@@ -501,10 +499,9 @@ def run_dxf_export(guard, dialog, layers, write, accept=True):
 
 def test_allowed_dxf_export_is_marked_when_qgis_is_done_with_it(export_guard, layer_of, dxf_layers, tmp_path,
                                                                 guard_services):
-    from classification_plugin.gui.banner import export_marking
 
     confidential = layer_of("confidential", "parcels")
-    marking = export_marking(guard_services.labels, [confidential])[0]
+    marking = guard_services.labels.export_marking([confidential])[0]
     path = tmp_path / "export"  # QGIS adds .dxf
     written = tmp_path / "export.dxf"
     run_dxf_export(export_guard, fake_dxf_dialog(path), [confidential],
@@ -611,7 +608,6 @@ def test_dxf_export_judges_the_layers_ticked_in_the_dialog_not_the_map(export_gu
                                                                        monkeypatch):
     from qgis.PyQt.QtWidgets import QDialog
 
-    from classification_plugin.gui.banner import export_marking
 
     secret = layer_of("secret", "control_points")
     confidential = layer_of("confidential", "parcels")
@@ -639,12 +635,12 @@ def test_dxf_export_judges_the_layers_ticked_in_the_dialog_not_the_map(export_gu
     action, layer_name, outcome, details = guard_services.recorder.events[-1]
     assert (action, layer_name, outcome, details["removed"]) == ("export_blocked", "control_points", "failed", True)
     # a hidden confidential layer ticked: asked, and the marking is the confidential one
-    monkeypatch.setattr(export_guard, "_ask", lambda prompt, parent=None: "Contractor's CAD base map")
+    export_guard.ask_justification = lambda prompt, parent=None: "Contractor's CAD base map"
     marked = tmp_path / "marked.dxf"
     result = run_real_dxf_export(export_guard, dxf_dialog_with_a_layer_list(marked, clean_project,
                                                                             [confidential, public]),
                                  [public], lambda: write_dxf(marked, dxf_layers))
-    marking = export_marking(guard_services.labels, [confidential])[0]
+    marking = guard_services.labels.export_marking([confidential])[0]
     assert result == QDialog.DialogCode.Accepted
     assert [f[1] for f in ogr_features(marked) if f[0] == "CLASSIFICATION" and f[1]] == [marking, marking]
     justified = [e for e in guard_services.recorder.events if e[2] == "allowed_with_justification"]

@@ -89,3 +89,21 @@ def test_highest_and_inherited_label():
     assert derived.level == "secret" and set(derived.caveats) == {"a", "b"}
     assert derived.uid != b.uid
     assert inherited_label([None], SCHEME, "bob", "x") is None
+
+
+def test_marking_text_is_the_highest_level_with_its_caveats_and_none_for_unclassified():
+    from classification_plugin.core.marking import banner_text, export_marking
+
+    public = apply(None, level="public", reason="r")
+    internal = apply(None, level="internal", reason="r", caveats=("survey",))
+    secret_a = apply(None, level="secret", reason="r", caveats=("no onward transfer",))
+    secret_b = apply(None, level="secret", reason="r", caveats=("railway", "no onward transfer"))
+    assert banner_text([public, None], SCHEME, "en") == (SCHEME.level("public").banner_text("en"),
+                                                         SCHEME.level("public").background,
+                                                         SCHEME.level("public").text_color)
+    assert export_marking([public, None], SCHEME, "en") is None  # public needs no export marking
+    assert export_marking([], SCHEME, "en") is None and banner_text([None], SCHEME, "en") is None
+    text = export_marking([internal, secret_a, public, secret_b], SCHEME, "en")[0]
+    assert text == SCHEME.level("secret").banner_text("en") + " // no onward transfer / railway"
+    assert "survey" not in text  # caveats of lower levels are not the marking's
+    assert export_marking([secret_a], SCHEME, "zh_CN")[0].startswith(SCHEME.level("secret").banner_text("zh_CN"))
