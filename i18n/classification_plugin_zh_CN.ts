@@ -54,7 +54,7 @@
       <translation>（方案默认）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="52" />
+      <location filename="../classification_plugin/integration/label_store.py" line="53" />
       <source>.qmd file</source>
       <translation>.qmd 文件</translation>
     </message>
@@ -134,7 +134,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="856" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="892" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -174,7 +174,7 @@
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="93" />
+      <location filename="../classification_plugin/plugin.py" line="94" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="258" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="296" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -384,7 +384,7 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="163" />
+      <location filename="../classification_plugin/plugin.py" line="164" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
@@ -394,7 +394,7 @@
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="265" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -414,17 +414,17 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="992" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1027" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="513" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="551" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="121" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="122" />
       <source>Could not read the workstations: {error}</source>
       <translation>无法读取工作站：{error}</translation>
     </message>
@@ -449,7 +449,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="502" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="540" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -464,7 +464,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="960" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="995" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -594,22 +594,22 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="414" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="452" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="80" />
+      <location filename="../classification_plugin/plugin.py" line="81" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="425" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="463" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1048" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1083" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -619,7 +619,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="778" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="816" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -689,12 +689,12 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="569" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="607" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="51" />
+      <location filename="../classification_plugin/integration/label_store.py" line="52" />
       <source>GeoPackage</source>
       <translation>GeoPackage</translation>
     </message>
@@ -849,7 +849,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="266" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -864,7 +864,7 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="82" />
+      <location filename="../classification_plugin/plugin.py" line="83" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
@@ -1064,7 +1064,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="81" />
+      <location filename="../classification_plugin/plugin.py" line="82" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -1074,7 +1074,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="880" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="916" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1109,7 +1109,7 @@
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="83" />
+      <location filename="../classification_plugin/plugin.py" line="84" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
@@ -1129,12 +1129,12 @@
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="263" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="301" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="491" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="529" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1144,22 +1144,22 @@
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="260" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="298" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="261" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="299" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="259" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="297" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="53" />
+      <location filename="../classification_plugin/integration/label_store.py" line="54" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -1209,7 +1209,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="90" />
+      <location filename="../classification_plugin/plugin.py" line="91" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1224,12 +1224,12 @@
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="110" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="111" />
       <source>Reading the log…</source>
       <translation>正在读取日志…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="112" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="113" />
       <source>Reading workstations from the access log</source>
       <translation>正在从访问日志读取工作站</translation>
     </message>
@@ -1284,22 +1284,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="264" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="302" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="262" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="300" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="911" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="946" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="716" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="754" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1309,12 +1309,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="892" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="927" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="870" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="906" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1334,7 +1334,7 @@
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="206" />
+      <location filename="../classification_plugin/plugin.py" line="207" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
@@ -1454,22 +1454,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="836" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="873" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="833" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="870" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="815" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="852" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="812" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="849" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1479,7 +1479,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="407" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="445" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1544,12 +1544,12 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="123" />
+      <location filename="../classification_plugin/plugin.py" line="124" />
       <source>The administrator's policy cannot be enforced, so every classified export is blocked: {error}</source>
       <translation>无法执行管理员策略，因此所有涉密导出均被阻止：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="107" />
+      <location filename="../classification_plugin/plugin.py" line="108" />
       <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
       <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
     </message>
@@ -1594,17 +1594,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1067" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1102" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="896" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="931" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="902" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="937" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1774,7 +1774,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="962" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="997" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1939,6 +1939,11 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="215" />
+      <source>database connection '{name}'</source>
+      <translation>数据库连接“{name}”</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/options_page.py" line="73" />
       <source>default: audit.sqlite in the QGIS profile; or a postgresql:// URI</source>
       <translation>默认：QGIS 配置文件夹中的 audit.sqlite；或 postgresql:// 地址</translation>
@@ -1979,17 +1984,17 @@
       <translation>影像覆盖范围</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="44" />
+      <location filename="../classification_plugin/integration/label_store.py" line="45" />
       <source>in a .qmd file beside the data</source>
       <translation>在数据旁的 .qmd 文件中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="43" />
+      <location filename="../classification_plugin/integration/label_store.py" line="44" />
       <source>in the GeoPackage (gpkg_metadata)</source>
       <translation>在 GeoPackage 中（gpkg_metadata）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="45" />
+      <location filename="../classification_plugin/integration/label_store.py" line="46" />
       <source>in the project only</source>
       <translation>仅在项目中</translation>
     </message>
@@ -2074,7 +2079,7 @@
       <translation>未安装</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="46" />
+      <location filename="../classification_plugin/integration/label_store.py" line="47" />
       <source>not labelled</source>
       <translation>未标注</translation>
     </message>
@@ -2119,7 +2124,7 @@
       <translation>管理员策略无法使用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="118" />
+      <location filename="../classification_plugin/plugin.py" line="119" />
       <source>the clearance check could not start on this QGIS ({reason})</source>
       <translation>许可级别检查无法在此 QGIS 上启动（{reason}）</translation>
     </message>
@@ -2159,7 +2164,7 @@
       <translation>签名 {file} 缺失或无法读取</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="122" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="123" />
       <source>the task did not finish</source>
       <translation>任务未完成</translation>
     </message>
@@ -2359,7 +2364,7 @@
       <translation>{n} 分钟</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="160" />
+      <location filename="../classification_plugin/gui/workstations_view.py" line="161" />
       <source>{n} workstations, {m} need attention</source>
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
@@ -2386,17 +2391,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="458" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="496" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="396" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="434" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="400" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="438" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

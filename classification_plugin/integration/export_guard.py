@@ -189,6 +189,40 @@ def processing_outputs(alg, parameters) -> list[Output]:
     return outputs
 
 
+# Algorithms that write into an existing database name it in a parameter, not in a destination
+# (qgis:importintopostgis, the GDAL "Export to PostgreSQL" ones, the execute-SQL ones):
+DATABASE_PARAMETER_TYPES = {"providerconnection", "databaseschema", "databasetable"}
+DATABASE_LAYER_PARAMETER = "DATABASE"  # a SpatiaLite file given as a layer (qgis:importintospatialite)
+CONNECTION_STRING_PARAMETERS = ("HOST", "DBNAME")  # gdal:importvectorintopostgisdatabasenewconnection
+
+
+def _executes_sql(alg) -> bool:
+    return "executesql" in alg.id() or "executeandloadsql" in alg.id()
+
+
+def database_targets(alg, parameters, context) -> list[Output]:
+    """The databases an algorithm writes into through a connection or DATABASE parameter."""
+    targets, values = [], {}
+    for definition in alg.parameterDefinitions():
+        if definition.isDestination():
+            continue
+        name = definition.name()
+        value = _static(parameters.get(name, definition.defaultValue()))
+        if value in (None, ""):
+            continue
+        values[name] = value
+        if definition.type() == "providerconnection":
+            targets.append(Output(name, tr("database connection '{name}'").format(name=value), False, None))
+        elif name == DATABASE_LAYER_PARAMETER and definition.type() in LAYER_PARAMETER_TYPES:
+            layer = value if isinstance(value, QgsMapLayer) else \
+                QgsProcessingUtils.mapLayerFromString(str(value), context)
+            source = layer.source() if layer is not None else str(value)
+            targets.append(Output(name, source, False, source.split("|")[0]))
+    if not targets and all(values.get(key) for key in CONNECTION_STRING_PARAMETERS):
+        targets.append(Output("DBNAME", f"postgres://{values['HOST']}/{values['DBNAME']}", False, None))
+    return targets
+
+
 def _collect_layers(value, context, found: list) -> None:
     value = _static(value)
     if value is None:
@@ -212,6 +246,8 @@ def processing_inputs(alg, parameters, context) -> list[QgsMapLayer]:
     for definition in alg.parameterDefinitions():
         if definition.isDestination() or definition.type() not in LAYER_PARAMETER_TYPES:
             continue
+        if definition.name() == DATABASE_LAYER_PARAMETER and not _executes_sql(alg):
+            continue  # the database written into, not data read (its own SQL can copy it out: read)
         _collect_layers(parameters.get(definition.name(), definition.defaultValue()), context, found)
     return found
 
@@ -478,7 +514,7 @@ class ExportGuard(QObject):
         if provider is not None and provider.id() == OWN_PROVIDER:
             return True, "", []
         outputs = processing_outputs(alg, parameters)
-        files = [o for o in outputs if not o.temporary]
+        files = [o for o in outputs if not o.temporary] + database_targets(alg, parameters, context)
         inputs = processing_inputs(alg, parameters, context)
         labels = [self.label(layer) for layer in inputs]
         for layer, label in zip(inputs, labels):  # above clearance: not even to a temporary output

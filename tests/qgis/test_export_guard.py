@@ -731,3 +731,99 @@ def test_dropped_database_and_web_sources_are_not_opened(export_guard, guard_ser
     dropped = export_guard.dropped_layers(QgsMimeDataUtils.encodeUriList(uris))
     assert opened == ["ogr"]
     assert [layer.source() for layer in dropped] == [f"{survey_gpkg}|layername=control_points"]
+
+
+# -- algorithms that write into an existing database (a connection or DATABASE parameter) --------
+@pytest.fixture
+def spatialite_db(tmp_path, make_memory_layer):
+    """Another SpatiaLite database (with one table), as a colleague's or a contractor's would be."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    path = tmp_path / "other.sqlite"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "SQLite"
+    options.datasourceOptions = ["SPATIALITE=YES"]
+    options.layerName = "existing"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        make_memory_layer(["POINT(116 39)"], name="existing"), str(path), QgsCoordinateTransformContext(), options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    return path
+
+
+def sqlite_tables(path) -> set:
+    import sqlite3
+
+    with sqlite3.connect(str(path)) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_importing_a_secret_layer_into_another_spatialite_is_blocked(export_guard, layer_of, spatialite_db,
+                                                                      guard_services):
+    import processing
+
+    secret = layer_of("secret", "control_points")
+    database = f"{spatialite_db}|layername=existing"
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("qgis:importintospatialite", {"INPUT": secret, "DATABASE": database,
+                                                     "TABLENAME": "leaked", "OVERWRITE": True})
+    assert "control_points" in str(refused.value) and "Secret" in str(refused.value)
+    assert "leaked" not in sqlite_tables(spatialite_db)
+    action, layer_name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, layer_name, outcome) == ("export_blocked", "control_points", "blocked")
+    assert details["algorithm"] == "qgis:importintospatialite" and str(spatialite_db) in details["destination"]
+
+
+def test_importing_confidential_into_a_database_needs_a_justification_and_records_it(
+        export_guard, layer_of, spatialite_db, guard_services):
+    import processing
+
+    confidential = layer_of("confidential", "parcels")
+    parameters = {"INPUT": confidential, "DATABASE": f"{spatialite_db}|layername=existing",
+                  "TABLENAME": "delivered", "OVERWRITE": True}
+    with pytest.raises(QgsProcessingException, match="justified"):
+        processing.run("qgis:importintospatialite", parameters)
+    assert "delivered" not in sqlite_tables(spatialite_db)
+    with eg.justified("Hand-over to the county survey office, approval 2026-31"):
+        processing.run("qgis:importintospatialite", parameters)
+    assert "delivered" in sqlite_tables(spatialite_db)
+    allowed = [e for e in guard_services.recorder.events if e[0] == "export_allowed"]
+    assert allowed and allowed[-1][3]["justification"].startswith("Hand-over")
+
+
+def test_an_unlabelled_layer_into_a_secret_database_is_not_an_export(export_guard, layer_of, spatialite_db,
+                                                                     guard_services):
+    """The DATABASE an import writes into is the target, not data read: its own label does not count."""
+    import processing
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    target = QgsVectorLayer(f"{spatialite_db}|layername=existing", "existing", "ogr")
+    QgsProject.instance().addMapLayer(target)
+    guard_services.labels.change(target, LabelRequest(level="secret", reason="the bureau's vault"))
+    processing.run("qgis:importintospatialite", {"INPUT": layer_of(None, "plain"), "DATABASE": target.id(),
+                                                 "TABLENAME": "plain", "OVERWRITE": True})
+    assert "plain" in sqlite_tables(spatialite_db)
+
+
+def test_execute_sql_on_a_secret_database_is_blocked(export_guard, layer_of, spatialite_db, guard_services):
+    """SQL run on a classified database can copy it anywhere (ATTACH): the database is read."""
+    import processing
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    secret = QgsVectorLayer(f"{spatialite_db}|layername=existing", "vault", "ogr")
+    QgsProject.instance().addMapLayer(secret)
+    guard_services.labels.change(secret, LabelRequest(level="secret", reason="the bureau's vault"))
+    with pytest.raises(QgsProcessingException, match="vault"):
+        processing.run("native:spatialiteexecutesql", {"DATABASE": secret.id(), "SQL": "CREATE TABLE copied (a)"})
+    assert "copied" not in sqlite_tables(spatialite_db)
+
+
+def test_a_connection_parameter_is_a_destination(qgis_processing, make_memory_layer):
+    from qgis.core import QgsApplication, QgsProcessingContext
+
+    alg = QgsApplication.processingRegistry().algorithmById("gdal:importvectorintopostgisdatabaseavailableconnections")
+    targets = eg.database_targets(alg, {"DATABASE": "survey-office", "INPUT": make_memory_layer(["POINT(1 1)"])},
+                                  QgsProcessingContext())
+    assert [(t.name, t.path) for t in targets] == [("DATABASE", None)] and "survey-office" in targets[0].destination
+    new = QgsApplication.processingRegistry().algorithmById("gdal:importvectorintopostgisdatabasenewconnection")
+    targets = eg.database_targets(new, {"HOST": "192.0.2.7", "DBNAME": "gis"}, QgsProcessingContext())
+    assert [t.destination for t in targets] == ["postgres://192.0.2.7/gis"]
