@@ -74,6 +74,7 @@ from qgis.PyQt.QtWidgets import (
     QMenu,
     QMenuBar,
     QMessageBox,
+    QTextEdit,
     QToolBar,
     QToolButton,
     QTreeView,
@@ -93,6 +94,7 @@ TEMPORARY_OUTPUT = "TEMPORARY_OUTPUT"
 SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
 DXF_DIALOG = "QgsDxfExportDialog"
 MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
+RASTER_CALC_DIALOG = "QgsRasterCalcDialog"  # Raster > Raster Calculator (QgisApp::showRasterCalculator)
 LAYOUT_ACTIONS = (
     "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
     "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
@@ -365,6 +367,9 @@ class ExportGuard(QObject):
             name = widget.metaObject().className()
             if name in SAVE_DIALOGS or name in MAP_DIALOGS:
                 self._dialog_shown(widget, name)
+                return
+            if name == RASTER_CALC_DIALOG:
+                self.watch_raster_calculator(widget)
                 return
             widget = widget.parentWidget()
         # Save Map as Image/PDF opens without a modal loop, and so may the Data Source Manager
@@ -792,6 +797,53 @@ class ExportGuard(QObject):
             if name == map_marking.MAP_SAVE_DIALOG:
                 self._prepare_map_marking(dialog, layers)
         dialog.setEnabled(True)
+
+    # -- Raster Calculator --------------------------------------------------------------------
+    def watch_raster_calculator(self, dialog) -> None:
+        """Judge a Raster Calculator when it is accepted. QGIS (``QgisApp::showRasterCalculator``)
+        runs the dialog on the stack and writes the output file only when ``exec()`` returns
+        Accepted: the rasters its expression names (``"layer@band"``; every raster of the project
+        when the expression cannot be read) are judged in the accepted signal, and a refusal sets
+        the result to Rejected, so nothing is written. An allowed output is labelled once the
+        dialog is gone (QGIS has written it by then)."""
+        if dialog.property("classificationGuardChecked"):
+            return
+        dialog.setProperty("classificationGuardChecked", True)
+        state: dict = {}
+
+        def accepted():
+            layers = raster_calculator_inputs(dialog)
+            path = raster_calculator_output(dialog)
+            what = tr("Raster Calculator")
+            ok, _message = self.gate(layers, what, "raster_calculator",
+                                     {"dialog": RASTER_CALC_DIALOG, "destination": path,
+                                      "expression": _raster_calc_expression(dialog)},
+                                     destinations=(path or None,), ask=lambda prompt: self._ask(prompt, dialog),
+                                     refuse=self._refuse_later)
+            if not ok and not sip.isdeleted(dialog):
+                dialog.setResult(QDialog.DialogCode.Rejected)  # what exec() returns to QGIS
+            state.update(ok=ok, path=path, labels=[self.label(layer) for layer in layers])
+
+        def destroyed(*_args):
+            if state.get("ok") and state.get("path") and any(state["labels"]):
+                self._label_written_file(state["path"], state["labels"], tr("Derived by the Raster Calculator"))
+
+        dialog.accepted.connect(accepted)
+        dialog.destroyed.connect(destroyed)
+
+    def _label_written_file(self, path: str, labels, reason: str) -> None:
+        """Label a file QGIS wrote outside Processing, and its layer if QGIS added it to the project."""
+        label = inherited_label(labels, self.scheme, self.svc.labels.user, reason)
+        if label is None or not os.path.exists(path):
+            return
+        added = [layer for layer in QgsProject.instance().mapLayers().values()
+                 if layer.source().split("|")[0] == path]
+        try:
+            for layer in added or [QgsRasterLayer(path, os.path.basename(path))]:
+                self.svc.labels.write(layer, label)
+        except Exception as error:  # noqa: BLE001 - report, never lose the result
+            self._message(tr("Could not label output '{output}': {error}").format(output=path, error=error),
+                          Qgis.MessageLevel.Warning, 10)
 
     # -- Export Project to DXF: the marking ---------------------------------------------------
     def _prepare_dxf_marking(self, dialog, layers) -> None:
@@ -1315,6 +1367,32 @@ def _open_outputs(text: str) -> list:
         if raster.isValid():
             layers.append(raster)
     return layers
+
+
+def _raster_calc_expression(dialog) -> str | None:
+    edit = dialog.findChild(QTextEdit, "mExpressionTextEdit")
+    return edit.toPlainText() if edit is not None else None
+
+
+def raster_calculator_inputs(dialog) -> list:
+    """The project's rasters a Raster Calculator expression names (``"name@band"``), or all of
+    them when the expression cannot be read."""
+    rasters = [layer for layer in QgsProject.instance().mapLayers().values() if isinstance(layer, QgsRasterLayer)]
+    expression = _raster_calc_expression(dialog)
+    if expression is None:
+        return rasters
+    names = {ref.replace('\\"', '"') for ref in re.findall(r'"((?:[^"\\]|\\.)+)@\d+"', expression)}
+    return [layer for layer in rasters if layer.name() in names]
+
+
+def raster_calculator_output(dialog) -> str:
+    for name in ("mOutputLayer", "mOutputLayerLineEdit"):  # a QgsFileWidget; a line edit before 3.x
+        widget = dialog.findChild(QWidget, name)
+        if widget is not None and hasattr(widget, "filePath"):
+            return widget.filePath()
+        if widget is not None and hasattr(widget, "text"):
+            return widget.text()
+    return ""
 
 
 def dxf_selected_layers(dialog) -> list | None:
