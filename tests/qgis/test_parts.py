@@ -128,24 +128,39 @@ def test_a_part_whose_module_no_longer_imports_is_left_off(qgis_iface, monkeypat
         plugin.unload()
 
 
-def test_a_clearance_gate_that_cannot_start_fails_the_session_closed(qgis_iface, monkeypatch, clean_project,
-                                                                      tmp_path, make_memory_layer):
-    """Under a policy that sets clearances, a gate left off cannot keep layers closed: every
-    classified export is then blocked, with a red message and a policy_failed event."""
+@pytest.fixture
+def policy_in_force(tmp_path, monkeypatch):
+    """``policy_in_force(values)`` writes a policy file, names it in the environment and starts
+    the services afresh; the user's settings and the services are restored afterwards."""
     import json
 
-    from classification_plugin import plugin as plugin_module
-    from classification_plugin.core.audit import AuditFilter
     from classification_plugin.core.settings import Settings
-    from classification_plugin.integration import clearance_gate
     from classification_plugin.integration import services as services_module
 
     before = Settings.load()
-    policy = tmp_path / "policy.json"
-    policy.write_text(json.dumps({"version": 1, "export_policy": {"confidential": "allow"},
-                                  "clearance": {"default": "secret"}}), encoding="utf-8")
-    monkeypatch.setenv("CLASSIFICATION_GUARD_POLICY", str(policy))
+    path = tmp_path / "policy.json"
+
+    def write(values: dict):
+        path.write_text(json.dumps({"version": 1, **values}), encoding="utf-8")
+        monkeypatch.setenv("CLASSIFICATION_GUARD_POLICY", str(path))
+        services_module.shutdown()
+        return path
+
+    yield write
+    before.save()
     services_module.shutdown()
+
+
+def test_a_clearance_gate_that_cannot_start_fails_the_session_closed(qgis_iface, monkeypatch, clean_project,
+                                                                      policy_in_force, make_memory_layer):
+    """Under a policy that sets clearances, a gate left off cannot keep layers closed: every
+    classified export is then blocked, with a red message and a policy_failed event."""
+    from classification_plugin import plugin as plugin_module
+    from classification_plugin.core.audit import AuditFilter
+    from classification_plugin.integration import clearance_gate
+    from classification_plugin.integration import services as services_module
+
+    policy_in_force({"export_policy": {"confidential": "allow"}, "clearance": {"default": "secret"}})
 
     def broken(*_args, **_kwargs):
         raise AttributeError("QgsProject.layersAdded changed")
@@ -170,23 +185,14 @@ def test_a_clearance_gate_that_cannot_start_fails_the_session_closed(qgis_iface,
         assert failed and "clearance check could not start" in failed[0]["details"]["error"]
     finally:
         plugin.unload()
-        before.save()
-        services_module.shutdown()
 
 
-def test_the_classification_panel_header_shows_the_clearance(qgis_iface, monkeypatch, clean_project, tmp_path):
-    import json
-
+def test_the_classification_panel_header_shows_the_clearance(qgis_iface, monkeypatch, clean_project,
+                                                             policy_in_force):
     from classification_plugin import plugin as plugin_module
-    from classification_plugin.core.settings import Settings
     from classification_plugin.integration import services as services_module
 
-    before = Settings.load()
-    policy = tmp_path / "policy.json"
-    policy.write_text(json.dumps({"version": 1, "clearance": {"default": "confidential"},
-                                  "workstation": {"max_level": "internal"}}), encoding="utf-8")
-    monkeypatch.setenv("CLASSIFICATION_GUARD_POLICY", str(policy))
-    services_module.shutdown()
+    policy = policy_in_force({"clearance": {"default": "confidential"}, "workstation": {"max_level": "internal"}})
     plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
     plugin.initGui()
     try:
@@ -196,8 +202,6 @@ def test_the_classification_panel_header_shows_the_clearance(qgis_iface, monkeyp
         assert str(policy) in header.toolTip()
     finally:
         plugin.unload()
-        before.save()
-        services_module.shutdown()
     services_module.shutdown()
     plugin = plugin_module.ClassificationGuardPlugin(qgis_iface)
     monkeypatch.delenv("CLASSIFICATION_GUARD_POLICY")

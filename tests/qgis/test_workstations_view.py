@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from qgis.PyQt.QtCore import QCoreApplication, QDateTime
+from test_access_log_panel import wait_until  # tests/qgis is on sys.path (pytest's rootdir import)
 
 from classification_plugin.core.audit import AuditEvent, BufferedAuditLog
 from classification_plugin.core.audit.sqlite_log import SQLiteAuditLog
@@ -24,14 +24,6 @@ _spec.loader.exec_module(_backends)
 pg_server = _backends.pg_server  # the session fixture, shared with the unit ring's PostgreSQL tests
 
 pytestmark = pytest.mark.postgres
-
-
-def wait_until(condition, timeout_s=60.0):
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
-    assert condition(), "timed out"
 
 
 @pytest.fixture
