@@ -1071,14 +1071,14 @@ class ExportGuard(QObject):
         text = clipboard.text()
         if not text:
             return
-        layers = [layer for layer in QgsProject.instance().mapLayers().values()
-                  if isinstance(layer, QgsVectorLayer) and layer.selectedFeatureCount()
-                  and self.svc.labels.label(layer) is not None and _copied_from(layer, text)]
+        layers = clipboard_sources(QgsProject.instance().mapLayers().values(), text)
+        layers = [layer for layer in layers if self.svc.labels.label(layer) is not None]
         if not layers:
             return
         decision, layer, label = self.strictest(layers)
         what = tr("Copying features of '{layer}' to the clipboard").format(layer=layer.name())
-        details = {"channel": "clipboard", "features": layer.selectedFeatureCount()}
+        details = {"channel": "clipboard", "features": max(0, len(text.strip().splitlines()) - 1),
+                   "selected": layer.selectedFeatureCount()}
         if decision.action == ALLOW:
             self.gate(layers, what, "clipboard", details)
             return
@@ -1470,6 +1470,16 @@ def _source_file(layer) -> str:
     except Exception:  # noqa: BLE001
         return ""
     return parts.get("path") or ""
+
+
+def clipboard_sources(layers, text: str) -> list:
+    """The vector layers clipboard ``text`` was copied from. QGIS copies a layer's selected
+    features (Edit > Copy Features, the attribute table) or, with no selection at all, one
+    identified feature (the Identify Results panel's Copy Feature): the layers whose columns the
+    text has and that have a selection when any of them does, else every layer whose columns it has."""
+    matching = [layer for layer in layers if isinstance(layer, QgsVectorLayer) and _copied_from(layer, text)]
+    selected = [layer for layer in matching if layer.selectedFeatureCount()]
+    return selected or matching
 
 
 def _copied_from(layer, text: str) -> bool:

@@ -827,3 +827,28 @@ def test_a_connection_parameter_is_a_destination(qgis_processing, make_memory_la
     new = QgsApplication.processingRegistry().algorithmById("gdal:importvectorintopostgisdatabasenewconnection")
     targets = eg.database_targets(new, {"HOST": "192.0.2.7", "DBNAME": "gis"}, QgsProcessingContext())
     assert [t.destination for t in targets] == ["postgres://192.0.2.7/gis"]
+
+
+def test_a_secret_feature_copied_without_a_selection_is_cleared(export_guard, layer_of, guard_services):
+    """The Identify Results panel's Copy Feature copies one feature of a layer with nothing selected."""
+    layer_of("secret", "control_points")
+    clipboard = QApplication.clipboard()
+    clipboard.setText("wkt_geom\tname\nPoint (116.39 39.91)\tf0\n")  # what QgsClipboard writes for it
+    QApplication.processEvents()
+    assert clipboard.text() == ""
+    action, layer_name, outcome, details = guard_services.recorder.events[-1]
+    assert (action, layer_name, outcome) == ("export_blocked", "control_points", "blocked")
+    assert details["features"] == 1 and details["selected"] == 0
+
+
+def test_a_copy_from_a_selected_public_layer_with_the_same_columns_is_left_alone(export_guard, layer_of,
+                                                                                guard_services):
+    layer_of("secret", "control_points")
+    public = layer_of("public", "published_points")  # same columns: the copy is the selected one's
+    public.selectAll()
+    clipboard = QApplication.clipboard()
+    text = "wkt_geom\tname\nPoint (116.39 39.91)\tf0\nPoint (116.40 39.92)\tf1\n"
+    clipboard.setText(text)
+    QApplication.processEvents()
+    assert clipboard.text() == text
+    assert not [e for e in guard_services.recorder.events if e[0] == "export_blocked"]
