@@ -134,7 +134,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="945" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="974" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>最后一条事件早于此时长的主机显示为静默</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="130" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="131" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="299" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -394,7 +394,7 @@
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="306" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="310" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -414,12 +414,17 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1080" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="854" />
+      <source>Converting to an offline project</source>
+      <translation>转换为离线项目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard.py" line="1108" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="845" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="874" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -449,12 +454,12 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="829" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="836" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="546" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="553" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -469,7 +474,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1048" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1077" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -599,7 +604,7 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="458" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="465" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
@@ -609,12 +614,12 @@
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="469" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="476" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1136" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1165" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -624,7 +629,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="869" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="898" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -694,7 +699,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="613" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="620" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -854,7 +859,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="307" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="311" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1079,7 +1084,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="969" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="998" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1134,12 +1139,12 @@
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="308" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="535" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="542" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1149,17 +1154,17 @@
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="301" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="305" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="302" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="306" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="300" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1229,7 +1234,7 @@
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="817" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="824" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1294,22 +1299,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="305" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="309" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="307" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="999" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1028" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="760" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="767" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1319,12 +1324,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="980" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1009" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="959" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="988" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1464,22 +1469,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="926" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="955" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="923" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="952" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="905" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="934" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="902" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="931" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1489,7 +1494,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="451" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="458" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1604,17 +1609,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1155" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1184" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="984" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1013" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="990" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1019" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1784,7 +1789,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1050" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1079" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1949,7 +1954,7 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="217" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="218" />
       <source>database connection '{name}'</source>
       <translation>数据库连接“{name}”</translation>
     </message>
@@ -2379,7 +2384,7 @@
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="121" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="122" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
@@ -2401,17 +2406,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="502" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="509" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="440" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="447" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="444" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="451" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

@@ -62,7 +62,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qgis.gui import QgsFileWidget
+from qgis.gui import QgsFileWidget, QgsLayerTreeView
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
@@ -95,6 +95,7 @@ SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
 DXF_DIALOG = "QgsDxfExportDialog"
 MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
 RASTER_CALC_DIALOG = "QgsRasterCalcDialog"  # Raster > Raster Calculator (QgisApp::showRasterCalculator)
+OFFLINE_DIALOG = "QgsOfflineEditingPluginGui"  # Database > Offline Editing > Convert to Offline Project
 LAYOUT_ACTIONS = (
     "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
     "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
@@ -282,6 +283,9 @@ class ExportGuard(QObject):
         self._clipboard_busy = False
         self.refusals: list[str] = []  # last refusal texts, newest last (tests and screenshots)
         self.clearance_gate = None  # the plugin's ClearanceGate: inputs above clearance are refused
+        # dialogs judged when accepted, by class name -> the method that watches one
+        self._judged_on_accept = {RASTER_CALC_DIALOG: self.watch_raster_calculator,
+                                  OFFLINE_DIALOG: self.watch_offline_conversion}
         # Export dialogs are modal: a short poll of QApplication.activeModalWidget() finds them.
         # (An application-wide Python event filter crashed QGIS 3.22: sip converting the receiver
         # of every event, some of them half-built, aborted in a dynamic_cast.)
@@ -368,8 +372,8 @@ class ExportGuard(QObject):
             if name in SAVE_DIALOGS or name in MAP_DIALOGS:
                 self._dialog_shown(widget, name)
                 return
-            if name == RASTER_CALC_DIALOG:
-                self.watch_raster_calculator(widget)
+            if name in self._judged_on_accept:
+                self._judged_on_accept[name](widget)
                 return
             widget = widget.parentWidget()
         # Save Map as Image/PDF opens without a modal loop, and so may the Data Source Manager
@@ -377,8 +381,11 @@ class ExportGuard(QObject):
         for dialog in QApplication.topLevelWidgets():
             if isinstance(dialog, QDialog) and dialog.isVisible():
                 self._scan_for_browsers(dialog)
-                if dialog.metaObject().className() in MAP_DIALOGS:
-                    self._dialog_shown(dialog, dialog.metaObject().className())
+                name = dialog.metaObject().className()
+                if name in MAP_DIALOGS:
+                    self._dialog_shown(dialog, name)
+                elif name in self._judged_on_accept:  # a C++ plugin's dialog is not always the active modal one
+                    self._judged_on_accept[name](dialog)
 
     def _connect(self, signal, slot) -> None:
         signal.connect(slot)
@@ -830,6 +837,28 @@ class ExportGuard(QObject):
 
         dialog.accepted.connect(accepted)
         dialog.destroyed.connect(destroyed)
+
+    def watch_offline_conversion(self, dialog) -> None:
+        """Judge Convert to Offline Project (the Offline Editing core plugin) when it is accepted:
+        the plugin (``QgsOfflineEditingPlugin::convertProject``) copies the layers ticked in the
+        dialog into a SpatiaLite or GeoPackage file only when ``exec()`` returns Accepted, so a
+        refusal sets the result to Rejected and nothing is copied."""
+        if dialog.property("classificationGuardChecked"):
+            return
+        dialog.setProperty("classificationGuardChecked", True)
+
+        def accepted():
+            layers = offline_selected_layers(dialog)
+            edit = dialog.findChild(QLineEdit, "mOfflineDataPathLineEdit")
+            path = edit.text() if edit is not None else ""
+            ok, _message = self.gate(layers, tr("Converting to an offline project"), "offline_editing",
+                                     {"dialog": OFFLINE_DIALOG, "destination": path},
+                                     destinations=(path or None,), ask=lambda prompt: self._ask(prompt, dialog),
+                                     refuse=self._refuse_later)
+            if not ok and not sip.isdeleted(dialog):
+                dialog.setResult(QDialog.DialogCode.Rejected)
+
+        dialog.accepted.connect(accepted)
 
     def _label_written_file(self, path: str, labels, reason: str) -> None:
         """Label a file QGIS wrote outside Processing, and its layer if QGIS added it to the project."""
@@ -1383,6 +1412,18 @@ def raster_calculator_inputs(dialog) -> list:
         return rasters
     names = {ref.replace('\\"', '"') for ref in re.findall(r'"((?:[^"\\]|\\.)+)@\d+"', expression)}
     return [layer for layer in rasters if layer.name() in names]
+
+
+def offline_selected_layers(dialog) -> list:
+    """The layers ticked in a Convert to Offline Project dialog (its tree is a clone of the
+    project's, ticked = visible), or every layer of the project when the tree cannot be read."""
+    project = QgsProject.instance()
+    view = dialog.findChild(QgsLayerTreeView, "mLayerTree")
+    if view is None or view.layerTreeModel() is None:
+        return list(project.mapLayers().values())
+    nodes = view.layerTreeModel().rootGroup().findLayers()
+    return [project.mapLayer(node.layerId()) for node in nodes
+            if node.isVisible() and project.mapLayer(node.layerId()) is not None]
 
 
 def raster_calculator_output(dialog) -> str:

@@ -74,6 +74,7 @@ def make_profile(base: Path, settings: dict | None = None, locale: str = "en_US"
         "locale": {"overrideFlag": "true", "userLocale": locale, "globalLocale": locale},
         "qgis": {"checkVersion": "false", "showTips%5C322": "false", "allowVersionCheck": "false"},
         "app": {"LocalizedDataPathRegistry%5Cpaths": ""},
+        "Plugins": {"libofflineeditingplugin": "true"},  # a core C++ plugin the guard covers (file base name)
     }
     if settings:
         extra["classification_guard"] = settings
