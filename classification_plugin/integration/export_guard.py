@@ -193,8 +193,8 @@ def processing_outputs(alg, parameters) -> list[Output]:
 
 
 # Algorithms that write into an existing database name it in a parameter, not in a destination
-# (qgis:importintopostgis, the GDAL "Export to PostgreSQL" ones, the execute-SQL ones):
-DATABASE_PARAMETER_TYPES = {"providerconnection", "databaseschema", "databasetable"}
+# (qgis:importintopostgis, the GDAL "Export to PostgreSQL" ones, the execute-SQL ones): a
+# provider connection (its schema and table parameters come with it), or
 DATABASE_LAYER_PARAMETER = "DATABASE"  # a SpatiaLite file given as a layer (qgis:importintospatialite)
 CONNECTION_STRING_PARAMETERS = ("HOST", "DBNAME")  # gdal:importvectorintopostgisdatabasenewconnection
 
@@ -757,10 +757,17 @@ class ExportGuard(QObject):
     def _visible_layers(self) -> list:
         return [layer for layer in QgsProject.instance().layerTreeRoot().checkedLayers() if layer is not None]
 
-    def _dialog_shown(self, dialog, name) -> None:
+    @staticmethod
+    def _first_look(dialog) -> bool:
+        """True the first time the guard sees ``dialog`` (the poll finds it every 100 ms)."""
         if dialog.property("classificationGuardChecked"):
-            return
+            return False
         dialog.setProperty("classificationGuardChecked", True)
+        return True
+
+    def _dialog_shown(self, dialog, name) -> None:
+        if not self._first_look(dialog):
+            return
         if name in SAVE_DIALOGS:
             layer = self._current_layer()
             layers = [layer] if layer is not None else []
@@ -813,9 +820,8 @@ class ExportGuard(QObject):
         when the expression cannot be read) are judged in the accepted signal, and a refusal sets
         the result to Rejected, so nothing is written. An allowed output is labelled once the
         dialog is gone (QGIS has written it by then)."""
-        if dialog.property("classificationGuardChecked"):
+        if not self._first_look(dialog):
             return
-        dialog.setProperty("classificationGuardChecked", True)
         state: dict = {}
 
         def accepted():
@@ -843,9 +849,8 @@ class ExportGuard(QObject):
         the plugin (``QgsOfflineEditingPlugin::convertProject``) copies the layers ticked in the
         dialog into a SpatiaLite or GeoPackage file only when ``exec()`` returns Accepted, so a
         refusal sets the result to Rejected and nothing is copied."""
-        if dialog.property("classificationGuardChecked"):
+        if not self._first_look(dialog):
             return
-        dialog.setProperty("classificationGuardChecked", True)
 
         def accepted():
             layers = offline_selected_layers(dialog)
