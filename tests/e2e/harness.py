@@ -74,7 +74,8 @@ def make_profile(base: Path, settings: dict | None = None, locale: str = "en_US"
         "locale": {"overrideFlag": "true", "userLocale": locale, "globalLocale": locale},
         "qgis": {"checkVersion": "false", "showTips%5C322": "false", "allowVersionCheck": "false"},
         "app": {"LocalizedDataPathRegistry%5Cpaths": ""},
-        "Plugins": {"libofflineeditingplugin": "true"},  # a core C++ plugin the guard covers (file base name)
+        # a core C++ plugin the guard covers, by its file's base name (renamed in QGIS 3.40)
+        "Plugins": {"libofflineeditingplugin": "true", "libplugin_offlineediting": "true"},
     }
     if settings:
         extra["classification_guard"] = settings
