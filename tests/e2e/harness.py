@@ -201,4 +201,6 @@ def assert_checks(result: dict, required: list[str]) -> None:
     missing = [n for n in required if n not in names]
     message = json.dumps({"failed": failed, "missing": missing, "errors": result["errors"]},
                          ensure_ascii=False, indent=1)
+    if result.get("python_errors"):  # what QGIS would have shown in its Python error box: the cause
+        message += "\nPython errors QGIS caught:\n" + result["python_errors"][-6000:]
     assert not failed and not missing and not result["errors"], message
