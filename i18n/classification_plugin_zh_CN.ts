@@ -134,7 +134,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="974" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="979" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -324,7 +324,7 @@
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="260" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="264" />
       <source>Checking {layer} against protected areas</source>
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
@@ -414,17 +414,17 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="854" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="859" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1108" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1113" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="874" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="879" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -454,7 +454,7 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="836" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="842" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -474,7 +474,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1077" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1082" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -619,7 +619,7 @@
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1165" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1170" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -629,7 +629,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="898" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="903" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1084,7 +1084,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="998" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1003" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1234,7 +1234,7 @@
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="824" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="830" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1309,12 +1309,12 @@
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1028" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1033" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="767" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="774" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1324,12 +1324,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1009" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1014" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="988" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="993" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1469,22 +1469,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="955" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="960" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="952" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="957" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="934" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="939" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="931" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="936" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1579,7 +1579,7 @@
       <translation>缓冲距离不能为负数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="165" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="161" />
       <source>The check of {layer} failed: {error}</source>
       <translation>{layer} 的检查失败：{error}</translation>
     </message>
@@ -1609,19 +1609,24 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1184" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1189" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1013" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1018" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1019" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1024" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/metric.py" line="127" />
+      <source>The coordinate reference system {crs} cannot be used for distances</source>
+      <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/policy.py" line="132" />
@@ -1789,7 +1794,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1079" />
+      <location filename="../classification_plugin/integration/export_guard.py" line="1084" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -2312,6 +2317,16 @@
       <location filename="../classification_plugin/integration/drone_data.py" line="129" />
       <source>{folder} is not a folder</source>
       <translation>{folder} 不是文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/fast_reader.py" line="93" />
+      <source>{layer} has no coordinate reference system: set one in its Layer Properties (Source) so that it can be checked</source>
+      <translation>{layer} 没有坐标参考系：请在其图层属性（源）中设置，才能进行检查</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/fast_reader.py" line="98" />
+      <source>{layer} has no field {field}</source>
+      <translation>{layer} 没有字段 {field}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/set_label.py" line="75" />

@@ -155,15 +155,15 @@ class ProtectedAreasUi:
         return tasks
 
     def _finished(self, report) -> None:
-        if not report.full:
-            if report.rows:
-                self.dock.add_rows(report.rows)
-            return
         layer = QgsProject.instance().mapLayer(report.survey_layer_id)
         name = layer.name() if layer is not None else report.survey_layer_id
         if report.error:
             self.iface.messageBar().pushCritical(tr("Protected areas"), tr(
                 "The check of {layer} failed: {error}").format(layer=name, error=report.error))
+            return
+        if not report.full:
+            if report.rows:
+                self.dock.add_rows(report.rows)
             return
         if report.canceled:
             return

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import shapely
 
+from classification_plugin.core.i18n import tr
 from classification_plugin.integration.compat import POINT_GEOMETRY
 from classification_plugin.integration.metric import crs_definition
 
@@ -88,10 +89,13 @@ def source_spec(layer, attributes=()) -> SourceSpec:
         gdal_readable = bool(path) and not subset.strip().lower().startswith("select")
     if layer.isEditable() and layer.isModified():
         gdal_readable = False  # unsaved edits live only in QGIS's edit buffer
+    if not layer.crs().isValid():
+        raise ValueError(tr("{layer} has no coordinate reference system: set one in its Layer Properties "
+                            "(Source) so that it can be checked").format(layer=layer.name()))
     wanted = tuple(a for a in attributes if a)
     missing = [a for a in wanted if layer.fields().indexOf(a) < 0]
     if missing:
-        raise ValueError(f"{layer.name()} has no field {missing[0]}")
+        raise ValueError(tr("{layer} has no field {field}").format(layer=layer.name(), field=missing[0]))
     wkb_type = layer.wkbType()
     is_point = (QgsWkbTypes.geometryType(wkb_type) == POINT_GEOMETRY
                 and not QgsWkbTypes.isMultiType(wkb_type))

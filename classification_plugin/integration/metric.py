@@ -37,6 +37,7 @@ import numpy as np
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 
+from classification_plugin.core.i18n import tr
 from classification_plugin.integration.compat import DISTANCE_METERS, WKT_PREFERRED
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -121,7 +122,11 @@ def crs_definition(crs: QgsCoordinateReferenceSystem) -> str:
     authid = crs.authid()
     if authid and authid.upper().startswith(("EPSG:", "ESRI:", "IGNF:")):
         return authid
-    return crs.toWkt(WKT_PREFERRED)
+    definition = crs.toWkt(WKT_PREFERRED) if crs.isValid() else ""
+    if not definition:  # pyproj reads "" as a CRS it cannot make, with an error naming nothing
+        raise ValueError(tr("The coordinate reference system {crs} cannot be used for distances").format(
+            crs=crs.description() or crs.authid() or tr("(none)")))
+    return definition
 
 
 def is_metric_projected(crs: QgsCoordinateReferenceSystem) -> bool:

@@ -226,11 +226,15 @@ class SurveyWatcher(QObject):
         self.cancel(survey_layer.id())
         if not zones:
             return None
-        jobs = []
-        for zone_layer in zones:
-            settings = roles.protected_settings(zone_layer)
-            jobs.append((zone_layer.id(), settings, prepare(survey_layer, zone_layer, settings)))
         layer_id = survey_layer.id()
+        jobs = []
+        try:
+            for zone_layer in zones:
+                settings = roles.protected_settings(zone_layer)
+                jobs.append((zone_layer.id(), settings, prepare(survey_layer, zone_layer, settings)))
+        except Exception as error:  # noqa: BLE001 - a layer that cannot be checked (no CRS...) is said, once
+            self._report(CheckReport(layer_id, error=str(error)))
+            return None
         started = time.monotonic()
 
         def heavy(task):
@@ -367,16 +371,21 @@ class SurveyWatcher(QObject):
         rows = []
         buffer_m = 0.0
         started = time.monotonic()
-        for zone_layer in roles.layers_with_role(self.project, roles.PROTECTED):
-            cache = self.zone_cache(layer, zone_layer)
-            if cache is None:
-                continue
-            buffer_m = max(buffer_m, cache.settings.buffer_m)
-            for pair in cache.checker.check_geometry(feature.geometry(), fid):
-                rows.append(ConflictRow(layer.id(), fid, zone_layer.id(), pair.zone_fid,
-                                        pair.zone_name or tr("zone {fid}").format(fid=pair.zone_fid),
-                                        pair.zone_kind or cache.settings.kind, pair.distance_m,
-                                        pair.relation == "inside", cache.levels.get(pair.zone_fid, "")))
+        try:
+            for zone_layer in roles.layers_with_role(self.project, roles.PROTECTED):
+                cache = self.zone_cache(layer, zone_layer)
+                if cache is None:
+                    continue
+                buffer_m = max(buffer_m, cache.settings.buffer_m)
+                for pair in cache.checker.check_geometry(feature.geometry(), fid):
+                    rows.append(ConflictRow(layer.id(), fid, zone_layer.id(), pair.zone_fid,
+                                            pair.zone_name or tr("zone {fid}").format(fid=pair.zone_fid),
+                                            pair.zone_kind or cache.settings.kind, pair.distance_m,
+                                            pair.relation == "inside", cache.levels.get(pair.zone_fid, "")))
+        except Exception as error:  # noqa: BLE001 - an edit must never raise out of QGIS's signal
+            report = CheckReport(layer.id(), full=False, error=str(error), seconds=time.monotonic() - started)
+            self._report(report)
+            return report
         report = CheckReport(layer.id(), rows, buffer_m, full=False, seconds=time.monotonic() - started)
         if not rows:
             self.featureCleared.emit(layer.id(), fid)

@@ -120,6 +120,9 @@ def scenario(d):
     # photos: an edit inside the zone is reported at once, once
     photos = d.iface.addVectorLayer(f"{gpkg}|layername=control_photos", "control_photos", "ogr")
     yield 300
+    # (once on 3.40 the checks below found nothing: pyproj was handed an empty CRS; this says which)
+    d.check("control_photos opened with its CRS", photos.crs().authid() == "EPSG:4326",
+            (photos.isValid(), photos.crs().authid(), photos.crs().isValid()))
     roles.set_survey(photos, "photos")
     for _ in range(300):  # its background check, up to 30 s
         if dock is None or any(r.survey_layer_id == photos.id() for r in dock.rows):

@@ -17,6 +17,7 @@ def test_drone_track_in_military_zone_is_warned_listed_and_shown(tmp_path, drone
         "offending feature highlighted",
         "panel lists the pair",
         "label raised to the zone's level",
+        "control_photos opened with its CRS",
         "photo check: one inside, one in the buffer",
         "edit inside the zone recorded once",
         "panel row takes the committed id",

@@ -230,6 +230,27 @@ def test_setting_a_role_starts_a_check(watched, recorder, make_memory_layer):
     assert len(recorder.events) == 1
 
 
+def test_a_survey_layer_without_a_crs_is_reported_not_raised(watched, recorder, make_memory_layer):
+    """A layer whose CRS QGIS could not read: both checks say so, naming it, and nothing raises out
+    of QGIS's signals (it used to reach pyproj as an empty definition: an error box naming nothing)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    zones = zones_layer()
+    survey = make_memory_layer([INSIDE], name="no crs photos")
+    survey.setCrs(QgsCoordinateReferenceSystem())
+    watcher = watched(zones, survey)
+    reports = reports_of(watcher)
+    roles.set_survey(survey, "photos")
+    wait_idle(watcher)
+    assert len(reports) == 1 and reports[0].full and reports[0].rows == []
+    assert "no crs photos has no coordinate reference system" in reports[0].error
+    survey.startEditing()
+    add_feature(survey, INSIDE)  # the edit-time check: a report with the reason, no exception
+    assert len(reports) == 2 and not reports[1].full and "no coordinate reference system" in reports[1].error
+    assert recorder.events == []  # nothing was found, so no warning is logged
+    survey.rollBack()
+
+
 def test_consecutive_checks_on_one_pool_thread(watched, make_memory_layer):
     """Each check projects with pyproj in a QgsTask, on a QThreadPool thread that Python did not
     start, and the next check runs on that same thread. pyproj 3.7 freed such a thread's PROJ
