@@ -74,6 +74,63 @@ def test_a_layer_above_clearance_is_not_opened_and_the_refusal_is_logged(labelle
     assert "survey.gpkg" in rows[0]["layer_source"] and rows[0]["details"]["clearance"] == "internal"
 
 
+def _render(layer):
+    """The layer drawn alone, in black, over its data's area: the QImage QGIS renders."""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsMapRendererSequentialJob,
+        QgsMapSettings,
+        QgsRectangle,
+    )
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    settings.setExtent(QgsRectangle(116.37, 39.89, 116.41, 39.93))
+    settings.setOutputSize(QSize(80, 80))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage()
+
+
+def _drawn_pixels(image) -> int:
+    white = image.pixel(0, 0)
+    return sum(image.pixel(x, y) != white for x in range(image.width()) for y in range(image.height()))
+
+
+def test_a_withheld_layer_cannot_be_rendered_identified_edited_or_exported(labelled_gpkg, capped, tmp_path):
+    """What QGIS itself does with the emptied layer, path by path; the public layer beside it shows
+    that each path would have shown or written data."""
+    from qgis.core import QgsFeatureRequest, QgsRectangle, QgsVectorFileWriter
+
+    _svc, _gate = capped
+    project = QgsProject.instance()
+    secret = project.mapLayer(add(labelled_gpkg, "secret_points"))
+    public = project.mapLayer(add(labelled_gpkg, "public_points"))
+    # rendered (the canvas, Save Map as Image, a layout map all draw through a map renderer job)
+    assert _drawn_pixels(_render(public)) > 0
+    assert _drawn_pixels(_render(secret)) == 0
+    # identified (Identify Features asks the layer for features around the click)
+    around = QgsFeatureRequest().setFilterRect(QgsRectangle(116.38, 39.90, 116.40, 39.92))
+    assert len(list(public.getFeatures(around))) == 1
+    assert list(secret.getFeatures(around)) == []
+    # edited
+    assert not secret.startEditing() and not secret.isEditable()
+    # exported with QGIS's own writer, below every dialog and the guard: nothing to write
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    out = tmp_path / "copy.gpkg"
+    written = QgsVectorFileWriter.writeAsVectorFormatV3(public, str(tmp_path / "public.gpkg"),
+                                                        project.transformContext(), options)
+    assert written[0] == QgsVectorFileWriter.WriterError.NoError
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(secret, str(out), project.transformContext(), options)
+    assert error[0] == QgsVectorFileWriter.WriterError.ErrInvalidLayer and not out.exists()
+
+
 def test_repairing_the_emptied_layers_source_is_refused_too(labelled_gpkg, capped):
     svc, _gate = capped
     secret = QgsProject.instance().mapLayer(add(labelled_gpkg, "secret_points"))
