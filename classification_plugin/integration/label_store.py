@@ -111,6 +111,20 @@ def _sidecar_label(layer: QgsMapLayer) -> Label | None:
     return _label_from_metadata(metadata)
 
 
+def data_label(layer: QgsMapLayer) -> Label | None:
+    """The label the data source itself carries: the provider's metadata (a GeoPackage's
+    gpkg_metadata, read when the layer was opened), the layer's metadata, or the .qmd beside the
+    file. A layer read from a project has the project's copy as its metadata, which can be older
+    than the file's: the provider's comes first. The .qmd is read whether or not the file is
+    writable (a read-only share, a server)."""
+    provider = layer.dataProvider() if hasattr(layer, "dataProvider") else None
+    if provider is not None and hasattr(provider, "layerMetadata"):
+        found = _label_from_metadata(provider.layerMetadata())
+        if found is not None:
+            return found
+    return _label_from_metadata(layer.metadata()) or _sidecar_label(layer)
+
+
 def _metadata_with(metadata: QgsLayerMetadata, label: Label | None, scheme: Scheme | None):
     keywords = dict(metadata.keywords())
     keywords.pop(KEYWORD_VOCABULARY, None)
@@ -193,9 +207,7 @@ class LabelStore(QObject):
         The data source wins over a stale copy in the project: it is what travels with the file.
         """
         layer.setCustomProperty(PROPERTY_LOADED, True)
-        from_data = _label_from_metadata(layer.metadata())
-        if from_data is None and storage_for(layer) == STORED_SIDECAR:
-            from_data = _sidecar_label(layer)
+        from_data = data_label(layer)
         if from_data is not None:
             stored_in = storage_for(layer)
             if stored_in == STORED_PROJECT:

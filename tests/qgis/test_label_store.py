@@ -134,3 +134,39 @@ def test_geotiff_label_goes_to_a_qmd_sidecar(store, tmp_path, qgis_app):
     assert store.stored_in(raster) == ls.STORED_SIDECAR and (tmp_path / "ortho.qmd").is_file()
     again = QgsRasterLayer(str(path), "ortho again")
     assert LabelStore(SchemeRegistry(), "cn_state_secret").label(again).level == "secret"
+
+
+def test_a_label_written_into_the_file_after_the_project_was_saved_wins_over_the_projects_copy(
+        store, survey_gpkg, clean_project, tmp_path):
+    """Another user labels the GeoPackage after this project was saved with the layer unlabelled:
+    opening the project reads the file's label (the project holds an empty metadata copy, which
+    used to be all that was read)."""
+    clean_project.addMapLayer(gpkg_layer(survey_gpkg, "control_points"))
+    project_file = tmp_path / "before.qgs"
+    assert clean_project.write(str(project_file))
+    store.change(gpkg_layer(survey_gpkg, "control_points"), LabelRequest(level="secret", reason="labelled later"))
+    clean_project.clear()
+    assert clean_project.read(str(project_file))
+    layer = next(iter(clean_project.mapLayers().values()))
+    assert ls.KEYWORD_VOCABULARY not in layer.metadata().keywords()  # the project's stale copy
+    assert store.load(layer).level == "secret"
+    assert ls.data_label(layer).reason == "labelled later"
+
+
+def test_a_qmd_sidecar_is_read_from_a_read_only_file_too(store, tmp_path, make_memory_layer, qgis_app):
+    """A read-only share (or a server's data folder): the .qmd beside it still tells the label."""
+    layer = make_memory_layer(["POINT(116.39 39.91)"], name="points")
+    path = tmp_path / "points.shp"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsProject.instance().transformContext(), options)
+    store.change(QgsVectorLayer(str(path), "points", "ogr"), LabelRequest(level="confidential", reason="r"))
+    assert path.with_suffix(".qmd").is_file()
+    for part in tmp_path.iterdir():
+        part.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        read_only = QgsVectorLayer(str(path), "points", "ogr")
+        assert store.load(read_only).level == "confidential"
+    finally:
+        for part in tmp_path.iterdir():
+            part.chmod(stat.S_IRUSR | stat.S_IWUSR)
