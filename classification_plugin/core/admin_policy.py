@@ -235,6 +235,8 @@ def _check_levels(path: str, values: dict, registry, lines: dict, user_scheme: s
         named.append((("clearance", "default"), clearance["default"]))
     for section in ("users", "groups"):
         named += [(("clearance", section, name), level) for name, level in clearance.get(section, {}).items()]
+    if "anonymous" in values.get("server", {}):
+        named.append((("server", "anonymous"), values["server"]["anonymous"]))
     if "max_level" in values.get("workstation", {}):
         named.append((("workstation", "max_level"), values["workstation"]["max_level"]))
     for key, level in named:
