@@ -13,10 +13,11 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 # What the three test rings need inside: QGIS and its bindings, Debian's shapely 2 and numpy 2
-# (the ones its GDAL is built against), Xvfb for the desktop ring, PostgreSQL for the audit tests.
+# (the ones its GDAL is built against), Xvfb for the desktop ring, PostgreSQL for the audit tests,
+# QGIS Server and OWSLib (a real OGC client) for the server tests.
 PACKAGES=qgis,qgis-providers,python3-qgis,python3-pyqt5,python3-venv,python3-pip,python3-shapely,\
 python3-numpy,python3-pil,xvfb,xauth,qttools5-dev-tools,postgresql,fonts-wqy-microhei,make,git,unzip,\
-gdal-bin,ca-certificates,procps,util-linux
+gdal-bin,ca-certificates,procps,util-linux,qgis-server,python3-owslib
 
 die() { echo "qgis_chroot: $*" >&2; exit 2; }
 
@@ -36,7 +37,16 @@ mirror() {
 
 build() {
     local suite=$1 dir=$2
-    [ -x "$dir/usr/bin/qgis" ] && [ -f "$dir/.complete" ] && return 0
+    if [ -x "$dir/usr/bin/qgis" ] && [ -f "$dir/.complete" ]; then
+        # .complete holds the package list it was made with: a list that has grown since is
+        # installed into it (minutes less than building it again)
+        [ "$(cat "$dir/.complete")" = "$PACKAGES" ] && return 0
+        echo "Adding packages to the $suite chroot in $dir"
+        run "$suite" "$dir" "apt-get update -qq -o Acquire::Check-Valid-Until=false && \
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${PACKAGES//,/ }"
+        echo "$PACKAGES" > "$dir/.complete"
+        return 0
+    fi
     command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (make deps installs it)"
     rm -rf "$dir" "$dir.partial"
     mkdir -p "$(dirname "$dir")"
@@ -46,13 +56,13 @@ build() {
         --aptopt='Acquire::Check-Valid-Until "false"' \
         "$suite" "$dir.partial" "deb $(mirror) $suite main"
     mv "$dir.partial" "$dir"
-    touch "$dir/.complete"
+    echo "$PACKAGES" > "$dir/.complete"
 }
 
 run() {
     local suite=$1 dir=$2
     shift 2
-    [ -f "$dir/.complete" ] || build "$suite" "$dir"
+    [ -f "$dir/.complete" ] || die "no chroot in $dir: build it first (make chroot-VERSION)"
     # pip inside reaches the package index through the same certificates as this machine
     cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
     cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
