@@ -159,7 +159,7 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="462" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="463" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
@@ -169,7 +169,7 @@
       <translation>拒绝访问</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="444" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="445" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
@@ -179,7 +179,7 @@
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -209,12 +209,12 @@
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
@@ -234,27 +234,27 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="516" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="508" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
@@ -289,7 +289,7 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="755" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="756" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
@@ -319,7 +319,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="565" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -342,6 +342,11 @@
       <location filename="../classification_plugin/gui/options_page.py" line="147" />
       <source>Classification Guard</source>
       <translation>密级守护</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/server/plugin.py" line="37" />
+      <source>Classification Guard is guarding this server (scheme {scheme}, policy {policy})</source>
+      <translation>Classification Guard 正在保护此服务器（密级方案 {scheme}，策略 {policy}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="225" />
@@ -464,7 +469,7 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="185" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -489,7 +494,7 @@
       <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Earlier session ended uncleanly</source>
       <translation>之前的会话未正常结束</translation>
     </message>
@@ -519,7 +524,7 @@
       <translation>异常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="584" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="585" />
       <source>Entries</source>
       <translation>条目</translation>
     </message>
@@ -569,12 +574,12 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="565" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="566" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="754" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="755" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -599,7 +604,7 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="777" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="778" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -624,7 +629,7 @@
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="764" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="765" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -694,7 +699,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="496" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="497" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -759,7 +764,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="722" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="723" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -844,7 +849,7 @@
       <translation>最后事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -879,7 +884,7 @@
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -899,7 +904,7 @@
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -939,12 +944,12 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -959,7 +964,7 @@
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -1059,7 +1064,7 @@
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="730" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="731" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1094,7 +1099,7 @@
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1114,7 +1119,7 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
@@ -1124,12 +1129,12 @@
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -1174,12 +1179,12 @@
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
@@ -1189,7 +1194,7 @@
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
@@ -1227,6 +1232,11 @@
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="70" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <source>QGIS Server request</source>
+      <translation>QGIS Server 请求</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="210" />
@@ -1344,7 +1354,7 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="517" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -1384,7 +1394,7 @@
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -1454,7 +1464,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="726" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="727" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1489,7 +1499,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="421" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="422" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1572,6 +1582,11 @@
       <location filename="../classification_plugin/gui/options_page.py" line="39" />
       <source>The administrator's policy cannot be used, so every classified export is blocked: {error}</source>
       <translation>管理员策略无法使用，因此所有涉密数据的导出均被阻止：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/server/plugin.py" line="35" />
+      <source>The administrator's policy cannot be used, so only the lowest level is served: {error}</source>
+      <translation>管理员策略无法使用，因此只提供最低密级的数据：{error}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/protected_check.py" line="136" />
@@ -1764,12 +1779,12 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="498" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="499" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1784,7 +1799,7 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="369" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -1799,7 +1814,7 @@
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="183" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1809,7 +1824,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="717" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="718" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1819,7 +1834,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="563" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1834,12 +1849,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="705" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="701" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1869,12 +1884,12 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="586" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="587" />
       <source>Workstations</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="566" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="567" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -1924,14 +1939,19 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="93" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/server_rules.py" line="90" />
+      <source>anonymous</source>
+      <translation>匿名</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="81" />
@@ -1939,7 +1959,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1974,7 +1994,7 @@
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="94" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="95" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -2089,6 +2109,11 @@
       <translation>不输出进度</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/server/plugin.py" line="38" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="85" />
       <source>not classified</source>
       <translation>未定密</translation>
@@ -2104,7 +2129,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="376" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="377" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -2114,7 +2139,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2169,17 +2194,17 @@
       <translation>策略的默认值</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="249" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="251" />
       <source>the public key named in the global settings is not a 32-byte Ed25519 key</source>
       <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="257" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="259" />
       <source>the signature {file} does not match the file</source>
       <translation>签名 {file} 与文件不符</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="254" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="256" />
       <source>the signature {file} is missing or unreadable</source>
       <translation>签名 {file} 缺失或无法读取</translation>
     </message>
@@ -2204,7 +2229,7 @@
       <translation>未知的键“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/admin_policy.py" line="242" />
+      <location filename="../classification_plugin/core/admin_policy.py" line="244" />
       <source>unknown level '{level}' in scheme '{scheme}'</source>
       <translation>密级方案“{scheme}”中没有密级“{level}”</translation>
     </message>
@@ -2224,7 +2249,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="93" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="94" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2359,7 +2384,7 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="372" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="373" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
@@ -2369,12 +2394,12 @@
       <translation>{n} 天</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="684" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="776" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="777" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2414,7 +2439,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="374" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="375" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

@@ -69,6 +69,7 @@ def action_names() -> dict:
         Action.EXPORT_BLOCKED.value: tr("Export blocked"),
         Action.EXPORT_ALLOWED.value: tr("Export allowed"),
         Action.ACCESS_DENIED.value: tr("Access denied"),
+        Action.SERVER_REQUEST.value: tr("QGIS Server request"),
         Action.PROTECTED_AREA_WARNING.value: tr("Protected area warning"),
         Action.PROJECT_OPENED.value: tr("Project opened"),
         Action.PROJECT_SAVED.value: tr("Project saved"),

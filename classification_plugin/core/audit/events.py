@@ -28,6 +28,7 @@ class Action(str, Enum):
     EXPORT_BLOCKED = "export_blocked"
     EXPORT_ALLOWED = "export_allowed"
     ACCESS_DENIED = "access_denied"  # outcome "blocked": a layer above the user's clearance; details: level, clearance
+    SERVER_REQUEST = "server_request"  # QGIS Server; outcome allowed/blocked; details: service, request, layers, bbox
     PROTECTED_AREA_WARNING = "protected_area_warning"
     PROJECT_OPENED = "project_opened"
     PROJECT_SAVED = "project_saved"
