@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import uuid
 
+from qgis.PyQt.QtCore import QByteArray
 from qgis.server import QgsAccessControlFilter, QgsServerFilter
 
 from classification_plugin.core import server_rules
+from classification_plugin.core.i18n import current_language
+from classification_plugin.core.marking import export_marking
 from classification_plugin.server.audit import request_event
+from classification_plugin.server.marking import mark_image
 
 SESSION_ID = "server-" + uuid.uuid4().hex[:9]
+MARKED_REQUESTS = {"GETMAP", "GETTILE"}  # images of the map (WMS, WMTS)
 
 
 class RequestState:
@@ -28,6 +33,7 @@ class RequestState:
     def __init__(self):
         self.who = None  # server_rules.Requester, read from the headers on first use
         self.decisions: dict = {}  # layer id -> (layer, level id, rank, allowed) of classified layers
+        self.shown: dict = {}  # layer id -> label of the classified layers it was allowed to read
 
 
 class Guard:
@@ -68,6 +74,8 @@ class Guard:
         allowed = server_rules.may_see(level, who, self.scheme)
         if server_rules.is_classified(level, self.scheme) or not allowed:
             self.state.decisions[layer.id()] = (layer, level, self.scheme.level(level).rank, allowed)
+            if allowed and label is not None:
+                self.state.shown[layer.id()] = label
         return allowed
 
     # -- the log ---------------------------------------------------------------------------------
@@ -76,14 +84,30 @@ class Guard:
 
     def request_done(self) -> None:
         state, self.state = self.state, RequestState()
-        if not state.decisions or self.writer is None or state.who is None:
+        if not state.decisions or state.who is None:
             return
         handler = self.iface.requestHandler()
         parameters = {str(k).upper(): str(v) for k, v in (handler.parameterMap() or {}).items()} \
             if handler is not None else {}
+        if state.shown and handler is not None and parameters.get("REQUEST", "").upper() in MARKED_REQUESTS:
+            self.mark(handler, list(state.shown.values()))
+        if self.writer is None:
+            return
         client = self.header("X-Forwarded-For") or self.iface.getEnv("REMOTE_ADDR") or ""
         self.writer.put(request_event(SESSION_ID, self.project_path(), state.who, parameters,
                                       list(state.decisions.values()), client))
+
+
+    def mark(self, handler, labels) -> None:
+        """The level's banner on an image that shows classified layers (over-marking a GetMap that
+        was allowed several layers, some not drawn, is the safe side)."""
+        marking = export_marking(labels, self.scheme, current_language())
+        if marking is None or handler.exceptionRaised():
+            return
+        marked = mark_image(bytes(handler.body()), handler.responseHeader("Content-Type") or "", marking)
+        if marked is not None:
+            handler.clearBody()
+            handler.appendBody(QByteArray(marked))
 
 
 class LabelAccessControl(QgsAccessControlFilter):

@@ -154,6 +154,25 @@ def test_a_layer_above_clearance_is_refused_with_a_service_exception(published):
     assert body[:5] == b"%PDF-", (kind, body[:300])
 
 
+def test_an_allowed_map_of_a_classified_layer_carries_the_level_banner(published):
+    import io
+
+    from PIL import Image
+
+    def pixels(headers, layer):
+        image = Image.open(io.BytesIO(get_map(published, headers, layer).read())).convert("RGBA")
+        return image, image.load()
+
+    image, secret = pixels(SECRET, "secret_control")
+    orange = (0xEF, 0x6C, 0x00, 255)  # the scheme's colour for secret
+    assert image.size == (200, 150)
+    for corner in ((0, 0), (199, 0), (0, 149), (199, 149)):  # a band at the top and at the bottom
+        assert secret[corner] == orange, corner
+    assert secret[20, 75][3] == 0  # the map between the bands stays as drawn (transparent there)
+    _image, public = pixels(ANONYMOUS, "public_roads")
+    assert public[0, 0][3] == 0 and public[0, 149][3] == 0  # public data needs no marking
+
+
 def test_a_label_raised_on_a_desktop_takes_effect_without_restarting_the_server(published):
     assert "public_roads" in wms(published, ANONYMOUS).contents
     qgis_python(E2E / "server_project.py", "--label", str(published.gpkg), "public_roads", "confidential")
