@@ -20,6 +20,7 @@ import pytest
 from owslib.util import ServiceException
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
+from harness import OUTPUT
 from qgis_server import MapServer, qgis_python
 
 E2E = Path(__file__).resolve().parent
@@ -160,7 +161,10 @@ def test_an_allowed_map_of_a_classified_layer_carries_the_level_banner(published
     from PIL import Image
 
     def pixels(headers, layer):
-        image = Image.open(io.BytesIO(get_map(published, headers, layer).read())).convert("RGBA")
+        data = get_map(published, headers, layer).read()
+        (OUTPUT / "server").mkdir(parents=True, exist_ok=True)
+        (OUTPUT / "server" / f"getmap_{layer}.png").write_bytes(data)  # to look at
+        image = Image.open(io.BytesIO(data)).convert("RGBA")
         return image, image.load()
 
     image, secret = pixels(SECRET, "secret_control")
