@@ -17,10 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from harness import OUTPUT
 from owslib.util import ServiceException
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
-from harness import OUTPUT
 from qgis_server import MapServer, qgis_python
 
 E2E = Path(__file__).resolve().parent
