@@ -14,7 +14,8 @@ PY       := $(VENV)/bin/python
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LRELEASE := $(shell command -v lrelease 2>/dev/null || echo /usr/lib/qt5/bin/lrelease)
 APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb xauth \
-                qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil qgis-server python3-owslib
+                qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil qgis-server python3-owslib \
+                nginx spawn-fcgi
 # The version matrix: each QGIS is the one a Debian release ships. The release this machine runs
 # is tested here; the others in a chroot built once under build/chroots (scripts/qgis_chroot.sh).
 SUITE_3.22 := bookworm

@@ -43,7 +43,9 @@ class MapServer:
         self.log = folder / "qgis_mapserver.log"
         self.process = None
 
-    def __enter__(self) -> MapServer:
+    def _environment(self) -> dict:
+        """The server's environment: the plugin unzipped from the built ZIP into its own folder,
+        the policy, and a private configuration folder."""
         plugins = self.folder / "plugins"
         shutil.rmtree(plugins, ignore_errors=True)
         plugins.mkdir(parents=True)
@@ -60,21 +62,29 @@ class MapServer:
         environment.pop("CLASSIFICATION_GUARD_POLICY", None)
         if self.policy is not None:
             environment["CLASSIFICATION_GUARD_POLICY"] = str(self.policy)
-        with self.log.open("w") as handle:
-            self.process = subprocess.Popen(["qgis_mapserver", "-l", "0", f"127.0.0.1:{self.port}"],
-                                            env=environment, stdout=handle, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+        return environment
+
+    def _wait(self, url: str) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"qgis_mapserver ended at start-up:\n{self.log.read_text()[-4000:]}")
+                raise AssertionError(f"the server ended at start-up:\n{self.log.read_text()[-4000:]}")
             try:
-                with urllib.request.urlopen(self.url + "?SERVICE=WMS&REQUEST=GetCapabilities", timeout=10):
-                    return self
+                with urllib.request.urlopen(url + "?SERVICE=WMS&REQUEST=GetCapabilities", timeout=10):
+                    return
             except OSError:
                 time.sleep(0.3)
+        log = self.log.read_text()[-4000:]
         self.__exit__(None, None, None)
-        raise AssertionError(f"qgis_mapserver did not answer within 60 s:\n{self.log.read_text()[-4000:]}")
+        raise AssertionError(f"the server did not answer within 60 s:\n{log}")
+
+    def __enter__(self) -> MapServer:
+        with self.log.open("w") as handle:
+            self.process = subprocess.Popen(["qgis_mapserver", "-l", "0", f"127.0.0.1:{self.port}"],
+                                            env=self._environment(), stdout=handle, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        self._wait(self.url)
+        return self
 
     def __exit__(self, *_exc) -> None:
         if self.process is not None:
@@ -83,3 +93,84 @@ class MapServer:
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+NGINX_CONF = """
+user root;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx_error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/nginx_tmp/body;
+    fastcgi_temp_path {folder}/nginx_tmp/fastcgi;
+    proxy_temp_path {folder}/nginx_tmp/proxy;
+    uwsgi_temp_path {folder}/nginx_tmp/uwsgi;
+    scgi_temp_path {folder}/nginx_tmp/scgi;
+    # the groups the directory would give each login
+    map $remote_user $cg_groups {{ "zhao.survey" "staff,survey-secret"; default ""; }}
+    server {{
+        listen 127.0.0.1:{port};
+        # logged-in users: the proxy authenticates them and sets both headers itself
+        location /ows/ {{
+            auth_basic "Survey office";
+            auth_basic_user_file {folder}/htpasswd;
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param HTTP_X_REMOTE_USER $remote_user;
+            fastcgi_param HTTP_X_REMOTE_GROUPS $cg_groups;
+            fastcgi_param HTTP_X_QGIS_SERVICE_URL http://127.0.0.1:{port}/ows/;  # the URLs it advertises
+            fastcgi_param QGIS_PROJECT_FILE {project};
+            fastcgi_pass unix:{socket};
+        }}
+        # everyone else: anonymous, whatever headers the client sends
+        location /public/ {{
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param HTTP_X_REMOTE_USER "";
+            fastcgi_param HTTP_X_REMOTE_GROUPS "";
+            fastcgi_param HTTP_X_QGIS_SERVICE_URL http://127.0.0.1:{port}/public/;
+            fastcgi_param QGIS_PROJECT_FILE {project};
+            fastcgi_pass unix:{socket};
+        }}
+    }}
+}}
+"""
+
+
+class FcgiServer(MapServer):
+    """QGIS Server as deployed: ``qgis_mapserv.fcgi`` under spawn-fcgi, behind nginx, which
+    authenticates users (basic auth, ``users`` = {login: password}) and sets the headers.
+    ``url`` is the logged-in location (``/ows/``), ``public_url`` the anonymous one."""
+
+    def __init__(self, project: Path, folder: Path, policy: Path | None, users: dict):
+        super().__init__(project, folder, policy)
+        self.users = users
+        self.url = f"http://127.0.0.1:{self.port}/ows/"
+        self.public_url = f"http://127.0.0.1:{self.port}/public/"
+        self.log = folder / "qgis_mapserv_fcgi.log"
+        self.nginx = None
+
+    def __enter__(self) -> FcgiServer:
+        environment = self._environment()
+        socket_path = self.folder / "qgis.sock"
+        socket_path.unlink(missing_ok=True)
+        with self.log.open("w") as handle:
+            self.process = subprocess.Popen(
+                ["spawn-fcgi", "-n", "-s", str(socket_path), "-M", "0600", "--", "/usr/lib/cgi-bin/qgis_mapserv.fcgi"],
+                env=environment, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        (self.folder / "htpasswd").write_text("".join(f"{user}:{{PLAIN}}{password}\n"
+                                                      for user, password in self.users.items()))
+        (self.folder / "nginx_tmp").mkdir(exist_ok=True)
+        conf = self.folder / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(folder=self.folder, port=self.port, project=self.project,
+                                          socket=socket_path))
+        self.nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(self.folder)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait(self.public_url)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.nginx is not None:
+            _kill_group(self.nginx, grace_s=5)
+            self.nginx = None
+        super().__exit__(*_exc)

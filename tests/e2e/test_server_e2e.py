@@ -21,7 +21,7 @@ from harness import OUTPUT
 from owslib.util import ServiceException
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
-from qgis_server import MapServer, qgis_python
+from qgis_server import FcgiServer, MapServer, qgis_python
 
 E2E = Path(__file__).resolve().parent
 if Path("/usr/share/proj/proj.db").is_file():  # OWSLib's WFS 1.0.0 reads CRSs with pyproj, which in a venv
@@ -214,3 +214,30 @@ def test_each_request_touching_a_classified_layer_is_one_row_in_the_central_log(
     assert blocked and blocked[-1]["outcome"] == "blocked"
     assert blocked[-1]["details"]["layers_refused"] == ["secret_control"]
     assert not [r for r in maps if r["user"] == "anonymous" and r["details"]["layers_allowed"] == ["public_roads"]]
+
+
+def test_deployed_behind_nginx_with_fastcgi_the_proxys_login_decides_and_a_clients_own_header_does_not(
+        tmp_path, published):
+    """qgis_mapserv.fcgi under spawn-fcgi behind nginx, which logs users in (basic auth) and sets
+    the headers itself; QGIS's FastCGI request hands such headers over only as HTTP_* variables."""
+    users = {"li.internal": "pw-internal", "zhao.survey": "pw-survey"}
+    with FcgiServer(published.project, tmp_path, published.policy, users) as server:
+        def service(user=None, headers=None, url=None):
+            return WebMapService(url or server.url, version="1.3.0", username=user,
+                                 password=users.get(user), headers=headers or {})
+
+        public = service(url=server.public_url)
+        assert set(public.contents) == {"public_roads"}
+        # a client that claims a login itself, past the proxy's anonymous location: still anonymous
+        spoofed = service(url=server.public_url, headers={"X-Remote-User": "zhao.survey",
+                                                          "X-Remote-Groups": "survey-secret"})
+        assert set(spoofed.contents) == {"public_roads"}
+        assert set(service("li.internal").contents) == {"public_roads", "internal_sites", "unlabelled_wells"}
+        survey = service("zhao.survey")
+        assert "secret_control" in survey.contents
+        image = survey.getmap(layers=["secret_control"], srs="EPSG:4326", bbox=(39.8, 116.2, 40.1, 116.6),
+                              size=(100, 80), format="image/png").read()
+        assert image[:8] == b"\x89PNG\r\n\x1a\n"
+        assert refused(refusal(lambda: service("li.internal").getmap(
+            layers=["secret_control"], srs="EPSG:4326", bbox=(39.8, 116.2, 40.1, 116.6), size=(100, 80),
+            format="image/png")), "secret_control")
