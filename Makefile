@@ -14,8 +14,9 @@ PY       := $(VENV)/bin/python
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LRELEASE := $(shell command -v lrelease 2>/dev/null || echo /usr/lib/qt5/bin/lrelease)
 APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb xauth \
-                qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil qgis-server python3-owslib \
-                nginx spawn-fcgi
+                qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil
+# only for the tests: QGIS Server, a real OGC client, and nginx + spawn-fcgi to deploy it as users do
+TEST_APT_PACKAGES := qgis-server python3-owslib nginx spawn-fcgi
 # The version matrix: each QGIS is the one a Debian release ships. The release this machine runs
 # is tested here; the others in a chroot built once under build/chroots (scripts/qgis_chroot.sh).
 SUITE_3.22 := bookworm
@@ -42,7 +43,7 @@ RUN_QGIS_DIR  ?= $(CURDIR)/build/run-qgis
 PYTEST_ENV    := QT_QPA_PLATFORM=offscreen QGIS_AUTH_DB_DIR_PATH=$(CURDIR)/build/qgis-auth \
                  $(if $(wildcard /usr/share/proj/proj.db),PROJ_DATA=/usr/share/proj)
 
-.PHONY: help deps venv i18n package deploy run demo test rings test-unit test-qgis test-e2e lint bench screenshots clean
+.PHONY: help deps test-deps venv i18n package deploy run demo test rings test-unit test-qgis test-e2e lint bench screenshots clean
 # (test-qgis-VERSION and chroot-VERSION are pattern rules: make skips those for .PHONY names)
 
 help:
@@ -61,6 +62,19 @@ deps:
 	  echo "Installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# nginx is only the tests' proxy: its install must not start it as this machine's web server, so
+# services stay off while these install (policy-rc.d, unless the machine has one of its own)
+test-deps: | deps
+	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests:" $$missing; \
+	  created=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null; $(SUDO) chmod +x /usr/sbin/policy-rc.d; created=1; fi; \
+	  status=0; $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends $$missing || status=$$?; \
+	  if [ -n "$$created" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
 	fi
 
 venv: $(VENV)/.installed
@@ -122,7 +136,7 @@ chroot-%: | deps
 	scripts/qgis_chroot.sh build "$(SUITE_$*)" "build/chroots/$(SUITE_$*)"
 
 # The three rings on the QGIS of the machine (or chroot) they run on.
-rings: venv package
+rings: venv package test-deps
 	@echo "== QGIS $$(/usr/bin/python3 -c 'from qgis.core import Qgis; print(Qgis.QGIS_VERSION)' 2>/dev/null) on $$(. /etc/os-release; echo $$PRETTY_NAME)"
 	$(MAKE) --no-print-directory -k test-unit test-qgis test-e2e
 
@@ -133,7 +147,7 @@ test-qgis: venv
 	mkdir -p build/qgis-auth
 	$(PYTEST_ENV) $(PY) -m pytest -p no:cacheprovider tests/qgis
 
-test-e2e: venv package
+test-e2e: venv package test-deps
 	$(PY) -m pytest -p no:qgis -p no:cacheprovider tests/e2e
 
 lint: venv
