@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import uuid
 
-from qgis.PyQt.QtCore import QByteArray
+from qgis.core import QgsProject
 from qgis.server import QgsAccessControlFilter, QgsServerFilter
 
 from classification_plugin.core import server_rules
 from classification_plugin.core.i18n import current_language
 from classification_plugin.core.marking import export_marking
 from classification_plugin.server.audit import request_event
-from classification_plugin.server.marking import mark_image
+from classification_plugin.server.marking import BannerInProject, request_frame
 
 SESSION_ID = "server-" + uuid.uuid4().hex[:9]
 MARKED_REQUESTS = {"GETMAP", "GETTILE"}  # images of the map (WMS, WMTS)
@@ -34,6 +34,7 @@ class RequestState:
         self.who = None  # server_rules.Requester, read from the headers on first use
         self.decisions: dict = {}  # layer id -> (layer, level id, rank, allowed) of classified layers
         self.shown: dict = {}  # layer id -> label of the classified layers it was allowed to read
+        self.parameters: dict | None = None  # the request's parameters, upper-case keys, read once
 
 
 class Guard:
@@ -47,6 +48,7 @@ class Guard:
         self.labels = labels  # server.labels.LabelCache
         self.writer = writer  # server.audit.BackgroundWriter, or None for no log
         self.state = RequestState()
+        self.banner = BannerInProject()
 
     # -- the request -----------------------------------------------------------------------------
     def header(self, name: str) -> str:
@@ -76,38 +78,39 @@ class Guard:
             self.state.decisions[layer.id()] = (layer, level, self.scheme.level(level).rank, allowed)
             if allowed and label is not None:
                 self.state.shown[layer.id()] = label
+                self._mark(layer)
         return allowed
+
+    def parameters(self) -> dict:
+        if self.state.parameters is None:
+            handler = self.iface.requestHandler()
+            self.state.parameters = {str(k).upper(): str(v) for k, v in (handler.parameterMap() or {}).items()} \
+                if handler is not None else {}
+        return self.state.parameters
+
+    def _mark(self, layer) -> None:
+        """A GetMap showing classified layers carries their banner (a GetMap allowed several layers,
+        some not drawn, is over-marked: the safe side)."""
+        parameters = self.parameters()
+        if parameters.get("REQUEST", "").upper() not in MARKED_REQUESTS:
+            return
+        marking = export_marking(self.state.shown.values(), self.scheme, current_language())
+        self.banner.place(layer.project() or QgsProject.instance(), marking, request_frame(parameters))
 
     # -- the log ---------------------------------------------------------------------------------
     def request_started(self) -> None:
+        self.banner.remove()  # (a request that never completed must not leave its banner)
         self.state = RequestState()
 
     def request_done(self) -> None:
+        self.banner.remove()
+        parameters = self.parameters()
         state, self.state = self.state, RequestState()
-        if not state.decisions or state.who is None:
-            return
-        handler = self.iface.requestHandler()
-        parameters = {str(k).upper(): str(v) for k, v in (handler.parameterMap() or {}).items()} \
-            if handler is not None else {}
-        if state.shown and handler is not None and parameters.get("REQUEST", "").upper() in MARKED_REQUESTS:
-            self.mark(handler, list(state.shown.values()))
-        if self.writer is None:
+        if not state.decisions or state.who is None or self.writer is None:
             return
         client = self.header("X-Forwarded-For") or self.iface.getEnv("REMOTE_ADDR") or ""
         self.writer.put(request_event(SESSION_ID, self.project_path(), state.who, parameters,
                                       list(state.decisions.values()), client))
-
-
-    def mark(self, handler, labels) -> None:
-        """The level's banner on an image that shows classified layers (over-marking a GetMap that
-        was allowed several layers, some not drawn, is the safe side)."""
-        marking = export_marking(labels, self.scheme, current_language())
-        if marking is None or handler.exceptionRaised():
-            return
-        marked = mark_image(bytes(handler.body()), handler.responseHeader("Content-Type") or "", marking)
-        if marked is not None:
-            handler.clearBody()
-            handler.appendBody(QByteArray(marked))
 
 
 class LabelAccessControl(QgsAccessControlFilter):

@@ -36,8 +36,10 @@ def qgis_python(script: Path, *args: str, env: dict | None = None) -> str:
 class MapServer:
     """``with MapServer(project, folder, policy=...) as server: server.url``"""
 
-    def __init__(self, project: Path, folder: Path, policy: Path | None = None, env: dict | None = None):
+    def __init__(self, project: Path, folder: Path, policy: Path | None = None, env: dict | None = None,
+                 with_plugin: bool = True):
         self.project, self.folder, self.policy, self.extra_env = project, folder, policy, env or {}
+        self.with_plugin = with_plugin  # False: the same server without the plugin (the benchmark's baseline)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = folder / "qgis_mapserver.log"
@@ -49,8 +51,9 @@ class MapServer:
         plugins = self.folder / "plugins"
         shutil.rmtree(plugins, ignore_errors=True)
         plugins.mkdir(parents=True)
-        with zipfile.ZipFile(built_zip()) as archive:
-            archive.extractall(plugins)
+        if self.with_plugin:
+            with zipfile.ZipFile(built_zip()) as archive:
+                archive.extractall(plugins)
         config = self.folder / "config"
         config.mkdir(exist_ok=True)
         environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": str(plugins),
