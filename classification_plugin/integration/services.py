@@ -55,9 +55,10 @@ def profile_dir() -> Path:
     return Path(QgsApplication.qgisSettingsDirPath())
 
 
-def open_audit_log(settings: Settings, set_by_policy: bool = False):
+def open_audit_log(settings: Settings, set_by_policy: bool = False, spool: Path | None = None):
     """The buffered log at the configured location (env var, setting, or the profile folder); a
-    location the administrator's policy sets wins over the environment variable too."""
+    location the administrator's policy sets wins over the environment variable too. ``spool``:
+    where events wait while the log cannot be written (the profile's file by default)."""
     from classification_plugin.core.audit import BufferedAuditLog, resolve_location
     from classification_plugin.core.audit.location import is_postgres_uri
 
@@ -72,7 +73,7 @@ def open_audit_log(settings: Settings, set_by_policy: bool = False):
         except OSError:
             key = None
     # events that cannot be written yet wait in a spool file, so they survive closing QGIS
-    spool = profile_dir() / "classification_guard" / "audit-pending.jsonl"
+    spool = spool or profile_dir() / "classification_guard" / "audit-pending.jsonl"
     spool.parent.mkdir(parents=True, exist_ok=True)
     return BufferedAuditLog(location, hmac_key=key, spool_path=str(spool))
 

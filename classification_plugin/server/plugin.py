@@ -17,7 +17,8 @@ ACCESS_CONTROL_PRIORITY = 100  # before any other plugin's: a layer refused here
 
 class ClassificationGuardServer:
     def __init__(self, server_iface):
-        from classification_plugin.integration.services import effective_settings, open_audit_log
+        from classification_plugin.core.audit.buffered import process_spool
+        from classification_plugin.integration.services import effective_settings, open_audit_log, profile_dir
         from classification_plugin.server.access import Guard, LabelAccessControl, RequestLogFilter
         from classification_plugin.server.audit import BackgroundWriter
         from classification_plugin.server.labels import LabelCache
@@ -25,7 +26,8 @@ class ClassificationGuardServer:
         settings, registry, policy = effective_settings()
         scheme = registry.get(settings.scheme if settings.scheme in registry.schemes else next(iter(registry.schemes)))
         set_by_policy = policy is not None and not policy.failed and "audit_log_location" in policy.locked
-        writer = BackgroundWriter(lambda: open_audit_log(settings, set_by_policy))
+        spool = process_spool(profile_dir() / "classification_guard", "audit-pending-server")
+        writer = BackgroundWriter(lambda: open_audit_log(settings, set_by_policy, spool))
         self.guard = Guard(server_iface, policy, scheme, LabelCache(), writer)
         self.access_control = LabelAccessControl(server_iface, self.guard)
         self.request_log = RequestLogFilter(server_iface, self.guard)

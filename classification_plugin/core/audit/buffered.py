@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Optional
 
 from classification_plugin.core.audit.base import AuditFilter, AuditLog, AuditWriteError, SeqSpan
@@ -19,6 +20,40 @@ from classification_plugin.core.audit.events import AuditEvent
 from classification_plugin.core.i18n import tr
 
 FLUSH_CHUNK = 1000
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def process_spool(folder, prefix: str) -> Path:
+    """This process's own spool file in ``folder``, ``PREFIX-PID.jsonl``. Processes that share a
+    folder (QGIS Server's FastCGI processes) must not share one spool file, which each rewrites
+    after a flush and would lose the others' events; the events a process left when it ended (the
+    log away at the time) are taken over by the next one to start: renamed first, so that only one
+    process takes them."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    mine = folder / f"{prefix}-{os.getpid()}.jsonl"
+    for other in sorted(folder.glob(f"{prefix}-*.jsonl")):
+        pid = other.stem.rsplit("-", 1)[-1]
+        if other == mine or not pid.isdigit() or _alive(int(pid)):
+            continue
+        claimed = other.with_name(f"{other.name}.{os.getpid()}.claimed")
+        try:
+            other.rename(claimed)
+        except OSError:  # another process took it first
+            continue
+        with mine.open("a", encoding="utf-8") as handle:
+            handle.write(claimed.read_text(encoding="utf-8"))
+        claimed.unlink()
+    return mine
 
 
 def _event_from_dict(data: dict) -> AuditEvent:

@@ -168,3 +168,24 @@ def test_postgres_server_that_cannot_be_reached(pg_server, make_event):
     assert redact(location) == f"postgresql://auditor:***@127.0.0.1:{port}/audit"
     with pytest.raises(AuditWriteError):
         open_log(location)
+
+
+def test_each_process_spools_alone_and_takes_over_what_a_finished_one_left(tmp_path):
+    """QGIS Server's FastCGI processes share a folder: each its own spool, and the events a process
+    that has ended left waiting are taken over by the next to start, once."""
+    import subprocess
+    import sys
+
+    from classification_plugin.core.audit.buffered import process_spool
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    gone = tmp_path / f"server-{ended.stdout.strip()}.jsonl"
+    alive = tmp_path / f"server-{os.getppid()}.jsonl"
+    gone.write_text("left 1\nleft 2\n", encoding="utf-8")
+    alive.write_text("still theirs\n", encoding="utf-8")
+    mine = process_spool(tmp_path, "server")
+    assert mine == tmp_path / f"server-{os.getpid()}.jsonl"
+    assert mine.read_text(encoding="utf-8") == "left 1\nleft 2\n" and not gone.exists()
+    assert alive.read_text(encoding="utf-8") == "still theirs\n"  # a running process keeps its own
+    assert process_spool(tmp_path, "server") == mine and mine.read_text(encoding="utf-8") == "left 1\nleft 2\n"
