@@ -134,7 +134,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="979" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="31" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>最后一条事件早于此时长的主机显示为静默</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="131" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="62" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -269,7 +269,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="303" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="47" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -344,7 +344,7 @@
       <translation>密级守护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/server/plugin.py" line="37" />
+      <location filename="../classification_plugin/server/plugin.py" line="39" />
       <source>Classification Guard is guarding this server (scheme {scheme}, policy {policy})</source>
       <translation>Classification Guard 正在保护此服务器（密级方案 {scheme}，策略 {policy}）</translation>
     </message>
@@ -399,7 +399,7 @@
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="310" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -419,17 +419,17 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="859" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1113" />
+      <location filename="../classification_plugin/integration/export_guard/clipboard.py" line="40" />
       <source>Copying features of '{layer}' to the clipboard</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="879" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="185" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -459,12 +459,12 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="842" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="553" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="159" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -479,7 +479,7 @@
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1082" />
+      <location filename="../classification_plugin/integration/export_guard/drops.py" line="121" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -609,7 +609,7 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="465" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="129" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
@@ -619,12 +619,12 @@
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="476" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="140" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1170" />
+      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="69" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -634,7 +634,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="903" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="115" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -704,7 +704,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="620" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="281" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -864,7 +864,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="311" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1089,7 +1089,7 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1003" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="55" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1144,12 +1144,12 @@
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="308" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="542" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="190" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1159,17 +1159,17 @@
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="305" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="306" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="304" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="48" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1244,7 +1244,7 @@
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="830" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="170" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1309,22 +1309,22 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="309" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="307" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1033" />
+      <location filename="../classification_plugin/integration/export_guard/records.py" line="29" />
       <source>Saved as a copy of '{layer}'</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="774" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="111" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1334,12 +1334,12 @@
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1014" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="66" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="993" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="116" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1479,22 +1479,22 @@
       <translation>任意字段中的文本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="960" />
+      <location filename="../classification_plugin/integration/export_guard/dxf.py" line="119" />
       <source>The DXF file {path} could not be given the classification marking ({error}) and could not be removed ({reason}): delete it.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），也无法将其删除（{reason}）：请手动删除该文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="957" />
+      <location filename="../classification_plugin/integration/export_guard/dxf.py" line="116" />
       <source>The DXF file {path} could not be given the classification marking ({error}), so it was removed. Export it again.</source>
       <translation>无法为 DXF 文件 {path} 添加密级标志（{error}），已将其删除。请重新导出。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="939" />
+      <location filename="../classification_plugin/integration/export_guard/dxf.py" line="98" />
       <source>The DXF file {path} was written although the export was refused and could not be removed ({reason}): delete it.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入且无法删除（{reason}）：请手动删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="936" />
+      <location filename="../classification_plugin/integration/export_guard/dxf.py" line="95" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
@@ -1504,7 +1504,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="458" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="122" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1529,7 +1529,7 @@
       <translation>当前数据库账户无法写入访问日志 {location}（{detail}）；事件已暂存，待可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/buffered.py" line="73" />
+      <location filename="../classification_plugin/core/audit/buffered.py" line="108" />
       <source>The access log {location} cannot be written: {detail}</source>
       <translation>无法写入访问日志 {location}：{detail}</translation>
     </message>
@@ -1584,7 +1584,7 @@
       <translation>管理员策略无法使用，因此所有涉密数据的导出均被阻止：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/server/plugin.py" line="35" />
+      <location filename="../classification_plugin/server/plugin.py" line="37" />
       <source>The administrator's policy cannot be used, so only the lowest level is served: {error}</source>
       <translation>管理员策略无法使用，因此只提供最低密级的数据：{error}</translation>
     </message>
@@ -1624,17 +1624,17 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1189" />
+      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="88" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1018" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="70" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1024" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="76" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -1809,7 +1809,7 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="1084" />
+      <location filename="../classification_plugin/integration/export_guard/drops.py" line="123" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
@@ -1859,7 +1859,7 @@
       <translation>正在校验…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/buffered.py" line="137" />
+      <location filename="../classification_plugin/core/audit/buffered.py" line="172" />
       <source>Waiting events in {path} could not be read back: {detail}</source>
       <translation>无法读回 {path} 中等待写入的事件：{detail}</translation>
     </message>
@@ -1979,7 +1979,7 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="218" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="115" />
       <source>database connection '{name}'</source>
       <translation>数据库连接“{name}”</translation>
     </message>
@@ -2109,7 +2109,7 @@
       <translation>不输出进度</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/server/plugin.py" line="38" />
+      <location filename="../classification_plugin/server/plugin.py" line="40" />
       <source>none</source>
       <translation>无</translation>
     </message>
@@ -2334,7 +2334,7 @@
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/buffered.py" line="147" />
+      <location filename="../classification_plugin/core/audit/buffered.py" line="182" />
       <source>{error} The events are also not saved to {path} ({detail}); they are kept in memory only.</source>
       <translation>{error} 这些事件也未能保存到 {path}（{detail}），目前仅保存在内存中。</translation>
     </message>
@@ -2424,7 +2424,7 @@
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="122" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="53" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
@@ -2446,17 +2446,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="509" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="105" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="447" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="78" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard.py" line="451" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="82" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

@@ -220,9 +220,11 @@ def test_unload_restores_the_original_functions(qgis_processing, qgis_iface, gua
     guard = eg.ExportGuard(qgis_iface, guard_services)
     assert guard.disabled == {}
     assert all(cls.__dict__[name] is not original for (cls, name), original in before.items())
+    hooked = guard.still_hooked()
+    assert hooked["processing_run"] == 1 and hooked["algorithm_dialog"] == 2 and hooked["batch_dialog"] == 2
     guard.unload()
     assert all(cls.__dict__[name] is original for (cls, name), original in before.items())
-    assert guard._patches == [] and guard._connections == []
+    assert guard.still_hooked() == {}  # no patch, connection, filter or watched dialog left
 
 
 def test_unloaded_guard_no_longer_blocks(qgis_processing, qgis_iface, guard_services, layer_of, tmp_path):
@@ -250,11 +252,11 @@ def test_layout_marking_is_added_and_removed(export_guard, guard_services, layer
     layer = layer_of("confidential")
     layout = QgsPrintLayout(QgsProject.instance())
     layout.initializeDefaults()
-    items = export_guard._add_layout_marking(layout, [layer])
+    items = export_guard.layouts.add_marking(layout, [layer])
     labels = [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
     assert len(items) == 2 and sorted(i.text() for i in labels) == ["CONFIDENTIAL", "CONFIDENTIAL"]
     assert layout.undoStack().stack().count() == 0  # nothing the user could undo into
-    export_guard._remove_layout_marking(layout, items)
+    export_guard.layouts.remove_marking(layout, items)
     assert not [i for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
 
 
@@ -354,13 +356,13 @@ def test_a_browser_item_dropped_is_judged_by_its_own_label(export_guard, guard_s
     mime = _browser_mime(source)  # kept alive: the event does not own it
     event = QDropEvent(QPoint(1, 1), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    assert export_guard._drop(QWidget(), event) is True  # filtered: the Browser never sees it
+    assert export_guard.drops.handle_drop(QWidget(), event) is True  # filtered: the Browser never sees it
     action, _name, outcome, details = guard_services.recorder.events[-1]
     assert (action, outcome, details["channel"]) == ("export_blocked", "blocked", "drag_to_browser")
     mime = _browser_mime(f"{survey_gpkg}|layername=flight_track")
     event = QDropEvent(QPoint(1, 1), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    assert export_guard._drop(QWidget(), event) is False  # unlabelled data drops normally
+    assert export_guard.drops.handle_drop(QWidget(), event) is False  # unlabelled data drops normally
 
 
 # -- Export Project to DXF: the marking -----------------------------------------------------------
@@ -487,7 +489,7 @@ def run_dxf_export(guard, dialog, layers, write, accept=True):
     from classification_plugin.integration.export_guard import APPROVED_LAYERS
 
     dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])  # let out when it opened
-    guard._prepare_dxf_marking(dialog, layers)
+    guard.dxf.prepare_marking(dialog, layers)
     if accept:
         dialog.accept()
         if write is not None:
@@ -511,7 +513,7 @@ def test_allowed_dxf_export_is_marked_when_qgis_is_done_with_it(export_guard, la
     action, layer_name, outcome, details = guard_services.recorder.events[-1]
     assert (action, layer_name, outcome) == ("export_allowed", "parcels", "allowed")
     assert details["destination"] == str(written) and details["marking"] == marking
-    assert not export_guard._dxf_pending
+    assert not export_guard.dxf.pending
 
 
 def test_dxf_export_cancelled_failed_public_or_after_unload_is_left_alone(export_guard, layer_of, dxf_layers,
@@ -535,10 +537,10 @@ def test_dxf_export_cancelled_failed_public_or_after_unload_is_left_alone(export
     # the guard unloaded while the dialog was open: nothing connected any more
     late = tmp_path / "late.dxf"
     dialog = fake_dxf_dialog(late)
-    export_guard._prepare_dxf_marking(dialog, [confidential])
-    assert export_guard._dxf_pending
+    export_guard.dxf.prepare_marking(dialog, [confidential])
+    assert export_guard.dxf.pending
     export_guard.unload()
-    assert not export_guard._dxf_pending
+    assert not export_guard.dxf.pending
     dialog.accept()
     write_dxf(late, dxf_layers)
     from qgis.PyQt import sip
@@ -594,7 +596,7 @@ def run_real_dxf_export(guard, dialog, visible, write):
     from classification_plugin.integration.export_guard import APPROVED_LAYERS
 
     dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in visible])
-    guard._prepare_dxf_marking(dialog, visible)
+    guard.dxf.prepare_marking(dialog, visible)
     dialog.accept()
     result = dialog.result()
     if result == QDialog.DialogCode.Accepted:
@@ -625,7 +627,7 @@ def test_dxf_export_judges_the_layers_ticked_in_the_dialog_not_the_map(export_gu
     late = tmp_path / "late.dxf"
     dialog = dxf_dialog_with_a_layer_list(late, clean_project, [secret])
     dialog.setProperty(eg.APPROVED_LAYERS, [public.id()])
-    export_guard._prepare_dxf_marking(dialog, [public])
+    export_guard.dxf.prepare_marking(dialog, [public])
     dialog.accept()
     write_dxf(late, dxf_layers)
     from qgis.PyQt import sip
@@ -690,15 +692,15 @@ def test_a_non_modal_dialog_with_a_browser_has_its_drops_filtered(export_guard, 
         QApplication.sendEvent(view.viewport(), QDropEvent(*args))
         return guard_services.recorder.events[before:]
 
-    export_guard._check_modal()
-    assert view.viewport() in export_guard._filtered
+    export_guard.dialogs.check_now()
+    assert view.viewport() in export_guard.drops.filtered
     blocked = drop()
     assert [(e[0], e[1], e[3]["channel"]) for e in blocked] == [("export_blocked", "control_points",
                                                                  "drag_to_browser")]
-    export_guard._check_modal()  # scanned once
-    assert export_guard._filtered.count(view.viewport()) == 1
+    export_guard.dialogs.check_now()  # scanned once
+    assert export_guard.drops.filtered.count(view.viewport()) == 1
     export_guard.unload()
-    assert not export_guard._filtered and drop() == []
+    assert not export_guard.drops.filtered and drop() == []
     dialog.close()
 
 
@@ -707,8 +709,10 @@ def test_dropped_database_and_web_sources_are_not_opened(export_guard, guard_ser
     service would open a connection on the GUI thread."""
     from qgis.core import QgsMimeDataUtils
 
+    from classification_plugin.integration.export_guard import drops
+
     opened = []
-    real_vector, real_raster = eg.QgsVectorLayer, eg.QgsRasterLayer
+    real_vector, real_raster = drops.QgsVectorLayer, drops.QgsRasterLayer
 
     def opener(real):
         def make(uri, name, provider):
@@ -716,8 +720,8 @@ def test_dropped_database_and_web_sources_are_not_opened(export_guard, guard_ser
             return real(uri, name, provider) if provider in ("ogr", "gdal") else real()  # never connect
         return make
 
-    monkeypatch.setattr(eg, "QgsVectorLayer", opener(real_vector))
-    monkeypatch.setattr(eg, "QgsRasterLayer", opener(real_raster))
+    monkeypatch.setattr(drops, "QgsVectorLayer", opener(real_vector))
+    monkeypatch.setattr(drops, "QgsRasterLayer", opener(real_raster))
     sources = [("vector", "postgres", "dbname='survey' host=192.0.2.1 port=5432 table=\"public\".\"p\" (geom)"),
                ("vector", "WFS", "url='https://example.invalid/wfs' typename='p'"),
                ("raster", "wms", "type=xyz&url=https://example.invalid/%7Bz%7D/%7Bx%7D/%7By%7D.png"),

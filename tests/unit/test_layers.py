@@ -51,6 +51,15 @@ def test_core_imports_neither_qgis_nor_a_higher_layer():
     assert wrong == []
 
 
+def test_the_scan_reads_packages_below_a_layer():
+    """integration/export_guard/ is a package of channel modules: each of them is read."""
+    scanned = {path.relative_to(PACKAGE).as_posix() for path in modules("integration")}
+    channels = {f"integration/export_guard/{name}.py" for name in (
+        "__init__", "guard", "gate", "outputs", "processing", "dialogs", "dxf", "map_export", "layouts", "drops",
+        "clipboard", "records")}
+    assert channels <= scanned
+
+
 def test_integration_processing_and_server_import_no_gui():
     """(QGIS Server has no qgis.gui at all: a server module importing gui/ would not load there.)"""
     wrong = [(path.relative_to(PACKAGE).as_posix(), name)

@@ -1,0 +1,256 @@
+"""Print layouts: each export and print action of a layout designer is replaced by a checking
+proxy; an allowed export gets the level's marking at the top and bottom of every page while QGIS
+writes it."""
+
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsLayoutItemLabel, QgsLayoutItemMap, QgsLayoutPoint, QgsLayoutSize, QgsProject
+from qgis.PyQt.QtCore import QObject, Qt, QTimer
+from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
+from qgis.PyQt.QtWidgets import QAction, QApplication, QMenu, QMenuBar, QToolBar, QToolButton
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.integration.compat import LAYOUT_MILLIMETERS
+from classification_plugin.integration.connections import Connections
+from classification_plugin.integration.export_guard.gate import Channel
+
+LAYOUT_ACTIONS = (
+    "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
+    "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
+    "mActionExportReportAsImage", "mActionExportReportAsPDF", "mActionExportReportAsSVG", "mActionPrintReport",
+)
+
+
+class LayoutsChannel(Channel):
+    def __init__(self, gate):
+        super().__init__(gate)
+        self._designers: dict = {}  # id(designer) -> _DesignerGuard
+        self._timers = QObject()  # parent of the timers that remove a marking once an export is done
+
+    def install(self) -> None:
+        iface = self.gate.iface
+        self.connections.connect(iface.layoutDesignerOpened, self._designer_opened)
+        self.connections.connect(iface.layoutDesignerWillBeClosed, self._designer_closing)
+        for designer in iface.openLayoutDesigners() or []:
+            self._designer_opened(designer)
+
+    def hooked(self) -> int:
+        return super().hooked() + len(self._designers)
+
+    def _designer_opened(self, designer) -> None:
+        if designer is None or id(designer) in self._designers:
+            return
+        self._designers[id(designer)] = _DesignerGuard(self, designer)
+
+    def _designer_closing(self, designer) -> None:
+        guard = self._designers.pop(id(designer), None)
+        if guard is not None:
+            guard.restore()
+
+    def layout_layers(self, layout) -> list:
+        layers = []
+        project = layout.project() or QgsProject.instance()
+        for item in layout.items():
+            if not isinstance(item, QgsLayoutItemMap):
+                continue
+            if item.keepLayerSet():
+                layers.extend(item.layers())
+            elif item.followVisibilityPreset() and item.followVisibilityPresetName():
+                layers.extend(project.mapThemeCollection().mapThemeVisibleLayers(
+                    item.followVisibilityPresetName()))
+            else:
+                layers.extend(project.layerTreeRoot().checkedLayers())
+        return [layer for layer in dict.fromkeys(layers) if layer is not None]
+
+    def layout_export(self, designer, original: QAction) -> bool:
+        gate = self.gate
+        layout = designer.layout()
+        layers = self.layout_layers(layout) if layout is not None else []
+        what = tr("Exporting layout '{layout}'").format(layout=layout.name() if layout else "")
+        window = designer.window()
+
+        def refuse(text):
+            gate.message(text)
+            try:
+                gate.message(text, bar=designer.messageBar())
+            except Exception:  # noqa: BLE001
+                pass
+
+        ok, _message = gate.gate(layers, what, "layout", {"layout": layout.name() if layout else "",
+                                                          "action": original.objectName()},
+                                 ask=lambda p: gate.ask(p, window), refuse=refuse)
+        if not ok:
+            return False
+        try:
+            items = self.add_marking(layout, layers)
+        except Exception as error:  # noqa: BLE001 - say so; the user decides whether to go on unmarked
+            items = []
+            gate.message(tr("The classification marking could not be added to the layout: {error}").format(
+                error=error), Qgis.MessageLevel.Warning, 10)
+        try:
+            original.trigger()
+        finally:
+            # QGIS asks for the file and options after trigger() returns: keep the marking until
+            # the export is done (layoutExported) or no dialog of it is open any more
+            self._remove_marking_later(designer, layout, items)
+        return True
+
+    def _remove_marking_later(self, designer, layout, items) -> None:
+        if not items:
+            return
+        # wait only for dialogs of this export: a modal window that was already open (a refusal
+        # box, another dialog) must not keep the marking in the layout
+        state = {"ticks": 0, "before": QApplication.activeModalWidget()}
+        timer = QTimer(self._timers)
+        exported = Connections()
+
+        def done(*_args):
+            if state.get("done"):
+                return
+            state["done"] = True
+            timer.stop()
+            timer.deleteLater()
+            exported.disconnect_all()
+            try:
+                self.remove_marking(layout, items)
+            except RuntimeError:  # layout already deleted
+                pass
+
+        def tick():
+            state["ticks"] += 1
+            if state["ticks"] >= 3 and QApplication.activeModalWidget() in (None, state["before"]):
+                done()
+
+        try:
+            exported.connect(designer.layoutExported, done)
+        except (TypeError, AttributeError):
+            pass
+        timer.timeout.connect(tick)
+        timer.start(400)
+
+    def add_marking(self, layout, layers) -> list:
+        """Put the marking of ``layers`` at the top and bottom of every page of ``layout`` (outside
+        its undo history); returns the items added (none when the layers need no marking)."""
+
+        marking = self.gate.svc.labels.export_marking(layers) if layout is not None else None
+        if marking is None:
+            return []
+        text, background, foreground = marking
+        items = []
+        stack = layout.undoStack()
+        stack.blockCommands(True)
+        try:
+            for index in range(layout.pageCollection().pageCount()):
+                page = layout.pageCollection().page(index)
+                size = page.pageSize()
+                width = layout.convertToLayoutUnits(size).width()
+                height = layout.convertToLayoutUnits(size).height()
+                band = 7.0
+                for top in (0.0, height - band):
+                    item = QgsLayoutItemLabel(layout)
+                    item.setId("classification_guard_marking")
+                    item.setText(text)
+                    font = QFont()
+                    font.setBold(True)
+                    font.setPointSizeF(11)
+                    item.setFont(font)
+                    item.setFontColor(QColor(foreground))
+                    item.setBackgroundEnabled(True)
+                    item.setBackgroundColor(QColor(background))
+                    item.setFrameEnabled(False)
+                    item.setHAlign(Qt.AlignmentFlag.AlignHCenter)
+                    item.setVAlign(Qt.AlignmentFlag.AlignVCenter)
+                    item.setZValue(10 ** 6)
+                    layout.addLayoutItem(item)
+                    item.attemptResize(QgsLayoutSize(width, band, LAYOUT_MILLIMETERS))
+                    item.attemptMove(QgsLayoutPoint(0, top, LAYOUT_MILLIMETERS), True,
+                                     False, index)
+                    items.append(item)
+        finally:
+            stack.blockCommands(False)
+        return items
+
+    def remove_marking(self, layout, items) -> None:
+        """Take the items :meth:`add_marking` added out of ``layout`` again."""
+        if not items:
+            return
+        stack = layout.undoStack()
+        stack.blockCommands(True)
+        try:
+            for item in items:
+                layout.removeLayoutItem(item)
+        finally:
+            stack.blockCommands(False)
+
+    def unload(self) -> None:
+        for guard in list(self._designers.values()):
+            guard.restore()
+        self._designers = {}
+        super().unload()
+
+
+class _DesignerGuard:
+    """Puts a checking proxy in place of each export/print action of one layout designer."""
+
+    def __init__(self, channel: LayoutsChannel, designer):
+        self.swaps: list = []  # (original, proxy, [(kind, widget)], shortcut)
+        self.connections = Connections()  # each original's changed -> its proxy's sync
+        window = designer.window()
+        for name in LAYOUT_ACTIONS:
+            original = window.findChild(QAction, name)
+            if original is None:
+                continue
+            proxy = QAction(original.icon(), original.text(), original.parent())
+            proxy.setObjectName(name + "_ClassificationGuard")
+
+            def sync(o=original, p=proxy):
+                p.setText(o.text())
+                p.setToolTip(o.toolTip())
+                p.setStatusTip(o.statusTip())
+                p.setEnabled(o.isEnabled())
+                p.setVisible(o.isVisible())
+
+            sync()
+            shortcut = original.shortcut()
+            proxy.setShortcut(shortcut)
+            original.setShortcut(QKeySequence())
+            self.connections.connect(original.changed, sync)
+            proxy.triggered.connect(lambda _c=False, o=original: channel.layout_export(designer, o))
+            places = []
+            widgets = list(original.associatedWidgets())
+            for widget in widgets:  # tool buttons of their own (not the ones a toolbar makes per action)
+                parent = widget.parentWidget()
+                made_by_toolbar = isinstance(parent, QToolBar) and original in parent.actions()
+                if isinstance(widget, QToolButton) and widget.defaultAction() is original and not made_by_toolbar:
+                    widget.setDefaultAction(proxy)
+                    places.append(("default", widget))
+            for widget in widgets:
+                if isinstance(widget, (QMenu, QMenuBar, QToolBar)):
+                    widget.insertAction(original, proxy)
+                    widget.removeAction(original)
+                    places.append(("list", widget))
+            self.swaps.append((original, proxy, places, shortcut))
+
+    def restore(self) -> None:
+        self.connections.disconnect_all()
+        for original, proxy, places, shortcut in reversed(self.swaps):
+            try:
+                original.setShortcut(shortcut)
+            except RuntimeError:  # the designer window is already gone
+                continue
+            for kind, widget in places:
+                try:
+                    _put_back(widget, kind, original, proxy)
+                except RuntimeError:  # one of its widgets is already gone
+                    pass
+            proxy.deleteLater()
+        self.swaps = []
+
+
+def _put_back(widget, kind, original, proxy) -> None:
+    if kind == "default":
+        widget.setDefaultAction(original)
+        widget.removeAction(proxy)
+    else:
+        widget.insertAction(proxy, original)
+        widget.removeAction(proxy)
