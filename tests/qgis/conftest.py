@@ -110,6 +110,22 @@ def guard_services(qgis_app):
 
 
 @pytest.fixture
+def layer_of(guard_services, make_memory_layer, clean_project):
+    """``layer_of(level, name)``: a two-point memory layer in the project, labelled ``level``
+    (unlabelled for None)."""
+    from classification_plugin.core.labels import LabelRequest
+
+    def make(level, name=None):
+        layer = make_memory_layer(["POINT(116.39 39.91)", "POINT(116.40 39.92)"], name=name or f"{level}_points")
+        clean_project.addMapLayer(layer)
+        if level:
+            guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
+        return layer
+
+    return make
+
+
+@pytest.fixture
 def export_guard(qgis_processing, qgis_iface, guard_services, clean_project):
     from classification_plugin.integration.export_guard import ExportGuard
 

@@ -1,0 +1,45 @@
+"""The export guard as a whole: unload restores what every channel installed; the online-layer check beside it."""
+
+from __future__ import annotations
+
+from classification_plugin.integration import export_guard as eg
+from classification_plugin.integration.network_exposure import online_hosts, unapproved_hosts
+
+
+def test_unload_restores_the_original_functions(qgis_processing, qgis_iface, guard_services, clean_project):
+    from processing.core.Processing import Processing
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+
+    # the batch dialog's after-run hook: finish on 3.22, createSummaryTable from 3.40 (no finish there)
+    batch_done = "finish" if "finish" in BatchAlgorithmDialog.__dict__ else "createSummaryTable"
+    before = {(cls, name): cls.__dict__[name] for cls, name in [
+        (Processing, "runAlgorithm"), (AlgorithmDialog, "runAlgorithm"), (AlgorithmDialog, "finish"),
+        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, batch_done)]}
+    guard = eg.ExportGuard(qgis_iface, guard_services)
+    assert guard.disabled == {}
+    assert all(cls.__dict__[name] is not original for (cls, name), original in before.items())
+    hooked = guard.still_hooked()
+    assert hooked["processing_run"] == 1 and hooked["algorithm_dialog"] == 2 and hooked["batch_dialog"] == 2
+    guard.unload()
+    assert all(cls.__dict__[name] is original for (cls, name), original in before.items())
+    assert guard.still_hooked() == {}  # no patch, connection, filter or watched dialog left
+
+
+def test_unloaded_guard_no_longer_blocks(qgis_processing, qgis_iface, guard_services, layer_of, tmp_path):
+    import processing
+
+    guard = eg.ExportGuard(qgis_iface, guard_services)
+    guard.unload()
+    secret = layer_of("secret")
+    processing.run("native:savefeatures", {"INPUT": secret, "OUTPUT": str(tmp_path / "after.gpkg")})
+    assert (tmp_path / "after.gpkg").exists()
+
+
+def test_online_hosts():
+    xyz = "type=xyz&url=https://tile.openstreetmap.org/%7Bz%7D/%7Bx%7D/%7By%7D.png&zmax=19"
+    assert online_hosts("wms", xyz) == {"tile.openstreetmap.org"}
+    assert online_hosts("ogr", "/data/x.gpkg") == set()
+    assert unapproved_hosts("wms", xyz, ["maps.example.cn"]) == {"tile.openstreetmap.org"}
+    assert unapproved_hosts("wms", xyz, ["openstreetmap.org"]) == set()
+    assert unapproved_hosts("WFS", "typename=x", []) == {"?"}
