@@ -81,8 +81,8 @@ class DxfChannel(Channel):
                 self._mark(state["path"], state["before"], marking, state["layers"])
 
         connections = Connections()
-        connections.connect(dialog.accepted, accepted)
-        connections.connect(dialog.destroyed, destroyed)
+        connections.connect(dialog.accepted, accepted, owner=dialog)
+        connections.connect(dialog.destroyed, destroyed, owner=dialog)
         self._pending.append((dialog, accepted, connections))
 
     def _remove_refused(self, path, before, layers) -> None:

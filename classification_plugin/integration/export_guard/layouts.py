@@ -122,7 +122,7 @@ class LayoutsChannel(Channel):
                 done()
 
         try:
-            exported.connect(designer.layoutExported, done)
+            exported.connect(designer.layoutExported, done, owner=designer)
         except (TypeError, AttributeError):
             pass
         timer.timeout.connect(tick)
@@ -214,7 +214,7 @@ class _DesignerGuard:
             shortcut = original.shortcut()
             proxy.setShortcut(shortcut)
             original.setShortcut(QKeySequence())
-            self.connections.connect(original.changed, sync)
+            self.connections.connect(original.changed, sync, owner=original)
             proxy.triggered.connect(lambda _c=False, o=original: channel.layout_export(designer, o))
             places = []
             widgets = list(original.associatedWidgets())
