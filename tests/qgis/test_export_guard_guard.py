@@ -43,3 +43,36 @@ def test_online_hosts():
     assert unapproved_hosts("wms", xyz, ["maps.example.cn"]) == {"tile.openstreetmap.org"}
     assert unapproved_hosts("wms", xyz, ["openstreetmap.org"]) == set()
     assert unapproved_hosts("WFS", "typename=x", []) == {"?"}
+
+
+def test_each_channel_undoes_only_its_own_hooks(export_guard):
+    """Unloading one channel leaves the others guarding; a failed channel is named in disabled."""
+    from processing.core.Processing import Processing
+
+    assert export_guard.disabled == {}
+    before = export_guard.still_hooked()
+    assert {"dialogs", "processing_run", "clipboard"} <= set(before)
+    export_guard.clipboard.unload()
+    after = export_guard.still_hooked()
+    assert "clipboard" not in after and after == {k: v for k, v in before.items() if k != "clipboard"}
+    assert getattr(Processing.runAlgorithm, "classification_guard", False)  # processing.run still guarded
+
+
+def test_connections_are_undone_even_when_an_object_is_already_gone(qgis_app):
+    from qgis.PyQt import sip
+    from qgis.PyQt.QtCore import QObject, QTimer
+
+    from classification_plugin.integration.connections import Connections
+
+    kept, gone = QTimer(), QObject()
+    calls = []
+    connections = Connections()
+    connections.connect(kept.timeout, lambda: calls.append("kept"))
+    connections.connect(gone.objectNameChanged, lambda *_args: calls.append("renamed"), owner=gone)
+    assert len(connections) == 2
+    sip.delete(gone)  # disconnecting its signal now would crash PyQt: left out
+    connections.disconnect_all()
+    assert len(connections) == 0
+    kept.timeout.emit()
+    assert "kept" not in calls
+    connections.disconnect_all()  # twice is harmless
