@@ -111,6 +111,17 @@ def _sidecar_label(layer: QgsMapLayer) -> Label | None:
     return _label_from_metadata(metadata)
 
 
+def project_label(layer: QgsMapLayer) -> Label | None:
+    """The label kept on the layer in the project (its custom property), None if none or unreadable."""
+    text = layer.customProperty(PROPERTY_LABEL, "")
+    if not text:
+        return None
+    try:
+        return Label.from_json(text)
+    except LabelError:
+        return None
+
+
 def data_label(layer: QgsMapLayer) -> Label | None:
     """The label the data source itself carries: the provider's metadata (a GeoPackage's
     gpkg_metadata, read when the layer was opened), the layer's metadata, or the .qmd beside the
@@ -178,15 +189,9 @@ class LabelStore(QObject):
     def label(self, layer: QgsMapLayer) -> Label | None:
         """The layer's label; a layer never seen before (e.g. loaded by Processing from a path)
         is read from its data source first, so a label cannot be bypassed by reloading."""
-        text = layer.customProperty(PROPERTY_LABEL, "")
-        if not text:
-            if not layer.customProperty(PROPERTY_LOADED, False):
-                return self.load(layer)
-            return None
-        try:
-            return Label.from_json(text)
-        except LabelError:
-            return None
+        if not layer.customProperty(PROPERTY_LABEL, "") and not layer.customProperty(PROPERTY_LOADED, False):
+            return self.load(layer)
+        return project_label(layer)
 
     def banner(self, layers):
         """(text, background, foreground) of the map banner for ``layers``, or None."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import threading
 
-from classification_plugin.core.labels import Label, LabelError
-from classification_plugin.integration.label_store import PROPERTY_LABEL, data_label, source_path
+from classification_plugin.core.labels import Label
+from classification_plugin.integration.label_store import data_label, project_label, source_path
 
 
 def _mtime(path) -> float | None:
@@ -30,17 +30,6 @@ def _stamp(layer, project_path: str) -> tuple:
     return tuple(_mtime(f) for f in (*files, *wal, project_path))
 
 
-def project_label(layer) -> Label | None:
-    """The label the project holds for a layer whose data carries none (databases, web layers)."""
-    text = layer.customProperty(PROPERTY_LABEL, "")
-    if not text:
-        return None
-    try:
-        return Label.from_json(text)
-    except LabelError:
-        return None
-
-
 def read_label(layer) -> Label | None:
     """The data's label, read from a freshly opened copy of the layer (its provider reads the file
     now, not when the project was cached), else the project's."""
@@ -56,7 +45,6 @@ class LabelCache:
         self.reader = reader
         self._lock = threading.Lock()
         self._entries: dict = {}  # key -> (stamp, label)
-        self.reads = 0  # how many times a label was actually read (for tests and the benchmark)
 
     def label(self, layer, project_path: str) -> Label | None:
         key = (project_path, layer.id())
@@ -66,7 +54,6 @@ class LabelCache:
         if entry is not None and entry[0] == stamp:
             return entry[1]
         label = self.reader(layer)
-        self.reads += 1
         with self._lock:
             self._entries[key] = (stamp, label)
         return label
