@@ -95,7 +95,7 @@ class AuditRecorder:
             project=QgsProject.instance().fileName(),
             layer_id=layer.id() if layer is not None else "",
             layer_name=layer.name() if layer is not None else "",
-            layer_source=_public_source(layer) if layer is not None else "",
+            layer_source=public_source(layer) if layer is not None else "",
             provider=layer.providerType() if layer is not None else "",
             label=label.level if label is not None else "",
             details=dict(details or {}),
@@ -113,7 +113,7 @@ class AuditRecorder:
             self.problem(getattr(self.log, "last_error", "") or "")
 
 
-def _public_source(layer) -> str:
+def public_source(layer) -> str:
     """The layer's source without credentials (passwords never go into the log)."""
     from qgis.core import QgsDataSourceUri
 

@@ -1,9 +1,9 @@
 """One access-log event per request that touched a classified layer, written off the request path.
 
-Requests only put events on a queue; one background thread appends them to the configured log
-(the policy's, usually the central PostgreSQL one), whatever arrived since its last write at
-once. Events that cannot be written wait in the log's spool file, as on the desktop, and are
-written when the log is back. On exit the thread writes what is still queued.
+Requests only put events on a queue; one background thread appends them, in order, to the
+configured log (the policy's, usually the central PostgreSQL one). Events that cannot be written
+wait in the log's spool file, as on the desktop, and are written when the log is back. On exit
+the thread writes what is still queued.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 import time
 
 from classification_plugin.core.audit.events import Action, AuditEvent, Outcome
+from classification_plugin.integration.audit_recorder import public_source
 
 _STOP = object()
 
@@ -34,7 +35,7 @@ def request_event(session_id: str, project: str, who, request: dict, decisions: 
         time_ms=int(time.time() * 1000), action=Action.SERVER_REQUEST.value,
         outcome=(Outcome.BLOCKED if refused else Outcome.ALLOWED).value,
         user=who.user or "anonymous", host=socket.gethostname(), session_id=session_id, project=project,
-        layer_id=top_layer.id(), layer_name=top_layer.name(), layer_source=top_layer.publicSource(),
+        layer_id=top_layer.id(), layer_name=top_layer.name(), layer_source=public_source(top_layer),
         provider=top_layer.providerType(), label=top_level, details=details)
 
 
@@ -45,7 +46,6 @@ class BackgroundWriter:
         self._open_log = open_log
         self._queue: queue.Queue = queue.Queue()
         self.log = None
-        self.written = 0
         self._thread = threading.Thread(target=self._run, name="classification-audit", daemon=True)
         self._thread.start()
         atexit.register(self.close)
@@ -56,17 +56,10 @@ class BackgroundWriter:
     def _run(self) -> None:
         self.log = self._open_log()
         while True:
-            batch = [self._queue.get()]
-            while True:  # whatever else is waiting goes in the same round
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            for event in batch:
-                if event is _STOP:
-                    return
-                self.log.append(event)  # BufferedAuditLog: never raises; spools what cannot be written
-                self.written += 1
+            event = self._queue.get()
+            if event is _STOP:
+                return
+            self.log.append(event)  # BufferedAuditLog: never raises; spools what cannot be written
 
     def close(self, timeout_s: float = 10.0) -> None:
         if self._thread.is_alive():
