@@ -624,7 +624,7 @@
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="69" />
+      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="59" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
@@ -1624,7 +1624,7 @@
       <translation>检查点 {name} 缺失，无法排除日志末尾被截断的可能。全部 {n} 条记录的哈希链正确。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="88" />
+      <location filename="../classification_plugin/integration/export_guard/layouts.py" line="78" />
       <source>The classification marking could not be added to the layout: {error}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
@@ -1747,6 +1747,11 @@
       <location filename="../classification_plugin/integration/drone_data.py" line="168" />
       <source>The photos in {folder} could not be imported: {error}</source>
       <translation>无法导入 {folder} 中的照片：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/server/access.py" line="156" />
+      <source>The print layout '{layout}' shows layers above your clearance: {layers}</source>
+      <translation>打印布局“{layout}”包含高于您密级权限的图层：{layers}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/protected_check.py" line="597" />

@@ -7,23 +7,47 @@ layer once.
 QGIS Server asks ``layerPermissions`` for each layer a request names or lists, and keys its
 capabilities and tile caches on ``cacheKey``, which is the requester's clearance here: two
 requesters with the same clearance see the same layers, and no cached answer crosses levels.
+
+It does not ask for the layers a print layout brings itself: a map that keeps its own layers or
+follows a map theme, an attribute table, the atlas's coverage layer (QGIS 3.22 to 3.44 print a
+secret layer locked in a layout's map to anyone). So a GetPrint is judged before QGIS runs it, by
+every layer its layout prints (:func:`integration.layout_marking.layout_layers`), and refused
+with an OGC service exception when one is above the requester's clearance.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
+from xml.sax.saxutils import escape
 
 from qgis.core import QgsProject
-from qgis.server import QgsAccessControlFilter, QgsServerFilter
+from qgis.server import (
+    QgsAccessControlFilter,
+    QgsConfigCache,
+    QgsServerException,
+    QgsServerFilter,
+    QgsServerSettings,
+)
 
 from classification_plugin.core import server_rules
-from classification_plugin.core.i18n import current_language
+from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.marking import export_marking
+from classification_plugin.integration.layout_marking import layout_layers
 from classification_plugin.server.audit import request_event
-from classification_plugin.server.marking import BannerInProject, request_frame
+from classification_plugin.server.marking import RequestBanner, request_frame
 
 SESSION_ID = "server-" + uuid.uuid4().hex[:9]
-MARKED_REQUESTS = {"GETMAP", "GETTILE"}  # images of the map (WMS, WMTS)
+MAP_REQUESTS = {"GETMAP", "GETTILE"}  # images of the map (WMS, WMTS)
+PRINT_REQUEST = "GETPRINT"
+
+
+def ogc_exception(code: str, message: str) -> bytes:
+    """A WMS 1.3.0 service exception report, as QGIS Server writes its own."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<ServiceExceptionReport xmlns="http://www.opengis.net/ogc" version="1.3.0">\n'
+            f' <ServiceException code="{escape(code)}">{escape(message)}</ServiceException>\n'
+            '</ServiceExceptionReport>\n').encode()
 
 
 class RequestState:
@@ -48,7 +72,8 @@ class Guard:
         self.labels = labels  # server.labels.LabelCache
         self.writer = writer  # server.audit.BackgroundWriter, or None for no log
         self.state = RequestState()
-        self.banner = BannerInProject()
+        self.banner = RequestBanner()
+        self._server_settings = None
 
     # -- the request -----------------------------------------------------------------------------
     def header(self, name: str) -> str:
@@ -67,6 +92,21 @@ class Guard:
 
     def project_path(self) -> str:
         return self.iface.configFilePath() or ""
+
+    def request_name(self) -> str:
+        return self.parameters().get("REQUEST", "").upper()
+
+    def requested_project(self):
+        """The project this request is for, as QGIS Server will take it from its project cache
+        (the server has not read it yet when the request is ready; it then finds it there)."""
+        path = self.iface.getEnv("QGIS_PROJECT_FILE") or os.environ.get("QGIS_PROJECT_FILE") \
+            or self.parameters().get("MAP") or self.project_path()
+        if not path:
+            return None
+        if self._server_settings is None:
+            self._server_settings = QgsServerSettings()
+            self._server_settings.load()  # what the server read: the same environment and ini file
+        return QgsConfigCache.instance().project(path, self._server_settings)
 
     # -- the rule ----------------------------------------------------------------------------------
     def allows(self, layer) -> bool:
@@ -89,18 +129,49 @@ class Guard:
         return self.state.parameters
 
     def _mark(self, layer) -> None:
-        """A GetMap showing classified layers carries their banner (a GetMap allowed several layers,
-        some not drawn, is over-marked: the safe side)."""
-        parameters = self.parameters()
-        if parameters.get("REQUEST", "").upper() not in MARKED_REQUESTS:
+        """A GetMap or GetPrint showing classified layers carries their banner (one allowed several
+        layers, some not drawn, is over-marked: the safe side)."""
+        request = self.request_name()
+        if request not in MAP_REQUESTS and request != PRINT_REQUEST:
             return
         marking = export_marking(self.state.shown.values(), self.scheme, current_language())
-        self.banner.place(layer.project() or QgsProject.instance(), marking, request_frame(parameters))
+        project = layer.project() or QgsProject.instance()
+        if request == PRINT_REQUEST:
+            layout = project.layoutManager().layoutByName(self.parameters().get("TEMPLATE", ""))
+            if layout is not None:
+                self.banner.on_layout(layout, marking)
+        else:
+            self.banner.on_map(project, marking, request_frame(self.parameters()))
+
+    def judge_print(self) -> None:
+        """Refuse a GetPrint whose layout prints a layer above the requester's clearance by itself
+        (the layers the request names are QGIS's to judge through :class:`LabelAccessControl`)."""
+        project = self.requested_project()
+        layout = project.layoutManager().layoutByName(self.parameters().get("TEMPLATE", "")) \
+            if project is not None else None
+        if layout is None:
+            return  # QGIS answers an unknown template or project itself
+        refused = [layer.name() for layer in layout_layers(layout, project) if not self.allows(layer)]
+        if refused:
+            self.refuse(tr("The print layout '{layout}' shows layers above your clearance: {layers}").format(
+                layout=layout.name(), layers=", ".join(refused)))
+
+    def refuse(self, message: str) -> None:
+        """Answer this request with an OGC service exception (403) instead of running it."""
+        handler = self.iface.requestHandler()
+        # a raised exception is what stops QGIS running the request (3.22's requestReady has no
+        # return value); its plain document is then replaced by the one WMS clients read
+        handler.setServiceException(QgsServerException(message, 403))
+        handler.clearBody()
+        handler.setResponseHeader("Content-Type", "text/xml; charset=utf-8")
+        handler.appendBody(ogc_exception("Security", message))
 
     # -- the log ---------------------------------------------------------------------------------
     def request_started(self) -> None:
         self.banner.remove()  # (a request that never completed must not leave its banner)
         self.state = RequestState()
+        if self.request_name() == PRINT_REQUEST:
+            self.judge_print()
 
     def request_done(self) -> None:
         self.banner.remove()

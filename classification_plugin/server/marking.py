@@ -1,18 +1,30 @@
-"""The level's banner on GetMap images, as on the desktop's allowed map exports: a band at the top
-and at the bottom of the image in the level's colours, with the banner text (and caveats).
+"""The level's banner on the maps and prints QGIS Server makes, as on the desktop's allowed
+exports: a band at the top and at the bottom in the level's colours, with the banner text (and
+caveats).
 
-QGIS Server draws the project's annotations over every GetMap (``QgsRenderer``'s annotation
-rendering; one placed relative to the frame lands at the same place on any size), before it
-encodes the image. So while a request that shows a classified layer is being answered, the
-desktop's two banner annotations (:func:`integration.map_marking.marking_annotations`) sit in the
-project's annotation manager, and they are taken out when the response is complete. The image is
-encoded once, by QGIS, in whatever format and size the client asked for; decoding and encoding it
-again in Python cost ~10 ms on a 512 x 512 PNG, a third of what the whole request costs QGIS.
-QGIS Server answers one request at a time per process, so no other request sees them.
+GetMap and WMTS GetTile: QGIS Server draws the project's annotations over every GetMap
+(``QgsRenderer``'s annotation rendering; one placed relative to the frame lands at the same place
+on any size), before it encodes the image. So while a request that shows a classified layer is
+being answered, the desktop's two banner annotations
+(:func:`integration.map_marking.marking_annotations`) sit in the project's annotation manager. The
+image is encoded once, by QGIS, in whatever format and size the client asked for; decoding and
+encoding it again in Python cost ~10 ms on a 512 x 512 PNG, a third of what the whole request
+costs QGIS.
+
+GetPrint: QGIS prints a copy of the project's layout, made after the access control has judged
+the layers, so the banner's label items are put into the project's layout for that request. Their
+id is new each time: GetPrint sets the text of (or removes) a layout label whose id the request
+names, and a client must not be able to name these.
+
+Either is taken out again when the response is complete. QGIS Server answers one request at a
+time per process, so no other request sees them.
 """
 
 from __future__ import annotations
 
+import secrets
+
+from classification_plugin.integration.layout_marking import add_layout_marking, remove_layout_marking
 from classification_plugin.integration.map_marking import marking_annotations
 
 OGC_DOTS_PER_MM = int(1 / 0.00028) / 1000.0  # QGIS Server's default resolution (0.28 mm pixels)
@@ -30,30 +42,50 @@ def request_frame(parameters: dict) -> tuple:
     return number("WIDTH", 256.0), number("HEIGHT", 256.0), dpi
 
 
-class BannerInProject:
-    """The banner annotations placed in one project for one request."""
+def _add_annotations(project, marking, frame) -> list:
+    manager = project.annotationManager()
+    annotations = marking_annotations(marking, *frame)
+    for annotation in annotations:
+        manager.addAnnotation(annotation)  # the manager owns it from here
+    return annotations
+
+
+def _remove_annotations(project, annotations) -> None:
+    manager = project.annotationManager()
+    for annotation in annotations:
+        if annotation in manager.annotations():
+            manager.removeAnnotation(annotation)
+
+
+class RequestBanner:
+    """The banner placed for one request: on a project's maps or in one print layout."""
 
     def __init__(self):
-        self.project = None
-        self.annotations: list = []
+        self.target = None  # the project or layout it is in
         self.marking = None
+        self.items: list = []
+        self._remove = None
 
-    def place(self, project, marking, frame: tuple) -> None:
-        if marking == self.marking and project is self.project:
+    def on_map(self, project, marking, frame: tuple) -> None:
+        self._place(project, marking, lambda: _add_annotations(project, marking, frame), _remove_annotations)
+
+    def on_layout(self, layout, marking) -> None:
+        self._place(layout, marking, lambda: add_layout_marking(layout, marking, "marking_" + secrets.token_hex(8)),
+                    remove_layout_marking)
+
+    def _place(self, target, marking, add, remove) -> None:
+        if marking == self.marking and target is self.target:
             return
         self.remove()
-        if marking is None or project is None:
+        if marking is None or target is None:
             return
-        manager = project.annotationManager()
-        self.project, self.marking = project, marking
-        for annotation in marking_annotations(marking, *frame):
-            manager.addAnnotation(annotation)  # the manager owns it from here
-            self.annotations.append(annotation)
+        self.target, self.marking, self._remove = target, marking, remove
+        self.items = add()
 
     def remove(self) -> None:
-        if self.project is not None:
-            manager = self.project.annotationManager()
-            for annotation in self.annotations:
-                if annotation in manager.annotations():
-                    manager.removeAnnotation(annotation)
-        self.project, self.annotations, self.marking = None, [], None
+        if self.target is not None:
+            try:
+                self._remove(self.target, self.items)
+            except RuntimeError:  # the project or layout is already gone
+                pass
+        self.target, self.marking, self.items, self._remove = None, None, [], None

@@ -1,8 +1,11 @@
 """QGIS Server with the plugin, asked by a real OGC client (OWSLib) as three requesters behind an
 authenticating proxy: anonymous, a user cleared for internal, and a member of a group cleared for
-secret. Each sees exactly the layers up to their clearance; a layer above it is refused with an
-OGC service exception in GetMap, GetFeatureInfo, GetFeature, DescribeFeatureType and GetPrint;
-every request that touched a classified layer is one row in the central PostgreSQL log."""
+secret. Each sees exactly the layers up to their clearance (WMS, WFS, WMTS and WCS capabilities); a
+layer above it is refused with an OGC service exception in GetMap, GetFeatureInfo,
+GetLegendGraphic, GetFeature, DescribeFeatureType, WFS-T, WMTS GetTile and GetPrint (also when the
+print layout's map keeps its own layers or follows a map theme); allowed maps and prints carry the
+level's banner; every request that touched a classified layer is one row in the central PostgreSQL
+log."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ ANONYMOUS = {}
 INTERNAL = {"X-Remote-User": "li.internal"}
 SECRET = {"X-Remote-User": "zhao.survey", "X-Remote-Groups": "staff, survey-secret"}
 BBOX = (116.2, 39.8, 116.6, 40.1)  # lon/lat: CRS:84, which no client reorders
+ORANGE = (0xEF, 0x6C, 0x00, 255)  # the scheme's colour for secret: its banner
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +67,18 @@ def wms(server, headers):
 
 def wfs(server, headers, version="1.1.0"):
     return WebFeatureService(server.url, version=version, headers=dict(headers))
+
+
+def wmts(server, headers):
+    from owslib.wmts import WebMapTileService
+
+    return WebMapTileService(server.url + "?SERVICE=WMTS", headers=dict(headers))
+
+
+def wcs(server, headers):
+    from owslib.wcs import WebCoverageService
+
+    return WebCoverageService(server.url, version="1.0.0", headers=dict(headers))
 
 
 def get_map(server, headers, layer):
@@ -114,9 +130,12 @@ def test_capabilities_list_exactly_the_layers_each_requester_is_cleared_for(publ
     # twice, interleaved: a cached capabilities document never crosses from one clearance to another
     for _round in range(2):
         for who, headers in (("anonymous", ANONYMOUS), ("secret", SECRET), ("internal", INTERNAL)):
-            assert set(wms(published, headers).contents) == expected[who], who
+            raster = {"secret_ortho"} if who == "secret" else set()
+            assert set(wms(published, headers).contents) == expected[who] | raster, who
             names = {name.split(":")[-1] for name in wfs(published, headers).contents}
             assert names == expected[who], who
+            assert set(wmts(published, headers).contents) == expected[who] | raster, who
+            assert set(wcs(published, headers).contents) == raster, who
 
 
 def test_a_layer_above_clearance_is_refused_with_a_service_exception(published):
@@ -155,6 +174,57 @@ def test_a_layer_above_clearance_is_refused_with_a_service_exception(published):
     assert body[:5] == b"%PDF-", (kind, body[:300])
 
 
+def get_print(server, headers, template, layers=None, image_format="png", **extra):
+    """GetPrint of ``template`` over the demo extent: (content type, body)."""
+    parameters = {"map0:EXTENT": "39.8,116.2,40.1,116.6", **extra}
+    if layers:
+        parameters["map0:LAYERS"] = layers
+    return raw(server, headers, SERVICE="WMS", VERSION="1.3.0", REQUEST="GetPrint", TEMPLATE=template,
+               FORMAT=image_format, CRS="EPSG:4326", **parameters)
+
+
+def test_legend_tiles_and_transactions_of_a_layer_above_clearance_are_refused(published):
+    kind, body = raw(published, INTERNAL, SERVICE="WMS", VERSION="1.3.0", REQUEST="GetLegendGraphic",
+                     LAYER="secret_control", FORMAT="image/png")
+    assert b"ServiceException" in body and b"secret_control" in body, (kind, body[:300])
+    kind, body = raw(published, SECRET, SERVICE="WMS", VERSION="1.3.0", REQUEST="GetLegendGraphic",
+                     LAYER="secret_control", FORMAT="image/png")
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", (kind, body[:300])
+    tile = {"SERVICE": "WMTS", "VERSION": "1.0.0", "REQUEST": "GetTile", "LAYER": "secret_control",
+            "FORMAT": "image/png", "TILEMATRIXSET": "EPSG:4326", "TILEMATRIX": "0", "TILEROW": "0", "TILECOL": "1"}
+    kind, body = raw(published, INTERNAL, **tile)
+    assert b"Exception" in body and b"secret_control" in body, (kind, body[:300])
+    kind, body = raw(published, SECRET, **tile)
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", (kind, body[:300])
+
+    def insert(headers, name):
+        transaction = (
+            '<wfs:Transaction service="WFS" version="1.0.0" xmlns:wfs="http://www.opengis.net/wfs" '
+            'xmlns:gml="http://www.opengis.net/gml" xmlns:qgs="http://www.qgis.org/gml">'
+            f'<wfs:Insert><qgs:secret_control><qgs:geometry><gml:Point srsName="EPSG:4326">'
+            f'<gml:coordinates>116.42,39.95</gml:coordinates></gml:Point></qgs:geometry>'
+            f'<qgs:name>{name}</qgs:name></qgs:secret_control></wfs:Insert></wfs:Transaction>')
+        request = urllib.request.Request(published.url + "?SERVICE=WFS&VERSION=1.0.0&REQUEST=Transaction",
+                                         data=transaction.encode(), method="POST",
+                                         headers={**headers, "Content-Type": "text/xml"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            return error.read()
+
+    def names():
+        data = wfs(published, SECRET, "1.0.0").getfeature(typename=["secret_control"]).read()
+        return (data if isinstance(data, bytes) else data.encode()).decode("utf-8", "replace")
+
+    answer = insert(INTERNAL, "written by internal")
+    assert b"SUCCESS" not in answer, answer[:500]
+    assert "written by internal" not in names()
+    answer = insert(SECRET, "written by secret")
+    assert b"SUCCESS" in answer, answer[:500]
+    assert "written by secret" in names()
+
+
 def test_an_allowed_map_of_a_classified_layer_carries_the_level_banner(published):
     import io
 
@@ -168,13 +238,53 @@ def test_an_allowed_map_of_a_classified_layer_carries_the_level_banner(published
         return image, image.load()
 
     image, secret = pixels(SECRET, "secret_control")
-    orange = (0xEF, 0x6C, 0x00, 255)  # the scheme's colour for secret
     assert image.size == (200, 150)
     for corner in ((0, 0), (199, 0), (0, 149), (199, 149)):  # a band at the top and at the bottom
-        assert secret[corner] == orange, corner
+        assert secret[corner] == ORANGE, corner
     assert secret[20, 75][3] == 0  # the map between the bands stays as drawn (transparent there)
     _image, public = pixels(ANONYMOUS, "public_roads")
     assert public[0, 0][3] == 0 and public[0, 149][3] == 0  # public data needs no marking
+
+
+def print_page(server, headers, template, layers=None, name="", **extra):
+    """A GetPrint PNG of the first page, saved to look at: (image, pixels)."""
+    import io
+
+    from PIL import Image
+
+    kind, body = get_print(server, headers, template, layers, **extra)
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", (kind, body[:300])
+    (OUTPUT / "server").mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "server" / f"getprint_{name or template}.png").write_bytes(body)
+    image = Image.open(io.BytesIO(body)).convert("RGBA")
+    return image, image.load()
+
+
+def test_a_print_of_a_classified_layer_carries_the_banner_on_its_page(published):
+    image, page = print_page(published, SECRET, "Plan", "secret_control", "plan_secret")
+    width, height = image.size
+    for x, y in ((5, 5), (width // 2, 5), (width - 5, height - 5), (5, height - 5)):
+        assert page[x, y] == ORANGE, (x, y)
+    assert page[width // 2, height // 2] != ORANGE
+    image, page = print_page(published, ANONYMOUS, "Plan", "public_roads", "plan_public")
+    width, height = image.size
+    assert page[5, 5] != ORANGE and page[5, height - 5] != ORANGE  # public data needs no marking
+    # GetPrint sets or removes a layout label whose id the request names: the banner's items
+    # cannot be named (this is the id the desktop's layout marking uses)
+    image, page = print_page(published, SECRET, "Plan", "secret_control", "plan_named",
+                             classification_guard_marking="")
+    assert page[5, 5] == ORANGE and page[5, image.size[1] - 5] == ORANGE
+
+
+def test_a_print_layout_whose_map_keeps_its_own_layers_is_judged_by_them(published):
+    """``Locked`` keeps the secret table in its map and ``Themed`` follows a theme showing it: a
+    GetPrint naming no layers still prints it, so it is refused below secret and marked at secret."""
+    for template in ("Locked", "Themed"):
+        for headers in (INTERNAL, ANONYMOUS):
+            kind, body = get_print(published, headers, template)
+            assert b"ServiceException" in body and b"secret_control" in body, (template, kind, body[:300])
+        image, page = print_page(published, SECRET, template)
+        assert page[5, 5] == ORANGE and page[5, image.size[1] - 5] == ORANGE, template
 
 
 def test_a_label_raised_on_a_desktop_takes_effect_without_restarting_the_server(published):
@@ -222,6 +332,14 @@ def test_deployed_behind_nginx_with_fastcgi_the_proxys_login_decides_and_a_clien
     the headers itself; QGIS's FastCGI request hands such headers over only as HTTP_* variables."""
     users = {"li.internal": "pw-internal", "zhao.survey": "pw-survey"}
     with FcgiServer(published.project, tmp_path, published.policy, users) as server:
+        try:
+            fcgi_requests(server, users)
+        finally:
+            print(server.log_text()[-4000:])  # shown when it failed
+
+
+def fcgi_requests(server, users):
+    if True:
         def service(user=None, headers=None, url=None):
             return WebMapService(url or server.url, version="1.3.0", username=user,
                                  password=users.get(user), headers=headers or {})

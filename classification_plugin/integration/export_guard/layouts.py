@@ -4,21 +4,22 @@ writes it."""
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsLayoutItemLabel, QgsLayoutItemMap, QgsLayoutPoint, QgsLayoutSize, QgsProject
-from qgis.PyQt.QtCore import QObject, Qt, QTimer
-from qgis.PyQt.QtGui import QColor, QFont, QKeySequence
+from qgis.core import Qgis, QgsProject
+from qgis.PyQt.QtCore import QObject, QTimer
+from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import QAction, QApplication, QMenu, QMenuBar, QToolBar, QToolButton
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.integration.compat import LAYOUT_MILLIMETERS
 from classification_plugin.integration.connections import Connections
 from classification_plugin.integration.export_guard.gate import Channel
+from classification_plugin.integration.layout_marking import add_layout_marking, layout_layers, remove_layout_marking
 
 LAYOUT_ACTIONS = (
     "mActionExportAsImage", "mActionExportAsPDF", "mActionExportAsSVG", "mActionPrint",
     "mActionExportAtlasAsImage", "mActionExportAtlasAsPDF", "mActionExportAtlasAsSVG", "mActionPrintAtlas",
     "mActionExportReportAsImage", "mActionExportReportAsPDF", "mActionExportReportAsSVG", "mActionPrintReport",
 )
+MARKING_ID = "classification_guard_marking"
 
 
 class LayoutsChannel(Channel):
@@ -48,19 +49,8 @@ class LayoutsChannel(Channel):
             guard.restore()
 
     def layout_layers(self, layout) -> list:
-        layers = []
         project = layout.project() or QgsProject.instance()
-        for item in layout.items():
-            if not isinstance(item, QgsLayoutItemMap):
-                continue
-            if item.keepLayerSet():
-                layers.extend(item.layers())
-            elif item.followVisibilityPreset() and item.followVisibilityPresetName():
-                layers.extend(project.mapThemeCollection().mapThemeVisibleLayers(
-                    item.followVisibilityPresetName()))
-            else:
-                layers.extend(project.layerTreeRoot().checkedLayers())
-        return [layer for layer in dict.fromkeys(layers) if layer is not None]
+        return layout_layers(layout, project, project.layerTreeRoot().checkedLayers())
 
     def layout_export(self, designer, original: QAction) -> bool:
         gate = self.gate
@@ -131,56 +121,12 @@ class LayoutsChannel(Channel):
     def add_marking(self, layout, layers) -> list:
         """Put the marking of ``layers`` at the top and bottom of every page of ``layout`` (outside
         its undo history); returns the items added (none when the layers need no marking)."""
-
         marking = self.gate.svc.labels.export_marking(layers) if layout is not None else None
-        if marking is None:
-            return []
-        text, background, foreground = marking
-        items = []
-        stack = layout.undoStack()
-        stack.blockCommands(True)
-        try:
-            for index in range(layout.pageCollection().pageCount()):
-                page = layout.pageCollection().page(index)
-                size = page.pageSize()
-                width = layout.convertToLayoutUnits(size).width()
-                height = layout.convertToLayoutUnits(size).height()
-                band = 7.0
-                for top in (0.0, height - band):
-                    item = QgsLayoutItemLabel(layout)
-                    item.setId("classification_guard_marking")
-                    item.setText(text)
-                    font = QFont()
-                    font.setBold(True)
-                    font.setPointSizeF(11)
-                    item.setFont(font)
-                    item.setFontColor(QColor(foreground))
-                    item.setBackgroundEnabled(True)
-                    item.setBackgroundColor(QColor(background))
-                    item.setFrameEnabled(False)
-                    item.setHAlign(Qt.AlignmentFlag.AlignHCenter)
-                    item.setVAlign(Qt.AlignmentFlag.AlignVCenter)
-                    item.setZValue(10 ** 6)
-                    layout.addLayoutItem(item)
-                    item.attemptResize(QgsLayoutSize(width, band, LAYOUT_MILLIMETERS))
-                    item.attemptMove(QgsLayoutPoint(0, top, LAYOUT_MILLIMETERS), True,
-                                     False, index)
-                    items.append(item)
-        finally:
-            stack.blockCommands(False)
-        return items
+        return add_layout_marking(layout, marking, MARKING_ID)
 
     def remove_marking(self, layout, items) -> None:
         """Take the items :meth:`add_marking` added out of ``layout`` again."""
-        if not items:
-            return
-        stack = layout.undoStack()
-        stack.blockCommands(True)
-        try:
-            for item in items:
-                layout.removeLayoutItem(item)
-        finally:
-            stack.blockCommands(False)
+        remove_layout_marking(layout, items)
 
     def unload(self) -> None:
         for guard in list(self._designers.values()):
