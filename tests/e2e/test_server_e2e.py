@@ -339,23 +339,34 @@ def test_deployed_behind_nginx_with_fastcgi_the_proxys_login_decides_and_a_clien
 
 
 def fcgi_requests(server, users):
-    if True:
-        def service(user=None, headers=None, url=None):
-            return WebMapService(url or server.url, version="1.3.0", username=user,
-                                 password=users.get(user), headers=headers or {})
+    """What the FastCGI test asks, as the proxy's logged-in and anonymous locations."""
+    def service(user=None, headers=None, url=None):
+        return WebMapService(url or server.url, version="1.3.0", username=user,
+                             password=users.get(user), headers=headers or {})
 
-        public = service(url=server.public_url)
-        assert set(public.contents) == {"public_roads"}
-        # a client that claims a login itself, past the proxy's anonymous location: still anonymous
-        spoofed = service(url=server.public_url, headers={"X-Remote-User": "zhao.survey",
-                                                          "X-Remote-Groups": "survey-secret"})
-        assert set(spoofed.contents) == {"public_roads"}
-        assert set(service("li.internal").contents) == {"public_roads", "internal_sites", "unlabelled_wells"}
-        survey = service("zhao.survey")
-        assert "secret_control" in survey.contents
-        image = survey.getmap(layers=["secret_control"], srs="CRS:84", bbox=BBOX,
-                              size=(100, 80), format="image/png").read()
-        assert image[:8] == b"\x89PNG\r\n\x1a\n"
-        assert refused(refusal(lambda: service("li.internal").getmap(
-            layers=["secret_control"], srs="CRS:84", bbox=BBOX, size=(100, 80),
-            format="image/png")), "secret_control")
+    public = service(url=server.public_url)
+    assert set(public.contents) == {"public_roads"}
+    # a client that claims a login itself, past the proxy's anonymous location: still anonymous
+    spoofed = service(url=server.public_url, headers={"X-Remote-User": "zhao.survey",
+                                                      "X-Remote-Groups": "survey-secret"})
+    assert set(spoofed.contents) == {"public_roads"}
+    assert set(service("li.internal").contents) == {"public_roads", "internal_sites", "unlabelled_wells"}
+    survey = service("zhao.survey")
+    assert "secret_control" in survey.contents
+    image = survey.getmap(layers=["secret_control"], srs="CRS:84", bbox=BBOX,
+                          size=(100, 80), format="image/png").read()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n"
+    assert refused(refusal(lambda: service("li.internal").getmap(
+        layers=["secret_control"], srs="CRS:84", bbox=BBOX, size=(100, 80),
+        format="image/png")), "secret_control")
+    # the project is named by the proxy for each request here: a layout's own secret layer is
+    # still found and refused below secret
+    import base64
+
+    def login(user):
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{users[user]}".encode()).decode()}
+
+    kind, body = get_print(server, login("li.internal"), "Locked")
+    assert b"ServiceException" in body and b"secret_control" in body, (kind, body[:300])
+    kind, body = get_print(server, login("zhao.survey"), "Locked")
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", (kind, body[:300])
