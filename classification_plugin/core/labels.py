@@ -42,6 +42,27 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Custody:
+    """Where a copy of classified data came from: the handover package that brought it
+    (:mod:`core.custody`). Kept in the copy's label, so it travels with the data."""
+
+    package_id: str
+    sender_unit: str
+    sender_person: str = ""
+    recipient_unit: str = ""
+    handed_over_at: str = ""
+    return_by: str = ""
+    no_onward_transfer: bool = False
+
+    @classmethod
+    def from_dict(cls, data) -> Custody | None:
+        if not isinstance(data, dict) or not data.get("package_id"):
+            return None
+        return cls(**{k: (bool(v) if k == "no_onward_transfer" else str(v))
+                      for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Label:
     scheme: str
     level: str
@@ -53,11 +74,14 @@ class Label:
     review_date: str = ""
     uid: str = ""
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+    custody: Custody | None = None  # set on a copy received in a handover package
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["caveats"] = list(self.caveats)
         data["history"] = [asdict(entry) for entry in self.history]
+        if self.custody is None:
+            del data["custody"]  # labels without custody read as before
         data["format"] = FORMAT_VERSION
         return data
 
@@ -84,6 +108,7 @@ class Label:
             review_date=str(data.get("review_date", "")),
             uid=str(data.get("uid", "")),
             history=history,
+            custody=Custody.from_dict(data.get("custody")),
         )
 
     @classmethod
@@ -228,7 +253,8 @@ def highest_label(labels, scheme: Scheme) -> Label | None:
 
 
 def inherited_label(sources, scheme: Scheme, user: str, reason: str) -> Label | None:
-    """A fresh label for data derived from ``sources``: the highest level, all caveats."""
+    """A fresh label for data derived from ``sources``: the highest level, all caveats, and the
+    custody of a source that may not be passed on (what is made from it may not be either)."""
     top = highest_label(sources, scheme)
     if top is None:
         return None
@@ -236,6 +262,8 @@ def inherited_label(sources, scheme: Scheme, user: str, reason: str) -> Label | 
     for label in sources:
         if label is not None:
             caveats.extend(c for c in label.caveats if c not in caveats)
+    bound = [label.custody for label in sources if label is not None and label.custody is not None
+             and label.custody.no_onward_transfer]
     now = utc_now()
     return Label(
         scheme=scheme.id,
@@ -247,4 +275,5 @@ def inherited_label(sources, scheme: Scheme, user: str, reason: str) -> Label | 
         classified_at=now,
         uid=str(uuid.uuid4()),
         history=(HistoryEntry(now, user, "applied", "", top.level, reason=reason),),
+        custody=bound[0] if bound else None,
     )

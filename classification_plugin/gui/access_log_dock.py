@@ -82,6 +82,12 @@ def action_names() -> dict:
         Action.SETTINGS_CHANGED.value: tr("Settings changed"),
         Action.LOG_VERIFIED.value: tr("Log verified"),
         Action.LOG_EXPORTED.value: tr("Log exported"),
+        Action.HANDOVER.value: tr("Handed over"),
+        Action.HANDOVER_RECEIVED.value: tr("Handover received"),
+        Action.HANDOVER_RECEIVE_REFUSED.value: tr("Handover refused on receipt"),
+        Action.COPY_RETURNED.value: tr("Copy returned"),
+        Action.COPY_DESTROYED.value: tr("Copy destroyed"),
+        Action.ONWARD_TRANSFER_REFUSED.value: tr("Onward transfer refused"),
     }
 
 

@@ -39,6 +39,15 @@ class Action(str, Enum):
     POLICY_LOADED = "policy_loaded"  # details: path, signed, locked (the administrator's policy)
     POLICY_FAILED = "policy_failed"  # outcome "failed"; details: path, error (the plugin fails closed)
     SETTINGS_CHANGED = "settings_changed"
+    # custody (core.custody): details hold the package id; a handover also the manifest's SHA-256
+    # a handover's details: package_id, manifest_hash, sender, recipient, purpose, approval,
+    # return_by, caveats, datasets ([{uid, name, level}])
+    HANDOVER = "handover"
+    HANDOVER_RECEIVED = "handover_received"  # details: package_id, manifest_hash, sender, receiver
+    HANDOVER_RECEIVE_REFUSED = "handover_receive_refused"  # outcome "blocked"; details: package_id, problems
+    COPY_RETURNED = "copy_returned"  # details: package_id, by, witness, when
+    COPY_DESTROYED = "copy_destroyed"  # details: package_id, by, witness, when
+    ONWARD_TRANSFER_REFUSED = "onward_transfer_refused"  # outcome "blocked"; details: package_id, destination
     LOG_VERIFIED = "log_verified"
     LOG_EXPORTED = "log_exported"
 
