@@ -34,7 +34,32 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="171" />
+      <location filename="../classification_plugin/integration/custody.py" line="226" />
+      <source>'{layer}' could not be read</source>
+      <translation>无法读取“{layer}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="231" />
+      <source>'{layer}' could not be written (error {error})</source>
+      <translation>无法写出“{layer}”（错误 {error}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="206" />
+      <source>'{layer}' could not be written: {error}</source>
+      <translation>无法写出“{layer}”：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="119" />
+      <source>'{layer}' has no label: classify it before handing it over</source>
+      <translation>“{layer}”没有密级标签：移交前请先定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="122" />
+      <source>'{layer}' is neither a vector nor a raster layer</source>
+      <translation>“{layer}”既不是矢量图层也不是栅格图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/labels.py" line="196" />
       <source>'{level}' is not a level of scheme '{scheme}'; choose one of: {levels}</source>
       <translation>“{level}”不是方案“{scheme}”中的等级；请从以下等级中选择：{levels}</translation>
     </message>
@@ -42,6 +67,16 @@
       <location filename="../classification_plugin/core/admin_policy.py" line="200" />
       <source>'{name}' is missing</source>
       <translation>缺少“{name}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="288" />
+      <source>'{value}' is not a date like 2027-06-30</source>
+      <translation>“{value}”不是形如 2027-06-30 的日期</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="272" />
+      <source>(its handover is not in this log, so the manifest itself could not be checked against the sender's record)</source>
+      <translation>（本日志中没有该包的移交记录，因此无法将清单本身与发送方的记录核对）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="65" />
@@ -134,6 +169,11 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="283" />
+      <source>A destruction needs a witness</source>
+      <translation>销毁需要监销人</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/map_export.py" line="31" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
@@ -149,17 +189,17 @@
       <translation>理由不能为空</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="70" />
+      <location filename="../classification_plugin/core/labels.py" line="94" />
       <source>A stored label has no scheme or level</source>
       <translation>已保存的标签缺少密级方案或等级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="94" />
+      <location filename="../classification_plugin/core/labels.py" line="119" />
       <source>A stored label is not valid JSON: {error}</source>
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="463" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="469" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
@@ -169,7 +209,7 @@
       <translation>拒绝访问</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="445" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="451" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
@@ -179,7 +219,7 @@
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -234,29 +274,39 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="520" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="512" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="521" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="516" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="522" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="509" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Any user</source>
       <translation>任意用户</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="347" />
+      <source>Approval or contract</source>
+      <translation>审批或合同</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="47" />
+      <source>Approval or contract number</source>
+      <translation>审批或合同编号</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
@@ -289,9 +339,14 @@
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="756" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="198" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
@@ -309,6 +364,11 @@
       <translation>变更</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="256" />
+      <source>Changed since it was handed over: {path}</source>
+      <translation>移交后已被更改：{path}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/conflicts_dock.py" line="40" />
       <source>Check protected areas</source>
       <translation>检查保护区</translation>
@@ -319,7 +379,7 @@
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="565" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="571" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -329,9 +389,19 @@
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/receive_handover.py" line="32" />
+      <source>Checks a handover package folder: the manifest, the SHA-256 of every file (a changed, missing or extra file is named) and, when the sender's handover is in this access log, that the manifest is the one handed over. Only a package that passes every check is recorded as received; with LOAD its layers are added to the project.</source>
+      <translation>核验移交包文件夹：清单、每个文件的 SHA-256（列出被更改、缺失或多出的文件），以及在本访问日志中有发送方移交记录时，清单是否为移交时的那一份。只有通过全部核验的包才记录为已接收；选择 LOAD 时将其图层加入项目。</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/verify_audit_log.py" line="53" />
       <source>Checks every entry of the access log against the hash chain (and the administrator signature when a key is used) and the checkpoint that guards its end. LOCATION is an SQLite file or a postgresql:// URI; empty means the log this QGIS writes to. VALID is true when the log is intact; FIRST_BAD is the number of the first entry that was changed, inserted or deleted (empty when there is none).</source>
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="111" />
+      <source>Choose at least one layer to hand over</source>
+      <translation>请至少选择一个要移交的图层</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="31" />
@@ -404,6 +474,11 @@
       <translation>剪贴板</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="393" />
+      <source>Closed</source>
+      <translation>已关闭</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
@@ -422,6 +497,21 @@
       <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <source>Copy destroyed</source>
+      <translation>副本已销毁</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <source>Copy returned</source>
+      <translation>副本已归还</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="294" />
+      <source>Copy {package} recorded as {state}</source>
+      <translation>副本 {package} 已记录为{state}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/clipboard.py" line="40" />
@@ -444,6 +534,11 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/base.py" line="15" />
+      <source>Custody</source>
+      <translation>保管</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
       <source>Custom</source>
       <translation>自定义</translation>
@@ -452,6 +547,21 @@
       <location filename="../classification_plugin/gui/role_dialog.py" line="69" />
       <source>Data inside must be at least</source>
       <translation>区内数据的最低密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="391" />
+      <source>Dataset</source>
+      <translation>数据集</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="358" />
+      <source>Datasets</source>
+      <translation>数据集</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="39" />
+      <source>Date (YYYY-MM-DD)</source>
+      <translation>日期（YYYY-MM-DD）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="60" />
@@ -469,7 +579,12 @@
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="185" />
+      <location filename="../classification_plugin/processing/handover.py" line="55" />
+      <source>Destination folder</source>
+      <translation>目标文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="191" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -524,7 +639,7 @@
       <translation>异常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="585" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="591" />
       <source>Entries</source>
       <translation>条目</translation>
     </message>
@@ -574,12 +689,17 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="566" />
+      <location filename="../classification_plugin/integration/custody.py" line="361" />
+      <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
+      <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="572" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="755" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -604,7 +724,7 @@
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="778" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="784" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -624,12 +744,17 @@
       <translation>已拒绝导出</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="26" />
+      <source>Export the register of classified holdings</source>
+      <translation>导出涉密数据台账</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/layouts.py" line="59" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="765" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="771" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -699,7 +824,7 @@
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="497" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -719,9 +844,44 @@
       <translation>获取密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="181" />
+      <location filename="../classification_plugin/core/labels.py" line="206" />
       <source>Give a reason for classifying the layer (for example the catalogue item)</source>
       <translation>请填写定密依据（例如保密事项目录条目）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="227" />
+      <source>Give the approval or contract number</source>
+      <translation>请填写审批或合同编号</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="225" />
+      <source>Give the purpose of the handover</source>
+      <translation>请填写移交用途</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="27" />
+      <source>Hand over classified data</source>
+      <translation>移交涉密数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <source>Handed over</source>
+      <translation>已移交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="364" />
+      <source>Handed over by (name, signature, date)</source>
+      <translation>移交人（姓名、签字、日期）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="132" />
+      <source>Handing over '{layer}' refused: {reason}</source>
+      <translation>拒绝移交“{layer}”：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="140" />
+      <source>Handing over '{layer}' to {folder} refused: {reason}</source>
+      <translation>拒绝将“{layer}”移交到 {folder}：{reason}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="75" />
@@ -732,6 +892,26 @@
       <location filename="../classification_plugin/processing/set_label.py" line="52" />
       <source>Handling caveats (separated by ';')</source>
       <translation>管控要求（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="164" />
+      <source>Handover package {package} written to {folder}</source>
+      <translation>移交包 {package} 已写入 {folder}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <source>Handover received</source>
+      <translation>已接收移交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <source>Handover refused on receipt</source>
+      <translation>接收时拒收移交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="392" />
+      <source>Held by</source>
+      <translation>持有方</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="117" />
@@ -764,7 +944,7 @@
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="723" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="729" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -772,6 +952,11 @@
       <location filename="../classification_plugin/gui/protected_ui.py" line="237" />
       <source>Intersects protected area {zone}</source>
       <translation>与保护区“{zone}”相交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="299" />
+      <source>It came in handover package {package} from {unit} with no onward transfer: it can only go back to {unit}</source>
+      <translation>该数据来自 {unit} 的移交包 {package}，且不得再转移：只能交还 {unit}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="100" />
@@ -782,6 +967,11 @@
       <location filename="../classification_plugin/processing/set_label.py" line="49" />
       <source>Justification (for a downgrade)</source>
       <translation>理由（降密时填写）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="53" />
+      <source>Justification (where the policy asks)</source>
+      <translation>理由（策略要求时）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/justification_dialog.py" line="17" />
@@ -812,6 +1002,11 @@
       <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
       <source>Label changed</source>
       <translation>变更密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="360" />
+      <source>Label id</source>
+      <translation>标签编号</translation>
     </message>
     <message>
       <location filename="../classification_plugin/plugin.py" line="64" />
@@ -849,7 +1044,7 @@
       <translation>最后事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -884,7 +1079,7 @@
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="513" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="519" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -904,7 +1099,12 @@
       <translation>图层树密级徽标</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/processing/handover.py" line="43" />
+      <source>Layers</source>
+      <translation>图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -924,7 +1124,7 @@
       <translation>等级“{level}”不属于当前方案；针对未知等级的策略禁止导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/get_label.py" line="38" />
+      <location filename="../classification_plugin/processing/export_register.py" line="37" />
       <source>Level id</source>
       <translation>密级标识</translation>
     </message>
@@ -944,7 +1144,7 @@
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
@@ -974,12 +1174,12 @@
       <translation>降低密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="184" />
+      <location filename="../classification_plugin/core/labels.py" line="209" />
       <source>Lowering or removing a classification needs a written justification</source>
       <translation>降低或解除密级需要书面理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="156" />
+      <location filename="../classification_plugin/core/labels.py" line="181" />
       <source>Lowering or removing this label needs one of the downgrade roles your administrator set ({roles}); you are in none of them</source>
       <translation>降低或撤销此密级标签需要管理员设定的降密角色之一（{roles}）；您不属于其中任何一个</translation>
     </message>
@@ -987,6 +1187,11 @@
       <location filename="../classification_plugin/gui/options_page.py" line="62" />
       <source>Mandatory labelling: mark unlabelled layers and ask for a label</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="351" />
+      <source>Manifest SHA-256</source>
+      <translation>清单 SHA-256</translation>
     </message>
     <message>
       <location filename="../classification_plugin/plugin.py" line="73" />
@@ -1009,6 +1214,26 @@
       <translation>军事管理区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="257" />
+      <source>Missing from the package: {path}</source>
+      <translation>包中缺失：{path}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="223" />
+      <source>Name the person in the recipient unit who receives the data</source>
+      <translation>请填写接收单位中接收数据的人员</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="218" />
+      <source>Name the recipient unit</source>
+      <translation>请填写接收单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="281" />
+      <source>Name who returned or destroyed the copy</source>
+      <translation>请填写归还或销毁副本的人员</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
       <source>Nature reserve</source>
       <translation>自然保护区</translation>
@@ -1029,6 +1254,11 @@
       <translation>尚未进行检查</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="341" />
+      <source>No handover of this package is in the log</source>
+      <translation>日志中没有该包的移交记录</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="69" />
       <source>No label (remove)</source>
       <translation>无标签（解除）</translation>
@@ -1044,9 +1274,19 @@
       <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/handover.py" line="50" />
+      <source>No onward transfer</source>
+      <translation>不得再转移</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="39" />
       <source>No role</source>
       <translation>无角色</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="269" />
+      <source>No {name} in {folder}: this is not a handover package</source>
+      <translation>{folder} 中没有 {name}：这不是移交包</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="78" />
@@ -1059,12 +1299,17 @@
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="258" />
+      <source>Not part of the package: {path}</source>
+      <translation>不属于该包：{path}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="130" />
       <source>Not survey data</source>
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="731" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="737" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1089,9 +1334,19 @@
       <translation>只有矢量图层可以作为保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <source>Onward transfer refused</source>
+      <translation>拒绝再转移</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/map_export.py" line="55" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/receive_handover.py" line="43" />
+      <source>Open the received layers</source>
+      <translation>打开接收的图层</translation>
     </message>
     <message>
       <location filename="../classification_plugin/plugin.py" line="75" />
@@ -1099,7 +1354,12 @@
       <translation>选项页</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/processing/handover.py" line="51" />
+      <source>Other caveats (separated by ';')</source>
+      <translation>其他管控要求（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1117,6 +1377,36 @@
       <location filename="../classification_plugin/gui/indicators.py" line="29" />
       <source>Owner: {owner}</source>
       <translation>所属单位：{owner}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="343" />
+      <source>Package</source>
+      <translation>移交包</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="56" />
+      <source>Package folder</source>
+      <translation>移交包文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="34" />
+      <source>Package id</source>
+      <translation>移交包编号</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="269" />
+      <source>Package {package} from {sender} received: {count} dataset(s), every file checked</source>
+      <translation>已接收来自 {sender} 的移交包 {package}：{count} 个数据集，每个文件均已核验</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="255" />
+      <source>Package {package} is already {state}</source>
+      <translation>移交包 {package} 已{state}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="260" />
+      <source>Package {package} was not received:</source>
+      <translation>未接收移交包 {package}：</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
@@ -1234,6 +1524,11 @@
       <translation>保护区区域</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="346" />
+      <source>Purpose</source>
+      <translation>用途</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>QGIS Server request</source>
       <translation>QGIS Server 请求</translation>
@@ -1274,14 +1569,89 @@
       <translation>定密依据：</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="355" />
+      <source>Receipt for classified data</source>
+      <translation>涉密数据交接回执</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/receive_handover.py" line="29" />
+      <source>Receive a handover package</source>
+      <translation>接收移交包</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="362" />
+      <source>Received by (name, signature, date)</source>
+      <translation>接收人（姓名、签字、日期）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/receive_handover.py" line="45" />
+      <source>Received layers</source>
+      <translation>接收的图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="345" />
+      <source>Recipient</source>
+      <translation>接收方</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="45" />
+      <source>Recipient person</source>
+      <translation>接收人</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="44" />
+      <source>Recipient unit</source>
+      <translation>接收单位</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="24" />
+      <source>Record a copy returned or destroyed</source>
+      <translation>记录副本归还或销毁</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="27" />
+      <source>Records in the access log that the copy handed over as PACKAGE_ID came back or was destroyed, by whom, with which witness (needed for a destruction) and when (YYYY-MM-DD, today when empty). The copy is then closed in the register; a package the log does not know, or one already closed, is refused.</source>
+      <translation>在访问日志中记录以 PACKAGE_ID 移交的副本已归还或已销毁、经办人、监销人（销毁时必填）和日期（YYYY-MM-DD，留空为今天）。该副本随后在台账中关闭；日志中不存在或已关闭的包将被拒绝。</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/workstations_view.py" line="85" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="39" />
+      <source>Register (CSV)</source>
+      <translation>台账（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="40" />
+      <source>Register (PDF)</source>
+      <translation>台账（PDF）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="70" />
+      <source>Register of classified holdings</source>
+      <translation>涉密数据台账</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="103" />
       <source>Required to lower or remove a classification</source>
       <translation>降低或解除密级时必填</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="349" />
+      <source>Return or destroy by</source>
+      <translation>归还或销毁期限</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="48" />
+      <source>Return or destroy by (YYYY-MM-DD)</source>
+      <translation>归还或销毁期限（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="37" />
+      <source>Returned or destroyed by</source>
+      <translation>归还或销毁经办人</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="87" />
@@ -1299,9 +1669,19 @@
       <translation>复核日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="116" />
+      <location filename="../classification_plugin/core/labels.py" line="141" />
       <source>Review date '{value}' is not a date like 2027-06-30</source>
       <translation>复核日期“{value}”不是形如 2027-06-30 的日期</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="42" />
+      <source>Rows</source>
+      <translation>行数</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="57" />
+      <source>SHA-256 of the manifest</source>
+      <translation>清单的 SHA-256</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/cli.py" line="36" />
@@ -1354,7 +1734,7 @@
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="524" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -1362,6 +1742,11 @@
       <location filename="../classification_plugin/plugin.py" line="207" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="344" />
+      <source>Sender</source>
+      <translation>发送方</translation>
     </message>
     <message>
       <location filename="../classification_plugin/plugin.py" line="60" />
@@ -1464,7 +1849,7 @@
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="727" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="733" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -1499,7 +1884,7 @@
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="422" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="428" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -1644,6 +2029,11 @@
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="214" />
+      <source>The copy of '{layer}' cannot be opened</source>
+      <translation>无法打开“{layer}”的副本</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/core/policy.py" line="132" />
       <source>The data is not classified</source>
       <translation>该数据未定密</translation>
@@ -1652,6 +2042,11 @@
       <location filename="../classification_plugin/core/audit/postgres_log.py" line="128" />
       <source>The database server of the access log {location} is out of disk space; events are kept until there is space.</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="114" />
+      <source>The destination folder '{folder}' does not exist</source>
+      <translation>目标文件夹“{folder}”不存在</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/sqlite_log.py" line="104" />
@@ -1709,7 +2104,7 @@
       <translation>标签将保存{where}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/labels.py" line="176" />
+      <location filename="../classification_plugin/core/labels.py" line="201" />
       <source>The layer has no label to remove</source>
       <translation>该图层没有可移除的密级标签</translation>
     </message>
@@ -1739,6 +2134,36 @@
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="129" />
+      <source>The manifest is not a Classification Guard handover manifest (format {found})</source>
+      <translation>该清单不是 Classification Guard 移交清单（格式 {found}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="279" />
+      <source>The manifest is not the one package {package} was handed over with (its SHA-256 is {found}, the sender's log has {sent})</source>
+      <translation>该清单不是移交包 {package} 移交时的清单（其 SHA-256 为 {found}，发送方日志记录为 {sent}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="126" />
+      <source>The manifest is not valid JSON: {error}</source>
+      <translation>清单不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="148" />
+      <source>The manifest lacks a field or has a wrong one: {error}</source>
+      <translation>清单缺少字段或字段有误：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="152" />
+      <source>The manifest names a file outside its package: {path}</source>
+      <translation>清单列出了包外的文件：{path}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="134" />
+      <source>The manifest's file list is not a list of SHA-256 hashes</source>
+      <translation>清单的文件列表不是 SHA-256 哈希列表</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="340" />
       <source>The only photo in {folder} has no GPS position.</source>
       <translation>{folder} 中唯一的照片没有 GPS 位置。</translation>
@@ -1764,9 +2189,29 @@
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="158" />
+      <source>The receipt could not be written: {error}</source>
+      <translation>无法写出回执：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="232" />
+      <source>The return-or-destroy date '{value}' is not a date like 2027-06-30</source>
+      <translation>归还或销毁期限“{value}”不是形如 2027-06-30 的日期</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="236" />
+      <source>The return-or-destroy date {value} is in the past</source>
+      <translation>归还或销毁期限 {value} 已过</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/protected_check.py" line="460" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="220" />
+      <source>The unit '{unit}' is not in the policy's list of units ({units})</source>
+      <translation>单位“{unit}”不在策略的单位列表中（{units}）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/sqlite_log.py" line="128" />
@@ -1784,12 +2229,27 @@
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/core/custody.py" line="343" />
+      <source>This copy is already closed ({state})</source>
+      <translation>该副本已关闭（{state}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="338" />
+      <source>This package was already handed over</source>
+      <translation>该包已移交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="346" />
+      <source>This package was already received</source>
+      <translation>该包已接收</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="499" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -1804,9 +2264,14 @@
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="370" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="376" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="36" />
+      <source>Unit</source>
+      <translation>单位</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/schemes.py" line="276" />
@@ -1814,12 +2279,22 @@
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="352" />
+      <source>Unknown custody event '{event}'</source>
+      <translation>未知的保管事件“{event}”</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="57" />
+      <source>Unknown state '{state}' (one of: {states})</source>
+      <translation>未知状态“{state}”（可选：{states}）</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/drops.py" line="123" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="184" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -1829,7 +2304,7 @@
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="718" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="724" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -1839,7 +2314,7 @@
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="564" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="570" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -1854,12 +2329,12 @@
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="706" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="702" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -1867,6 +2342,11 @@
       <location filename="../classification_plugin/core/audit/buffered.py" line="172" />
       <source>Waiting events in {path} could not be read back: {detail}</source>
       <translation>无法读回 {path} 中等待写入的事件：{detail}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/close_copy.py" line="35" />
+      <source>What happened</source>
+      <translation>处置方式</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
@@ -1889,19 +2369,34 @@
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="587" />
+      <location filename="../classification_plugin/integration/custody.py" line="393" />
+      <source>Witness</source>
+      <translation>监销人</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="593" />
       <source>Workstations</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="567" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="573" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/handover.py" line="30" />
+      <source>Writes a handover package of the LAYERS into a folder named after the package id inside DESTINATION: each layer as a new file carrying its label and the copy's custody, manifest.json with the SHA-256 of every file, and receipt.pdf (Chinese and English) for the recipient to sign. The export policy decides as for any export (approved folders, a JUSTIFICATION where the policy asks for one). The handover is recorded in the access log with the manifest's SHA-256. RETURN_BY is the return-or-destroy date (YYYY-MM-DD). With NO_ONWARD_TRANSFER the recipient may hand the data only back to this unit.</source>
+      <translation>将 LAYERS 写成移交包，放在 DESTINATION 内以包编号命名的文件夹中：每个图层为一个带密级标签和副本保管信息的新文件，manifest.json 记录每个文件的 SHA-256，receipt.pdf（中英文）供接收方签字。导出策略照常裁定（批准的文件夹，策略要求时需填写 JUSTIFICATION）。移交连同清单的 SHA-256 记入访问日志。RETURN_BY 为归还或销毁期限（YYYY-MM-DD）。选择 NO_ONWARD_TRANSFER 时，接收方只能将数据交还本单位。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/export_audit_log.py" line="37" />
       <source>Writes the access-log entries that match every filter given (empty filters match all) to a UTF-8 CSV file, oldest first, with each entry's hash and signature so an auditor can check them. Times are UTC in the file; FROM and TO are inclusive.</source>
       <translation>将符合所有给定筛选条件（空条件匹配全部）的访问日志记录按时间先后写入 UTF-8 编码的 CSV 文件，并附上每条记录的哈希和签名，供审计人员核查。文件中的时间为 UTC；FROM 和 TO 包含边界。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="29" />
+      <source>Writes the register derived from the access log: one row per dataset and copy, with its level, holder and state (handed_over, received, returned, destroyed, overdue, never_acknowledged). UNIT, LEVEL and STATE filter it (UNIT matches the sender's or the recipient's unit). With the central PostgreSQL log it covers every workstation of the unit.</source>
+      <translation>写出由访问日志生成的台账：每个数据集的每个副本一行，含密级、持有方和状态（handed_over、received、returned、destroyed、overdue、never_acknowledged）。可按 UNIT、LEVEL 和 STATE 筛选（UNIT 匹配发送方或接收方单位）。使用中心 PostgreSQL 日志时覆盖本单位的所有工作站。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="208" />
@@ -1939,17 +2434,22 @@
       <translation>区域要求</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/custody.py" line="139" />
+      <source>a written justification is needed</source>
+      <translation>需要书面理由</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/roles.py" line="35" />
       <source>airport</source>
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="92" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="98" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="93" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="99" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -1964,7 +2464,7 @@
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="91" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="97" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -1994,12 +2494,17 @@
       <translation>默认：QGIS 配置文件夹中的 audit.sqlite；或 postgresql:// 地址</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <source>destroyed</source>
+      <translation>已销毁</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="74" />
       <source>e.g. no subcontracting; this unit only</source>
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="95" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="101" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -2022,6 +2527,11 @@
       <location filename="../classification_plugin/core/admin_policy.py" line="166" />
       <source>group {group}</source>
       <translation>用户组 {group}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <source>handed over</source>
+      <translation>已移交</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/roles.py" line="45" />
@@ -2099,6 +2609,11 @@
       <translation>自然保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <source>never acknowledged</source>
+      <translation>从未确认接收</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/core/admin_policy.py" line="153" />
       <source>no administrator policy</source>
       <translation>没有管理员策略</translation>
@@ -2107,6 +2622,11 @@
       <location filename="../classification_plugin/core/admin_policy.py" line="158" />
       <source>no clearance rule</source>
       <translation>没有涉密资格规则</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="75" />
+      <source>no onward transfer</source>
+      <translation>不得再转移</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/cli.py" line="39" />
@@ -2134,7 +2654,7 @@
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="377" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="383" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -2144,7 +2664,7 @@
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="96" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -2154,9 +2674,24 @@
       <translation>正射影像 / 无人机栅格</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <source>overdue</source>
+      <translation>已逾期</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/roles.py" line="36" />
       <source>protected area</source>
       <translation>保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <source>received</source>
+      <translation>已接收</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <source>returned</source>
+      <translation>已归还</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="100" />
@@ -2254,7 +2789,7 @@
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="94" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="100" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -2324,6 +2859,11 @@
       <translation>{count} 个保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="73" />
+      <source>{count} register rows written</source>
+      <translation>已写出 {count} 行台账</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
       <source>{count} survey features</source>
       <translation>{count} 个测量要素</translation>
@@ -2389,7 +2929,7 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="373" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="379" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
@@ -2399,12 +2939,12 @@
       <translation>{n} 天</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="685" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="777" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="783" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -2444,7 +2984,7 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="375" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="381" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

@@ -22,12 +22,12 @@ LANGUAGES = ("zh_CN",)
 
 
 def extract(package: Path = PACKAGE) -> dict[str, list[str]]:
-    """{source text: ["file:line", ...]} for every tr("literal") call."""
+    """{source text: ["file:line", ...]} for every tr("literal") and bilingual("literal") call."""
     found: dict[str, list[str]] = {}
     for path in sorted(package.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "bilingual")
                     and node.args and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, []).append(

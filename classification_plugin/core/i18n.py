@@ -8,6 +8,7 @@ catalogue in ``i18n/`` stays complete (a unit test checks it).
 from __future__ import annotations
 
 CONTEXT = "ClassificationGuard"
+_chinese = None  # the zh_CN catalogue, loaded on first use by bilingual()
 
 
 def tr(text: str) -> str:
@@ -34,3 +35,20 @@ def current_language() -> str:
     else:
         locale = QLocale.system().name()
     return locale or "en"
+
+
+def bilingual(text: str) -> str:
+    """``text`` in Simplified Chinese and English ("中文 / English"), whatever language QGIS runs
+    in: for documents both sides of a handover read (its receipt)."""
+    global _chinese
+    try:
+        from qgis.PyQt.QtCore import QTranslator
+    except ImportError:
+        return text
+    if _chinese is None:
+        from classification_plugin.core.paths import i18n_dir
+
+        translator = QTranslator()
+        _chinese = translator if translator.load(str(i18n_dir() / "classification_plugin_zh_CN.qm")) else False
+    chinese = _chinese.translate(CONTEXT, text) if _chinese else ""
+    return f"{chinese} / {text}" if chinese and chinese != text else text

@@ -71,3 +71,5 @@ FIELD_ANY = enum_value("Qgis.ProcessingFieldParameterDataType.Any", "QgsProcessi
 NUMBER_DOUBLE = enum_value("Qgis.ProcessingNumberParameterType.Double", "QgsProcessingParameterNumber.Double")
 WKT_PREFERRED = enum_value("Qgis.CrsWktVariant.Preferred", "QgsCoordinateReferenceSystem.WKT_PREFERRED")
 SINK_FAST_INSERT = enum_value("QgsFeatureSink.Flag.FastInsert", "QgsFeatureSink.FastInsert")
+FILE_FOLDER = enum_value("Qgis.ProcessingFileParameterBehavior.Folder", "QgsProcessingParameterFile.Folder")
+SOURCE_MAP_LAYER = enum_value("Qgis.ProcessingSourceType.MapLayer", "QgsProcessing.TypeMapLayer")

@@ -12,6 +12,7 @@ def group_name(group_id: str) -> str:
         "labels": tr("Labels"),
         "accesslog": tr("Access log"),
         "protectedareas": tr("Protected areas"),
+        "custody": tr("Custody"),
     }[group_id]
 
 
