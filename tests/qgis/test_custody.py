@@ -206,3 +206,20 @@ def test_a_received_copy_with_no_onward_transfer_goes_only_back_to_its_sender(cu
     assert refused["details"]["destination"] == "Design Subcontractor Co"
     back = hand_over([copy], approved, RECIPIENT_UNIT=UNIT)
     assert Path(back["PACKAGE_FOLDER"]).is_dir()
+
+
+def test_the_export_guard_refuses_a_received_copy_that_may_not_go_on(custody_env, labelled, export_guard, tmp_path):
+    """Saving a copy received with no onward transfer, even one labelled public, is refused by the
+    export guard with the package named; a temporary output stays allowed."""
+    import processing
+
+    _svc, approved = custody_env
+    points, _ortho = labelled("public")
+    result = hand_over([points], approved)
+    run("receivehandover", {"PACKAGE": result["PACKAGE_FOLDER"], "LOAD": False})
+    copy = QgsVectorLayer(f"{result['PACKAGE_FOLDER']}/data/control_points.gpkg|layername=control_points", "c", "ogr")
+    target = tmp_path / "onward.gpkg"
+    with pytest.raises(QgsProcessingException, match=result["PACKAGE_ID"]):
+        processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": str(target)})
+    assert not target.exists()
+    assert processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": "memory:"})["OUTPUT"]

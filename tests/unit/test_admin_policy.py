@@ -101,6 +101,9 @@ def test_the_shipped_schema_is_valid_json_and_lists_every_key_the_code_locks():
      "clearance.users.wang.li", 5),
     ({"version": 1, "workstation": {"max_level": "ultra"}}, "unknown level 'ultra'", "workstation.max_level", 4),
     ({"version": 1, "clearance": {"default": ""}}, "must not be empty", "clearance.default", 4),
+    ({"version": 1, "custody": {"units": "Railway Institute"}}, "must be a", "custody.units", 4),
+    ({"version": 1, "custody": {"unit": "Survey Office 1", "receivers": []}}, "unknown key 'receivers'",
+     "custody.receivers", 5),
 ])
 def test_a_bad_file_is_refused_with_the_exact_problem(write, registry, content, problem, key, line):
     path = write(content)
@@ -248,3 +251,10 @@ def test_lowering_or_removing_from_confidential_up_needs_a_downgrade_role(regist
         assert "security-officer" in message
     # without roles in the policy, the rule does not apply at all
     assert downgrade_refusal(current, request, scheme(registry), (), groups) == ""
+
+
+def test_the_custody_section_names_the_unit_and_where_packages_may_go(write, registry):
+    policy = ap.load_policy(write({"version": 1, "custody": {"unit": "Survey Office 1",
+                                                             "units": ["Railway Institute", "Survey Office 2"]}}),
+                            registry, user_scheme="cn_state_secret")
+    assert policy.values["custody"] == {"unit": "Survey Office 1", "units": ["Railway Institute", "Survey Office 2"]}

@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QMessageBox
 
 from classification_plugin.core.audit.events import Action, Outcome
+from classification_plugin.core.custody import onward_refusal
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import inherited_label
 from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, Decision, decide
@@ -50,6 +51,10 @@ class Gate:
 
     def decision_for(self, layer, destination=None, temporary=False) -> tuple[Decision, object]:
         label = self.label(layer) if layer is not None else None
+        # a copy received with "no onward transfer" leaves only as a handover back to its sender
+        bound = onward_refusal(label.custody) if label is not None and not temporary else ""
+        if bound:
+            return Decision(BLOCK, bound, label.level), label
         decision = decide(label.level if label else None, self.scheme, self.svc.settings, destination,
                           temporary, current_language())
         return decision, label
