@@ -411,8 +411,8 @@ def derive_register(events) -> Register:
         if action == EVENT_HANDOVER:
             datasets = tuple((str(d.get("uid", "")), str(d.get("name", "")), str(d.get("level", "")))
                              for d in details.get("datasets", []))
-            copy = Copy(package_id=package_id, sender=Party(**_party(details.get("sender"))),
-                        recipient=Party(**_party(details.get("recipient"))), handed_over_ms=int(event["time_ms"]),
+            copy = Copy(package_id=package_id, sender=_party(details.get("sender")),
+                        recipient=_party(details.get("recipient")), handed_over_ms=int(event["time_ms"]),
                         return_by=str(details.get("return_by", "")), caveats=tuple(details.get("caveats", [])),
                         datasets=datasets, manifest_hash=str(details.get("manifest_hash", "")),
                         approval=str(details.get("approval", "")), purpose=str(details.get("purpose", "")))
@@ -432,9 +432,10 @@ def derive_register(events) -> Register:
     return register
 
 
-def _party(value) -> dict:
-    value = value if isinstance(value, dict) else {}
-    return {"unit": str(value.get("unit", "")), "person": str(value.get("person", ""))}
+def _party(value) -> Party:
+    if not isinstance(value, dict):
+        return Party("")
+    return Party(str(value.get("unit", "")), str(value.get("person", "")))
 
 
 REGISTER_COLUMNS = ("dataset_uid", "dataset", "level", "package_id", "sender_unit", "sender", "recipient_unit",

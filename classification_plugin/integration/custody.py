@@ -10,6 +10,7 @@ package id, the sender and any restriction. The log's handover event holds the m
 
 from __future__ import annotations
 
+import heapq
 import os
 import re
 import shutil
@@ -304,16 +305,40 @@ class CustodyService:
         return [row for row in rows if not package_id or row["details"].get("package_id") == package_id]
 
     def copy_state(self, package_id: str) -> str | None:
-        register = self.register()
-        copy = register.copies.get(package_id)
+        copy = self.register().copies.get(package_id)
         return copy.state if copy is not None else None
 
     def register(self) -> rules.Register:
-        rows = []
-        for action in rules.CUSTODY_EVENTS:
-            rows.extend(self._custody_rows(action))
-        rows.sort(key=lambda row: row["seq"])
-        return rules.derive_register(rows)
+        """The register derived from the log's custody events (only the fields it needs are read)."""
+        log = self.svc.log
+        if log is None:
+            return rules.Register()
+        handovers = log.extract((rules.EVENT_HANDOVER,), HANDOVER_PATHS)
+        others = log.extract((rules.EVENT_RECEIVED, rules.EVENT_RETURNED, rules.EVENT_DESTROYED), OTHER_PATHS)
+        return rules.derive_register(custody_events(heapq.merge(handovers, others)))
+
+
+# what the register shows of a handover (not its manifest hash, purpose or folder: less to decode)
+HANDOVER_PATHS = (("action",), ("time_ms",), ("user",), ("details", "package_id"), ("details", "sender"),
+                  ("details", "recipient"), ("details", "return_by"), ("details", "caveats"),
+                  ("details", "datasets"), ("details", "approval"))
+OTHER_PATHS = (("action",), ("time_ms",), ("user",), ("details", "package_id"), ("details", "by"),
+               ("details", "witness"))
+
+
+def custody_events(rows):
+    """The events :func:`core.custody.derive_register` reads, from the :data:`HANDOVER_PATHS` and
+    :data:`OTHER_PATHS` rows of the log."""
+    for row in rows:
+        if row[1] == rules.EVENT_HANDOVER:
+            _seq, action, time_ms, user, package_id, sender, recipient, return_by, caveats, datasets, approval = row
+            details = {"package_id": package_id or "", "sender": sender, "recipient": recipient,
+                       "return_by": return_by or "", "caveats": caveats or [], "datasets": datasets or [],
+                       "approval": approval or ""}
+        else:
+            _seq, action, time_ms, user, package_id, by, witness = row
+            details = {"package_id": package_id or "", "by": by or "", "witness": witness or ""}
+        yield {"action": action, "time_ms": int(time_ms), "user": user or "", "details": details}
 
 
 @contextmanager

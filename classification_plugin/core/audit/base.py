@@ -178,6 +178,18 @@ class SeqSpan:
         return self.count == 0 or self.count == self.high - self.low + 1
 
 
+def _at(data, path):
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def extracted(rows) -> list:
+    """Rows of ``(seq, JSON array of the values)`` as ``(seq, value, ...)`` tuples."""
+    loads = json.loads
+    return [(seq, *loads(values)) for seq, values in rows]
+
+
 def row_to_dict(seq: int, entry: str, hash_: str, mac: Optional[str]) -> dict:
     data = json.loads(entry)
     data["seq"] = seq
@@ -265,6 +277,17 @@ class AuditLog(ABC):
     @abstractmethod
     def distinct_values(self, field: str) -> list:
         """Sorted distinct values of one filterable field (user, action, label, outcome), for combos."""
+
+    def extract(self, actions, paths) -> list:
+        """``[(seq, value, ...)]`` of the entries whose action is one of ``actions``, oldest first:
+        the value at each path of ``paths`` (tuples of keys into the entry, such as ``("details",
+        "package_id")``; None where absent). The logs' databases read the fields, one parse of
+        each entry, so Python decodes only those values (the register of 100,000 copies)."""
+        out = []
+        for row in self.query(None, limit=10 ** 12, descending=False):
+            if row["action"] in actions:
+                out.append((row["seq"], *(_at(row, path) for path in paths)))
+        return out
 
     def workstations(self) -> list:
         """One :class:`~.workstations.Workstation` per host and user in the log."""

@@ -222,6 +222,9 @@ class BufferedAuditLog:
     def distinct_values(self, field: str) -> list:
         return self.log.distinct_values(field)
 
+    def extract(self, actions, paths) -> list:
+        return self.log.extract(actions, paths)
+
     def workstations(self) -> list:
         return self.log.workstations()
 

@@ -30,6 +30,7 @@ from classification_plugin.core.audit.base import (
     AuditLog,
     AuditWriteError,
     SeqSpan,
+    extracted,
     page_sql,
     range_clause,
     row_to_dict,
@@ -267,6 +268,13 @@ class PostgresAuditLog(AuditLog):
                "AS numbered WHERE (n - 1) %% %s = 0 ORDER BY seq DESC")
         params.append(max(1, int(page_size)))
         return [row[0] for row in self._run(lambda conn: conn.execute(sql, params).fetchall())]
+
+    def extract(self, actions, paths) -> list:
+        fields = ", ".join("e #> %s" for _path in paths)
+        sql = (f"SELECT seq, jsonb_build_array({fields})::text FROM "
+               f"(SELECT seq, entry::jsonb AS e FROM {LOG_TABLE} WHERE action = ANY(%s)) AS custody ORDER BY seq")
+        params = [list(path) for path in paths] + [list(actions)]
+        return extracted(self._run(lambda conn: conn.execute(sql, params).fetchall()))
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]

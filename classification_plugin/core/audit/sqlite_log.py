@@ -35,6 +35,7 @@ from classification_plugin.core.audit.base import (
     AuditLogCorruptError,
     AuditWriteError,
     SeqSpan,
+    extracted,
     page_sql,
     range_clause,
     row_to_dict,
@@ -300,6 +301,15 @@ class SQLiteAuditLog(AuditLog):
             return starts
 
         return self._fetch(f"SELECT seq FROM {LOG_TABLE}{where} ORDER BY seq DESC", params, every_step)
+
+    def extract(self, actions, paths) -> list:
+        # json_extract with several paths parses the entry once and returns a JSON array
+        fields = ", ".join("?" for _path in paths)
+        marks = ", ".join("?" for _action in actions)
+        params = ["$." + ".".join(path) for path in paths] + list(actions)
+        array = f"json_extract(entry, {fields})" if len(paths) > 1 else f"json_array(json_extract(entry, {fields}))"
+        return extracted(self._fetch(f"SELECT seq, {array} FROM {LOG_TABLE} WHERE action IN ({marks}) "
+                                     "ORDER BY seq", params))
 
     def distinct_values(self, field: str) -> list:
         column = COLUMNS[field]

@@ -157,3 +157,22 @@ def test_page_starts_address_every_page(log, backend):
     assert log.page_starts(AuditFilter(label="secret"), 3) == secret[::3]
     assert log.page_starts(AuditFilter(label="secret"), 3, before_seq=20) == [s for s in secret if s < 20][::3]
     assert log.page_starts(AuditFilter(user="nobody"), 3) == []
+
+
+def test_extract_reads_the_fields_of_some_actions_as_the_entries_hold_them(backend):
+    """The register's read: the database picks the fields, the same values as decoding each entry."""
+    from classification_plugin.core.audit.base import AuditLog
+
+    with open_log(backend.location) as log:
+        log.append(AuditEvent(time_ms=5, action="handover", user="wang.li", details={
+            "package_id": "HO-1", "sender": {"unit": "Survey Office 1", "person": "王力"}, "datasets": [{"uid": "u"}]}))
+        log.append(AuditEvent(time_ms=6, action="layer_added", user="li.hua", details={"package_id": "no"}))
+        log.append(AuditEvent(time_ms=7, action="copy_destroyed", user="zhao.min",
+                               details={"package_id": "HO-1", "witness": "陈洁"}))
+        paths = (("action",), ("time_ms",), ("details", "package_id"), ("details", "sender"),
+                 ("details", "datasets"), ("details", "witness"), ("details", "absent"))
+        rows = log.extract(("handover", "copy_destroyed"), paths)
+        assert [row[1:] for row in rows] == [
+            ("handover", 5, "HO-1", {"unit": "Survey Office 1", "person": "王力"}, [{"uid": "u"}], None, None),
+            ("copy_destroyed", 7, "HO-1", None, None, "陈洁", None)]
+        assert rows == AuditLog.extract(log, ("handover", "copy_destroyed"), paths)  # the generic reading
