@@ -309,11 +309,28 @@ class CustodyService:
         return copy.state if copy is not None else None
 
     def register(self) -> rules.Register:
-        rows = []
-        for action in rules.CUSTODY_EVENTS:
-            rows.extend(self._custody_rows(action))
-        rows.sort(key=lambda row: row["seq"])
-        return rules.derive_register(rows)
+        return read_register(self.svc.log)
+
+
+def read_register(log) -> rules.Register:
+    """The register derived from ``log``'s custody events only (an empty one without a log). Plain
+    data in and out, so the Register panel can run it in a task on a connection of its own."""
+    rows = []
+    for action in rules.CUSTODY_EVENTS if log is not None else ():
+        rows.extend(log.query(AuditFilter(action=action), limit=REGISTER_QUERY_LIMIT, descending=False))
+    rows.sort(key=lambda row: row["seq"])
+    return rules.derive_register(rows)
+
+
+def write_register_csv(path, records: list) -> None:
+    """The register's records (:func:`core.custody.register_records`) as CSV, with a BOM so that
+    spreadsheets read the Chinese."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=rules.REGISTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
 
 
 @contextmanager
