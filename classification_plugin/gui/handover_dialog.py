@@ -153,10 +153,10 @@ class HandoverDialog(QDialog):
     def _destination_changed(self, *_args) -> None:
         self.verdict = self.judge(self.folder()) if self.folder() else (ALLOW, "")
         action, reason = self.verdict
-        text = {JUSTIFY: tr("The export policy asks for a justification here: {reason}"),
-                BLOCK: tr("The export policy refuses this folder: {reason}")}.get(action, "")
-        self.verdict_label.setText(text.format(reason=reason) if text else "")
-        self.verdict_label.setVisible(bool(text))
+        # (a refusal shows among the problems; this says why a justification is asked for)
+        self.verdict_label.setText(tr("The export policy asks for a justification here: {reason}").format(
+            reason=reason) if action == JUSTIFY else "")
+        self.verdict_label.setVisible(action == JUSTIFY)
         self.justification.setEnabled(action != ALLOW)
         self.update_problems()
 

@@ -72,9 +72,10 @@ def test_the_dialog_names_every_problem_and_enables_hand_over_only_when_it_can_g
 
     dialog.destination.setFilePath(str(tmp_path / "usb"))  # the export policy's verdict is shown, not made here
     assert any("does not allow this folder" in p for p in dialog.problems()) and not ok_button(dialog).isEnabled()
-    assert "removable media" in dialog.verdict_label.text()
+    assert "removable media" in dialog.problems_label.text()
     dialog.destination.setFilePath(str(tmp_path / "partner"))
     assert any("written justification" in p for p in dialog.problems()) and dialog.justification.isEnabled()
+    assert "confidential: justify" in dialog.verdict_label.text()
     dialog.justification.setPlainText("contract HT-2026-118")
     assert dialog.update_problems() == [] and ok_button(dialog).isEnabled()
 
