@@ -294,12 +294,12 @@
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="132" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="131" />
       <source>Any state</source>
       <translation>任意状态</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="127" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="126" />
       <source>Any unit</source>
       <translation>任意单位</translation>
     </message>
@@ -368,7 +368,7 @@ Manifest SHA-256: {digest}</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="297" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="299" />
       <source>CSV files (*.csv);;PDF files (*.pdf)</source>
       <translation>CSV 文件 (*.csv);;PDF 文件 (*.pdf)</translation>
     </message>
@@ -418,7 +418,7 @@ Manifest SHA-256: {digest}</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="146" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="148" />
       <source>Checking the handover package…</source>
       <translation>正在核验移交包…</translation>
     </message>
@@ -448,7 +448,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请选择写入移交包的文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="133" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="135" />
       <source>Choose the handover package folder</source>
       <translation>选择移交包文件夹</translation>
     </message>
@@ -808,7 +808,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="296" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="298" />
       <source>Export the register</source>
       <translation>导出台账</translation>
     </message>
@@ -833,7 +833,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将地图导出为 DXF</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="164" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="163" />
       <source>Export…</source>
       <translation>导出…</translation>
     </message>
@@ -953,7 +953,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交涉密数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="127" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="129" />
       <source>Hand over refused</source>
       <translation>移交被拒绝</translation>
     </message>
@@ -1443,7 +1443,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未校验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="149" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="151" />
       <source>Nothing was received: {error}</source>
       <translation>未接收任何数据：{error}</translation>
     </message>
@@ -1553,7 +1553,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 已{state}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="157" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="159" />
       <source>Package {package} refused: {count} problem(s)</source>
       <translation>移交包 {package} 被拒收：{count} 个问题</translation>
     </message>
@@ -1713,12 +1713,12 @@ Manifest SHA-256: {digest}</source>
       <translation>正在读取日志…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="200" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="199" />
       <source>Reading the register from the access log…</source>
       <translation>正在从访问日志读取台账…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="211" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="209" />
       <source>Reading the register of classified holdings</source>
       <translation>正在读取涉密数据台账</translation>
     </message>
@@ -1748,7 +1748,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密数据交接回执</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="161" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
       <source>Receive</source>
       <translation>接收</translation>
     </message>
@@ -1803,7 +1803,7 @@ Manifest SHA-256: {digest}</source>
       <translation>登记副本 {package} 已归还或已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="162" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="161" />
       <source>Record returned / destroyed…</source>
       <translation>登记归还 / 销毁…</translation>
     </message>
@@ -1813,12 +1813,12 @@ Manifest SHA-256: {digest}</source>
       <translation>在访问日志中记录以 PACKAGE_ID 移交的副本已归还或已销毁、经办人、监销人（销毁时必填）和日期（YYYY-MM-DD，留空为今天）。该副本随后在台账中关闭；日志中不存在或已关闭的包将被拒绝。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="135" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="134" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="289" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="291" />
       <source>Register</source>
       <translation>台账</translation>
     </message>
@@ -1838,7 +1838,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="303" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="305" />
       <source>Register of classified holdings</source>
       <translation>涉密数据台账</translation>
     </message>
@@ -2423,12 +2423,12 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写出回执：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="225" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="227" />
       <source>The register could not be read</source>
       <translation>无法读取台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="259" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="261" />
       <source>The register could not be read: {error}</source>
       <translation>无法读取台账：{error}</translation>
     </message>
@@ -3188,7 +3188,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="161" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
       <source>{message}. Opened: {layers}</source>
       <translation>{message}。已打开：{layers}</translation>
     </message>
@@ -3228,7 +3228,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 分钟</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="312" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="314" />
       <source>{n} rows exported to {path}</source>
       <translation>已将 {n} 行导出到 {path}</translation>
     </message>
@@ -3253,7 +3253,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="262" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="264" />
       <source>{rows} rows shown; {copies} copies of {datasets} datasets in the log</source>
       <translation>显示 {rows} 行；日志中共有 {datasets} 个数据集的 {copies} 份副本</translation>
     </message>

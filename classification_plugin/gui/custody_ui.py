@@ -123,6 +123,8 @@ class CustodyUi:
             bar.pushMessage(tr("Hand over"), tr("Package {package} written to {folder}. Give the recipient the whole "
                                                 "folder and the printed receipt.pdf to sign.").format(
                 package=result.package_id, folder=result.folder), Qgis.MessageLevel.Success, 0)
+            if self.dock.isVisible():
+                self.dock.refresh()
         else:
             bar.pushMessage(tr("Hand over refused"), result.message, Qgis.MessageLevel.Critical, 0)
         return result

@@ -117,7 +117,6 @@ class RegisterDock(QgsDockWidget):
         self.service = service
         self.message_bar = message_bar
         self.error = ""
-        self.load_ms = 0.0
         self._task = None
         self._loaded_once = False
         self.model = RegisterModel(level_of, self)
@@ -199,28 +198,31 @@ class RegisterDock(QgsDockWidget):
             flush()  # events still held in the buffer belong in the register
         self.status.setText(tr("Reading the register from the access log…"))
         self.refresh_button.setEnabled(False)
-        started = time.perf_counter()
         if not background or log is None:
             try:
                 register = read_register(log)
             except Exception as error:  # noqa: BLE001 - shown in the panel, like a failed task
-                self._read(error, None, started)
+                self._read(error, None)
             else:
-                self._read(None, register, started)
+                self._read(None, register)
             return None
         task = QgsTask.fromFunction(tr("Reading the register of classified holdings"), register_in_background,
                                     log.location, getattr(log, "hmac_key", None),
-                                    on_finished=lambda exception, result=None: self._read(exception, result, started))
+                                    on_finished=lambda exception, result=None: self._read(exception, result))
         self._task = task
         QgsApplication.taskManager().addTask(task)
         return task
 
-    def _read(self, exception, register, started: float) -> None:
+    @property
+    def reading(self) -> bool:
+        """Whether the register is being read in the background."""
+        return self._task is not None
+
+    def _read(self, exception, register) -> None:
         self._task = None
         if sip.isdeleted(self):
             return
         self.refresh_button.setEnabled(True)
-        self.load_ms = (time.perf_counter() - started) * 1000
         if exception is not None or register is None:
             self.error = str(exception) if exception is not None else tr("The register could not be read")
             register = custody.Register()

@@ -225,7 +225,7 @@ def test_the_register_panel_records_a_copy_destroyed_through_its_dialog(custody_
     dock = ui.dock
     task = dock.refresh()  # in the background, as when the panel opens
     assert task is not None
-    wait_until(lambda: dock._task is None and dock.refresh_button.isEnabled())
+    wait_until(lambda: not dock.reading)
     assert not dock.error, dock.error
     rows = {dock.model.index(r, 2).data(): r for r in range(dock.model.rowCount())}
     assert dock.model.index(rows[result.package_id], 5).data() == "received"
@@ -241,7 +241,7 @@ def test_the_register_panel_records_a_copy_destroyed_through_its_dialog(custody_
     assert dialog.isVisible() and "witness" in dialog.error.text()
     dialog.witness.setText("Chen Jie")
     dialog.accept()
-    wait_until(lambda: dock._task is None and not dialog.isVisible())
+    wait_until(lambda: not dock.reading and not dialog.isVisible())
     assert result.package_id in dialog.result_message
     dock.set_filter(dock.state, "")
     records = {r["package_id"]: r for r in dock.model.records()}
