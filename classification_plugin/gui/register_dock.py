@@ -65,12 +65,12 @@ class CloseCopyDialog(QDialog):
         self.close_copy = close_copy
         self.result_message = ""
         layout = QVBoxLayout(self)
-        self.returned = QRadioButton(tr("Returned"))
-        self.returned.setChecked(True)
-        self.destroyed = QRadioButton(tr("Destroyed"))
+        self.returned_button = QRadioButton(tr("Returned"))
+        self.returned_button.setChecked(True)
+        self.destroyed_button = QRadioButton(tr("Destroyed"))
         choice = QHBoxLayout()
-        choice.addWidget(self.returned)
-        choice.addWidget(self.destroyed)
+        choice.addWidget(self.returned_button)
+        choice.addWidget(self.destroyed_button)
         layout.addLayout(choice)
         form = QFormLayout()
         self.by = QLineEdit(by)
@@ -97,7 +97,7 @@ class CloseCopyDialog(QDialog):
     def accept(self) -> None:
         """Record it; on a refusal (no witness, already closed…) say why and stay open."""
         try:
-            self.result_message = self.close_copy(self.package_id, self.destroyed.isChecked(), self.by.text(),
+            self.result_message = self.close_copy(self.package_id, self.destroyed_button.isChecked(), self.by.text(),
                                                   self.witness.text(), self.when.date().toString("yyyy-MM-dd"))
         except CustodyError as error:
             self.error.setText(str(error))

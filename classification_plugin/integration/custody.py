@@ -10,6 +10,7 @@ package id, the sender and any restriction. The log's handover event holds the m
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -325,8 +326,6 @@ def read_register(log) -> rules.Register:
 def write_register_csv(path, records: list) -> None:
     """The register's records (:func:`core.custody.register_records`) as CSV, with a BOM so that
     spreadsheets read the Chinese."""
-    import csv
-
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.DictWriter(handle, fieldnames=rules.REGISTER_COLUMNS)
         writer.writeheader()

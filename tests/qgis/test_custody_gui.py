@@ -235,7 +235,7 @@ def test_the_register_panel_records_a_copy_destroyed_through_its_dialog(custody_
     assert dock.close_button.isEnabled()
 
     dialog = dock.close_selected()
-    dialog.destroyed.setChecked(True)
+    dialog.destroyed_button.setChecked(True)
     dialog.by.setText("Li Hua")
     dialog.accept()  # a destruction needs a witness: refused, said, still open
     assert dialog.isVisible() and "witness" in dialog.error.text()
