@@ -31,6 +31,7 @@ class ClassificationGuardPlugin:
         self.open_dialogs = []
         self.loader = self.indicators = self.banner = self.dock = self.guard = self.gate = None
         self.protected = None  # the protected-area UI, when shapely 2 is available
+        self.custody = None  # Hand over, Receive and the Register panel
 
     def initProcessing(self):
         from classification_plugin.processing.provider import ClassificationProvider
@@ -82,6 +83,8 @@ class ClassificationGuardPlugin:
         start(tr("Online-layer warning"), lambda: _make("integration.network_exposure.NetworkExposure", iface, svc))
         start(tr("Layer menu entries"), lambda: self._add_layer_actions(svc))
         start(tr("Plugin menu"), self._add_menu)
+        self.custody = start(tr("Custody: handover and register"),
+                             lambda: _make("gui.custody_ui.CustodyUi", iface, svc, self.menu))
         from classification_plugin.core.deps import shapely_problem
 
         problem = shapely_problem()

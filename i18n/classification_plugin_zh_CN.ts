@@ -214,7 +214,7 @@
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="94" />
+      <location filename="../classification_plugin/plugin.py" line="97" />
       <source>Access log recording and panel</source>
       <translation>访问日志记录与面板</translation>
     </message>
@@ -244,7 +244,7 @@
       <translation>管理员密钥文件（HMAC）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="59" />
+      <location filename="../classification_plugin/plugin.py" line="60" />
       <source>Administrator policy</source>
       <translation>管理员策略</translation>
     </message>
@@ -294,19 +294,38 @@
       <translation>任意结果</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="131" />
+      <source>Any state</source>
+      <translation>任意状态</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="126" />
+      <source>Any unit</source>
+      <translation>任意单位</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="347" />
+      <location filename="../classification_plugin/integration/custody.py" line="364" />
       <source>Approval or contract</source>
       <translation>审批或合同</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/handover.py" line="47" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="86" />
       <source>Approval or contract number</source>
       <translation>审批或合同编号</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_model.py" line="94" />
+      <source>Approval: {approval}
+Purpose: {purpose}
+Manifest SHA-256: {digest}</source>
+      <translation>审批：{approval}
+用途：{purpose}
+清单 SHA-256：{digest}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
@@ -334,6 +353,11 @@
       <translation>缓冲距离（米）</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="82" />
+      <source>By</source>
+      <translation>经办人</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/export_audit_log.py" line="55" />
       <source>CSV file</source>
       <translation>CSV 文件</translation>
@@ -342,6 +366,16 @@
       <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="299" />
+      <source>CSV files (*.csv);;PDF files (*.pdf)</source>
+      <translation>CSV 文件 (*.csv);;PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="31" />
+      <source>Cancel</source>
+      <translation>取消</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/custody.py" line="198" />
@@ -384,6 +418,11 @@
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="148" />
+      <source>Checking the handover package…</source>
+      <translation>正在核验移交包…</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/survey_watcher.py" line="264" />
       <source>Checking {layer} against protected areas</source>
       <translation>正在将 {layer} 与保护区比对</translation>
@@ -404,12 +443,22 @@
       <translation>请至少选择一个要移交的图层</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="144" />
+      <source>Choose the folder to write the package into</source>
+      <translation>请选择写入移交包的文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="135" />
+      <source>Choose the handover package folder</source>
+      <translation>选择移交包文件夹</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="31" />
       <source>Classification</source>
       <translation>密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/options_page.py" line="147" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="33" />
       <source>Classification Guard</source>
       <translation>密级守护</translation>
     </message>
@@ -424,7 +473,7 @@
       <translation>密级未更改</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="74" />
+      <location filename="../classification_plugin/plugin.py" line="75" />
       <source>Classification panel</source>
       <translation>密级面板</translation>
     </message>
@@ -459,12 +508,12 @@
       <translation>为所选图层定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="164" />
+      <location filename="../classification_plugin/plugin.py" line="167" />
       <source>Classify…</source>
       <translation>定密…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="66" />
+      <location filename="../classification_plugin/plugin.py" line="67" />
       <source>Clearance</source>
       <translation>涉密资格</translation>
     </message>
@@ -474,7 +523,7 @@
       <translation>剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="393" />
+      <location filename="../classification_plugin/gui/register_model.py" line="39" />
       <source>Closed</source>
       <translation>已关闭</translation>
     </message>
@@ -519,7 +568,7 @@
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="185" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="190" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -539,6 +588,11 @@
       <translation>保管</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/plugin.py" line="86" />
+      <source>Custody: handover and register</source>
+      <translation>流转管控：移交与台账</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
       <source>Custom</source>
       <translation>自定义</translation>
@@ -549,14 +603,19 @@
       <translation>区内数据的最低密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="391" />
+      <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>Dataset</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="358" />
+      <location filename="../classification_plugin/integration/custody.py" line="375" />
       <source>Datasets</source>
       <translation>数据集</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="84" />
+      <source>Date</source>
+      <translation>日期</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/close_copy.py" line="39" />
@@ -574,14 +633,19 @@
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="159" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="164" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/handover.py" line="55" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="90" />
       <source>Destination folder</source>
       <translation>目标文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="70" />
+      <source>Destroyed</source>
+      <translation>已销毁</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="191" />
@@ -689,7 +753,7 @@
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="361" />
+      <location filename="../classification_plugin/integration/custody.py" line="378" />
       <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
       <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
     </message>
@@ -729,22 +793,27 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="129" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="134" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="81" />
+      <location filename="../classification_plugin/plugin.py" line="82" />
       <source>Export guard: {channel}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="140" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="145" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="26" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="298" />
+      <source>Export the register</source>
+      <translation>导出台账</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="25" />
       <source>Export the register of classified holdings</source>
       <translation>导出涉密数据台账</translation>
     </message>
@@ -762,6 +831,11 @@
       <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="115" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="163" />
+      <source>Export…</source>
+      <translation>导出…</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/options_page.py" line="58" />
@@ -819,6 +893,16 @@
       <translation>无人机照片文件夹</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="78" />
+      <source>Folder to write the handover package into</source>
+      <translation>写入移交包的文件夹</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="60" />
+      <source>For example: HT-2026-118</source>
+      <translation>例如：HT-2026-118</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/justification_dialog.py" line="25" />
       <source>For example: delivery to the surveying bureau, contract 2024-17</source>
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
@@ -859,9 +943,29 @@
       <translation>请填写移交用途</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/handover.py" line="27" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="83" />
+      <source>Hand over</source>
+      <translation>移交</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="40" />
       <source>Hand over classified data</source>
       <translation>移交涉密数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="129" />
+      <source>Hand over refused</source>
+      <translation>移交被拒绝</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="47" />
+      <source>Hand over: {layers}</source>
+      <translation>移交：{layers}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="59" />
+      <source>Hand over…</source>
+      <translation>移交…</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
@@ -869,7 +973,7 @@
       <translation>已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="364" />
+      <location filename="../classification_plugin/integration/custody.py" line="381" />
       <source>Handed over by (name, signature, date)</source>
       <translation>移交人（姓名、签字、日期）</translation>
     </message>
@@ -894,6 +998,11 @@
       <translation>管控要求（以“;”分隔）</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/receive_dialog.py" line="17" />
+      <source>Handover package refused</source>
+      <translation>移交包被拒收</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/custody.py" line="164" />
       <source>Handover package {package} written to {folder}</source>
       <translation>移交包 {package} 已写入 {folder}</translation>
@@ -909,7 +1018,7 @@
       <translation>接收时拒收移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="392" />
+      <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>Held by</source>
       <translation>持有方</translation>
     </message>
@@ -1004,12 +1113,17 @@
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="360" />
+      <location filename="../classification_plugin/integration/custody.py" line="377" />
       <source>Label id</source>
       <translation>标签编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="64" />
+      <location filename="../classification_plugin/gui/register_model.py" line="92" />
+      <source>Label id: {uid}</source>
+      <translation>标识编号：{uid}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/plugin.py" line="65" />
       <source>Label loading</source>
       <translation>密级标签加载</translation>
     </message>
@@ -1029,7 +1143,7 @@
       <translation>用当前方案中的密级为图层定密。提高密级需要填写依据；降低密级需要书面理由。在格式允许时标签保存在数据源中（GeoPackage 元数据或 .qmd 文件），同时保存在项目中。LEVEL 为密级标识，如 public、internal、confidential、secret 或 top_secret。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="54" />
+      <location filename="../classification_plugin/plugin.py" line="55" />
       <source>Labels and access log</source>
       <translation>密级标签与访问日志</translation>
     </message>
@@ -1074,7 +1188,7 @@
       <translation>图层标识，或其名称的一部分</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="83" />
+      <location filename="../classification_plugin/plugin.py" line="84" />
       <source>Layer menu entries</source>
       <translation>图层菜单项</translation>
     </message>
@@ -1094,7 +1208,7 @@
       <translation>显示图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="70" />
+      <location filename="../classification_plugin/plugin.py" line="71" />
       <source>Layer tree badges</source>
       <translation>图层树密级徽标</translation>
     </message>
@@ -1124,7 +1238,7 @@
       <translation>等级“{level}”不属于当前方案；针对未知等级的策略禁止导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="37" />
+      <location filename="../classification_plugin/processing/export_register.py" line="36" />
       <source>Level id</source>
       <translation>密级标识</translation>
     </message>
@@ -1189,12 +1303,12 @@
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="351" />
+      <location filename="../classification_plugin/integration/custody.py" line="368" />
       <source>Manifest SHA-256</source>
       <translation>清单 SHA-256</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="73" />
+      <location filename="../classification_plugin/plugin.py" line="74" />
       <source>Map banner</source>
       <translation>地图密级横幅</translation>
     </message>
@@ -1239,6 +1353,11 @@
       <translation>自然保护区</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="78" />
+      <source>Needed for a destruction</source>
+      <translation>销毁时必填</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/network_exposure.py" line="96" />
       <source>Network exposure</source>
       <translation>网络暴露</translation>
@@ -1279,6 +1398,16 @@
       <translation>不得再转移</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="71" />
+      <source>No onward transfer (the recipient may hand it only back to this unit)</source>
+      <translation>不得再转移（接收方只能将其交回本单位）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="118" />
+      <source>No package was written: {error}</source>
+      <translation>未写入移交包：{error}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="39" />
       <source>No role</source>
       <translation>无角色</translation>
@@ -1314,6 +1443,11 @@
       <translation>未校验</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="151" />
+      <source>Nothing was received: {error}</source>
+      <translation>未接收任何数据：{error}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/network_exposure.py" line="93" />
       <source>Online layer '{online}' ({hosts}) is shown together with classified layers ({names}): its server learns which area you are looking at</source>
       <translation>在线图层“{online}”（{hosts}）与涉密图层（{names}）同时显示：其服务器会得知您正在查看的区域</translation>
@@ -1324,7 +1458,7 @@
       <translation>已隐藏在线图层“{online}”（{hosts}）：它会把涉密图层（{names}）的范围发送到未经批准的服务器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="82" />
+      <location filename="../classification_plugin/plugin.py" line="83" />
       <source>Online-layer warning</source>
       <translation>在线图层警告</translation>
     </message>
@@ -1332,6 +1466,11 @@
       <location filename="../classification_plugin/gui/role_dialog.py" line="91" />
       <source>Only vector layers can hold protected areas</source>
       <translation>只有矢量图层可以作为保护区</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="81" />
+      <source>Only where the export policy asks for one; kept in the access log</source>
+      <translation>仅在导出策略要求时填写；记入访问日志</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
@@ -1349,14 +1488,24 @@
       <translation>打开接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="75" />
+      <location filename="../classification_plugin/plugin.py" line="76" />
       <source>Options page</source>
       <translation>选项页</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="89" />
+      <source>Other caveats</source>
+      <translation>其他限制</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/handover.py" line="51" />
       <source>Other caveats (separated by ';')</source>
       <translation>其他管控要求（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="74" />
+      <source>Other caveats, separated by ';'</source>
+      <translation>其他限制，以“;”分隔</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
@@ -1379,7 +1528,7 @@
       <translation>所属单位：{owner}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="343" />
+      <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>Package</source>
       <translation>移交包</translation>
     </message>
@@ -1404,9 +1553,24 @@
       <translation>移交包 {package} 已{state}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="159" />
+      <source>Package {package} refused: {count} problem(s)</source>
+      <translation>移交包 {package} 被拒收：{count} 个问题</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/custody.py" line="260" />
       <source>Package {package} was not received:</source>
       <translation>未接收移交包 {package}：</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/receive_dialog.py" line="20" />
+      <source>Package {package} was not received: nothing of it was opened or recorded as received. Ask the sender for a new package.</source>
+      <translation>移交包 {package} 未被接收：其中任何内容均未打开，也未登记为已接收。请向发送方索取新的移交包。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="123" />
+      <source>Package {package} written to {folder}. Give the recipient the whole folder and the printed receipt.pdf to sign.</source>
+      <translation>移交包 {package} 已写入 {folder}。请将整个文件夹交给接收方，并请其在打印的 receipt.pdf 上签收。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
@@ -1414,7 +1578,7 @@
       <translation>加载插件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="84" />
+      <location filename="../classification_plugin/plugin.py" line="85" />
       <source>Plugin menu</source>
       <translation>插件菜单</translation>
     </message>
@@ -1444,7 +1608,7 @@
       <translation>处理算法“{algorithm}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="53" />
+      <location filename="../classification_plugin/plugin.py" line="54" />
       <source>Processing algorithms</source>
       <translation>处理算法</translation>
     </message>
@@ -1514,7 +1678,7 @@
       <translation>保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="91" />
+      <location filename="../classification_plugin/plugin.py" line="94" />
       <source>Protected-area warnings</source>
       <translation>保护区警告</translation>
     </message>
@@ -1524,7 +1688,7 @@
       <translation>保护区区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="346" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="85" />
       <source>Purpose</source>
       <translation>用途</translation>
     </message>
@@ -1549,6 +1713,16 @@
       <translation>正在读取日志…</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="199" />
+      <source>Reading the register from the access log…</source>
+      <translation>正在从访问日志读取台账…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="209" />
+      <source>Reading the register of classified holdings</source>
+      <translation>正在读取涉密数据台账</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/workstations_view.py" line="113" />
       <source>Reading workstations from the access log</source>
       <translation>正在从访问日志读取工作站</translation>
@@ -1569,9 +1743,14 @@
       <translation>定密依据：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="355" />
+      <location filename="../classification_plugin/integration/custody.py" line="372" />
       <source>Receipt for classified data</source>
       <translation>涉密数据交接回执</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
+      <source>Receive</source>
+      <translation>接收</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/receive_handover.py" line="29" />
@@ -1579,7 +1758,17 @@
       <translation>接收移交包</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="362" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="64" />
+      <source>Receive handover package…</source>
+      <translation>接收移交包…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_model.py" line="39" />
+      <source>Received</source>
+      <translation>接收时间</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="379" />
       <source>Received by (name, signature, date)</source>
       <translation>接收人（姓名、签字、日期）</translation>
     </message>
@@ -1589,17 +1778,17 @@
       <translation>接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="345" />
+      <location filename="../classification_plugin/integration/custody.py" line="362" />
       <source>Recipient</source>
       <translation>接收方</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/handover.py" line="45" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="84" />
       <source>Recipient person</source>
       <translation>接收人</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/handover.py" line="44" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="83" />
       <source>Recipient unit</source>
       <translation>接收单位</translation>
     </message>
@@ -1609,27 +1798,47 @@
       <translation>记录副本归还或销毁</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="63" />
+      <source>Record copy {package} returned or destroyed</source>
+      <translation>登记副本 {package} 已归还或已销毁</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="161" />
+      <source>Record returned / destroyed…</source>
+      <translation>登记归还 / 销毁…</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/processing/close_copy.py" line="27" />
       <source>Records in the access log that the copy handed over as PACKAGE_ID came back or was destroyed, by whom, with which witness (needed for a destruction) and when (YYYY-MM-DD, today when empty). The copy is then closed in the register; a package the log does not know, or one already closed, is refused.</source>
       <translation>在访问日志中记录以 PACKAGE_ID 移交的副本已归还或已销毁、经办人、监销人（销毁时必填）和日期（YYYY-MM-DD，留空为今天）。该副本随后在台账中关闭；日志中不存在或已关闭的包将被拒绝。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="85" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="134" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="39" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="291" />
+      <source>Register</source>
+      <translation>台账</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/export_register.py" line="38" />
       <source>Register (CSV)</source>
       <translation>台账（CSV）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="40" />
+      <location filename="../classification_plugin/processing/export_register.py" line="39" />
       <source>Register (PDF)</source>
       <translation>台账（PDF）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="70" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="115" />
+      <source>Register of Classified Holdings</source>
+      <translation>涉密数据台账</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="305" />
       <source>Register of classified holdings</source>
       <translation>涉密数据台账</translation>
     </message>
@@ -1639,7 +1848,7 @@
       <translation>降低或解除密级时必填</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="349" />
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="61" />
       <source>Return or destroy by</source>
       <translation>归还或销毁期限</translation>
     </message>
@@ -1647,6 +1856,11 @@
       <location filename="../classification_plugin/processing/handover.py" line="48" />
       <source>Return or destroy by (YYYY-MM-DD)</source>
       <translation>归还或销毁期限（YYYY-MM-DD）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="68" />
+      <source>Returned</source>
+      <translation>已归还</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/close_copy.py" line="37" />
@@ -1674,7 +1888,7 @@
       <translation>复核日期“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="42" />
+      <location filename="../classification_plugin/processing/export_register.py" line="41" />
       <source>Rows</source>
       <translation>行数</translation>
     </message>
@@ -1739,17 +1953,17 @@
       <translation>搜索所有字段…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="207" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="83" />
       <source>Select one or more layers first</source>
       <translation>请先选择一个或多个图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="344" />
+      <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>Sender</source>
       <translation>发送方</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="60" />
+      <location filename="../classification_plugin/plugin.py" line="61" />
       <source>Session record</source>
       <translation>会话记录</translation>
     </message>
@@ -1809,7 +2023,7 @@
       <translation>已静默 {since}，未正常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/workstations_view.py" line="91" />
+      <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>State</source>
       <translation>状态</translation>
     </message>
@@ -1889,7 +2103,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="122" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="127" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1954,12 +2168,12 @@
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="124" />
+      <location filename="../classification_plugin/plugin.py" line="127" />
       <source>The administrator's policy cannot be enforced, so every classified export is blocked: {error}</source>
       <translation>无法执行管理员策略，因此所有涉密导出均被阻止：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="108" />
+      <location filename="../classification_plugin/plugin.py" line="111" />
       <source>The administrator's policy cannot be used, so every classified export is blocked until it is fixed: {error}</source>
       <translation>管理员策略无法使用，在修复之前所有涉密数据的导出均被阻止：{error}</translation>
     </message>
@@ -2057,6 +2271,21 @@
       <location filename="../classification_plugin/core/policy.py" line="122" />
       <source>The export policy allows exporting {level} data</source>
       <translation>导出策略允许导出{level}数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="157" />
+      <source>The export policy asks for a justification here: {reason}</source>
+      <translation>导出策略要求为此填写理由：{reason}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="150" />
+      <source>The export policy asks for a written justification for this folder</source>
+      <translation>导出策略要求为此文件夹填写书面理由</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="148" />
+      <source>The export policy does not allow this folder: {reason}</source>
+      <translation>导出策略不允许此文件夹：{reason}</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/policy.py" line="124" />
@@ -2194,6 +2423,16 @@
       <translation>无法写出回执：{error}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="227" />
+      <source>The register could not be read</source>
+      <translation>无法读取台账</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="261" />
+      <source>The register could not be read: {error}</source>
+      <translation>无法读取台账：{error}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/core/custody.py" line="232" />
       <source>The return-or-destroy date '{value}' is not a date like 2027-06-30</source>
       <translation>归还或销毁期限“{value}”不是形如 2027-06-30 的日期</translation>
@@ -2212,6 +2451,11 @@
       <location filename="../classification_plugin/core/custody.py" line="220" />
       <source>The unit '{unit}' is not in the policy's list of units ({units})</source>
       <translation>单位“{unit}”不在策略的单位列表中（{units}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="57" />
+      <source>The unit that receives the data</source>
+      <translation>接收数据的单位</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/audit/sqlite_log.py" line="128" />
@@ -2254,7 +2498,7 @@
       <translation>到</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="52" />
+      <location filename="../classification_plugin/plugin.py" line="53" />
       <source>Translations</source>
       <translation>翻译</translation>
     </message>
@@ -2269,7 +2513,7 @@
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="36" />
+      <location filename="../classification_plugin/processing/export_register.py" line="35" />
       <source>Unit</source>
       <translation>单位</translation>
     </message>
@@ -2284,7 +2528,7 @@
       <translation>未知的保管事件“{event}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="57" />
+      <location filename="../classification_plugin/processing/export_register.py" line="61" />
       <source>Unknown state '{state}' (one of: {states})</source>
       <translation>未知状态“{state}”（可选：{states}）</translation>
     </message>
@@ -2349,6 +2593,11 @@
       <translation>处置方式</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="59" />
+      <source>What the data is for</source>
+      <translation>数据的用途</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/classification_dock.py" line="45" />
       <source>When</source>
       <translation>时间</translation>
@@ -2364,12 +2613,17 @@
       <translation>操作人</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/handover_dialog.py" line="58" />
+      <source>Who signs the receipt</source>
+      <translation>签收人</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/justification_dialog.py" line="23" />
       <source>Why must this data leave QGIS? The text is kept in the access log.</source>
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="393" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="83" />
       <source>Witness</source>
       <translation>监销人</translation>
     </message>
@@ -2394,9 +2648,14 @@
       <translation>将符合所有给定筛选条件（空条件匹配全部）的访问日志记录按时间先后写入 UTF-8 编码的 CSV 文件，并附上每条记录的哈希和签名，供审计人员核查。文件中的时间为 UTC；FROM 和 TO 包含边界。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="29" />
+      <location filename="../classification_plugin/processing/export_register.py" line="28" />
       <source>Writes the register derived from the access log: one row per dataset and copy, with its level, holder and state (handed_over, received, returned, destroyed, overdue, never_acknowledged). UNIT, LEVEL and STATE filter it (UNIT matches the sender's or the recipient's unit). With the central PostgreSQL log it covers every workstation of the unit.</source>
       <translation>写出由访问日志生成的台账：每个数据集的每个副本一行，含密级、持有方和状态（handed_over、received、returned、destroyed、overdue、never_acknowledged）。可按 UNIT、LEVEL 和 STATE 筛选（UNIT 匹配发送方或接收方单位）。使用中心 PostgreSQL 日志时覆盖本单位的所有工作站。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="114" />
+      <source>Writing the handover package…</source>
+      <translation>正在写入移交包…</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="208" />
@@ -2709,7 +2968,7 @@
       <translation>管理员策略无法使用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/plugin.py" line="119" />
+      <location filename="../classification_plugin/plugin.py" line="122" />
       <source>the clearance check could not start on this QGIS ({reason})</source>
       <translation>许可级别检查无法在此 QGIS 上启动（{reason}）</translation>
     </message>
@@ -2859,7 +3118,7 @@
       <translation>{count} 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/export_register.py" line="73" />
+      <location filename="../classification_plugin/processing/export_register.py" line="74" />
       <source>{count} register rows written</source>
       <translation>已写出 {count} 行台账</translation>
     </message>
@@ -2929,6 +3188,11 @@
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
+      <source>{message}. Opened: {layers}</source>
+      <translation>{message}。已打开：{layers}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="379" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
@@ -2964,6 +3228,11 @@
       <translation>{n} 分钟</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="314" />
+      <source>{n} rows exported to {path}</source>
+      <translation>已将 {n} 行导出到 {path}</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/workstations_view.py" line="161" />
       <source>{n} workstations, {m} need attention</source>
       <translation>{n} 个工作站，{m} 个需要关注</translation>
@@ -2984,6 +3253,11 @@
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="264" />
+      <source>{rows} rows shown; {copies} copies of {datasets} datasets in the log</source>
+      <translation>显示 {rows} 行；日志中共有 {datasets} 个数据集的 {copies} 份副本</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="381" />
       <source>{source} ({provider})
 Project: {project}</source>
@@ -2991,17 +3265,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="105" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="110" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="78" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="83" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="82" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="87" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

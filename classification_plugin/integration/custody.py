@@ -10,6 +10,7 @@ package id, the sender and any restriction. The log's handover event holds the m
 
 from __future__ import annotations
 
+import csv
 import heapq
 import os
 import re
@@ -309,13 +310,18 @@ class CustodyService:
         return copy.state if copy is not None else None
 
     def register(self) -> rules.Register:
-        """The register derived from the log's custody events (only the fields it needs are read)."""
-        log = self.svc.log
-        if log is None:
-            return rules.Register()
-        handovers = log.extract((rules.EVENT_HANDOVER,), HANDOVER_PATHS)
-        others = log.extract((rules.EVENT_RECEIVED, rules.EVENT_RETURNED, rules.EVENT_DESTROYED), OTHER_PATHS)
-        return rules.derive_register(custody_events(heapq.merge(handovers, others)))
+        return read_register(self.svc.log)
+
+
+def read_register(log) -> rules.Register:
+    """The register derived from ``log``'s custody events only (an empty one without a log): the
+    log's database reads just the fields it needs. Plain data in and out, so the Register panel
+    can run it in a task on a connection of its own."""
+    if log is None:
+        return rules.Register()
+    handovers = log.extract((rules.EVENT_HANDOVER,), HANDOVER_PATHS)
+    others = log.extract((rules.EVENT_RECEIVED, rules.EVENT_RETURNED, rules.EVENT_DESTROYED), OTHER_PATHS)
+    return rules.derive_register(custody_events(heapq.merge(handovers, others)))
 
 
 # what the register shows of a handover (not its manifest hash, purpose or folder: less to decode)
@@ -339,6 +345,15 @@ def custody_events(rows):
             _seq, action, time_ms, user, package_id, by, witness = row
             details = {"package_id": package_id or "", "by": by or "", "witness": witness or ""}
         yield {"action": action, "time_ms": int(time_ms), "user": user or "", "details": details}
+
+
+def write_register_csv(path, records: list) -> None:
+    """The register's records (:func:`core.custody.register_records`) as CSV, with a BOM so that
+    spreadsheets read the Chinese."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=rules.REGISTER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
 
 
 @contextmanager

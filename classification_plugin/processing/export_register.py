@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from qgis.core import (
@@ -44,7 +43,12 @@ class ExportRegisterAlgorithm(ClassificationAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         import time
 
-        from classification_plugin.integration.custody import CustodyService, register_html, write_pdf
+        from classification_plugin.integration.custody import (
+            CustodyService,
+            register_html,
+            write_pdf,
+            write_register_csv,
+        )
         from classification_plugin.integration.services import services
 
         def text(name):
@@ -60,10 +64,7 @@ class ExportRegisterAlgorithm(ClassificationAlgorithm):
         rows = register.rows(date.today(), int(time.time() * 1000), text("UNIT"), text("LEVEL"), state)
         records = custody.register_records(rows)
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
-        with open(output, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel reads the Chinese
-            writer = csv.DictWriter(handle, fieldnames=custody.REGISTER_COLUMNS)
-            writer.writeheader()
-            writer.writerows(records)
+        write_register_csv(output, records)
         results = {"OUTPUT": output, "COUNT": len(records)}
         pdf = self.parameterAsFileOutput(parameters, "PDF", context)
         if pdf:
