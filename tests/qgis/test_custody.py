@@ -22,7 +22,7 @@ def run(alg, params):
 
 
 @pytest.fixture
-def custody_env(classification_provider, monkeypatch, tmp_path):
+def custody_env(classification_provider, monkeypatch, tmp_path, clean_project):
     """This workstation's unit, a clean services() whose settings approve one folder for secret data."""
     from classification_plugin.integration import services as services_module
 
@@ -54,9 +54,21 @@ def labelled(survey_gpkg, tmp_path):
         dataset.GetRasterBand(1).Fill(77)
         dataset = None
         run("setlabel", {"INPUT": str(tif), "LEVEL": level, "REASON": "catalogue 2.2"})
-        return QgsVectorLayer(source, "control points", "ogr"), QgsRasterLayer(str(tif), "ortho", "gdal")
+        return in_project(QgsVectorLayer(source, "control points", "ogr")), \
+            in_project(QgsRasterLayer(str(tif), "ortho", "gdal"))
 
     return make
+
+
+def in_project(layer):
+    """``layer``, owned by the project from now on (``clean_project`` deletes it after the test): a
+    layer Python owns that lives on until Python exits (a failing Processing run keeps its frames)
+    crashes QGIS there."""
+    from qgis.core import QgsProject
+
+    assert layer.isValid(), layer.source()
+    QgsProject.instance().addMapLayer(layer, False)
+    return layer
 
 
 def hand_over(layers, destination, **extra):
@@ -106,11 +118,12 @@ def test_a_secret_handover_to_an_approved_folder_is_received_returned_and_in_the
     from classification_plugin.integration.label_store import data_label
 
     original = data_label(points)
-    copy = data_label(QgsVectorLayer(f"{folder}/data/control_points.gpkg|layername=control_points", "c", "ogr"))
+    copy = data_label(in_project(QgsVectorLayer(f"{folder}/data/control_points.gpkg|layername=control_points",
+                                                "c", "ogr")))
     assert copy.uid == original.uid and copy.level == "secret"
     assert copy.custody.package_id == result["PACKAGE_ID"] and copy.custody.sender_unit == UNIT
     assert copy.custody.no_onward_transfer
-    raster_copy = data_label(QgsRasterLayer(str(folder / "data" / "ortho.tif"), "r", "gdal"))
+    raster_copy = data_label(in_project(QgsRasterLayer(str(folder / "data" / "ortho.tif"), "r", "gdal")))
     assert raster_copy.custody.package_id == result["PACKAGE_ID"]
     assert register_states(tmp_path)[result["PACKAGE_ID"]]["state"] == custody.RECEIVED
 
@@ -198,7 +211,8 @@ def test_a_received_copy_with_no_onward_transfer_goes_only_back_to_its_sender(cu
     result = hand_over([points], approved)
     run("receivehandover", {"PACKAGE": result["PACKAGE_FOLDER"], "LOAD": False})
     monkeypatch.setenv("CLASSIFICATION_GUARD_UNIT", "Railway Institute")  # now the recipient's desk
-    copy = QgsVectorLayer(f"{result['PACKAGE_FOLDER']}/data/control_points.gpkg|layername=control_points", "c", "ogr")
+    copy = in_project(QgsVectorLayer(f"{result['PACKAGE_FOLDER']}/data/control_points.gpkg|layername=control_points",
+                                     "c", "ogr"))
     with pytest.raises(QgsProcessingException, match="no onward transfer"):
         hand_over([copy], approved, RECIPIENT_UNIT="Design Subcontractor Co")
     refused = log_rows("onward_transfer_refused")[-1]
@@ -217,7 +231,8 @@ def test_the_export_guard_refuses_a_received_copy_that_may_not_go_on(custody_env
     points, _ortho = labelled("public")
     result = hand_over([points], approved)
     run("receivehandover", {"PACKAGE": result["PACKAGE_FOLDER"], "LOAD": False})
-    copy = QgsVectorLayer(f"{result['PACKAGE_FOLDER']}/data/control_points.gpkg|layername=control_points", "c", "ogr")
+    copy = in_project(QgsVectorLayer(f"{result['PACKAGE_FOLDER']}/data/control_points.gpkg|layername=control_points",
+                                     "c", "ogr"))
     target = tmp_path / "onward.gpkg"
     with pytest.raises(QgsProcessingException, match=result["PACKAGE_ID"]):
         processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": str(target)})
