@@ -246,8 +246,7 @@ class CustodyService:
         folder = Path(folder)
         if folder.is_file() and folder.name == rules.MANIFEST_NAME:
             folder = folder.parent
-        peek = rules.check_package(folder) if (folder / rules.MANIFEST_NAME).is_file() else None
-        package_id = peek.manifest.package_id if peek is not None and peek.manifest is not None else ""
+        package_id = _package_id(folder)
         sent = self.sent_manifest_hash(package_id) if package_id else None
         check = rules.check_package(folder, sent, cancelled=(feedback.isCanceled if feedback else lambda: False),
                                     progress=(lambda f: feedback.setProgress(100 * f)) if feedback else lambda f: None)
@@ -306,7 +305,9 @@ class CustodyService:
         return [row for row in rows if not package_id or row["details"].get("package_id") == package_id]
 
     def copy_state(self, package_id: str) -> str | None:
-        copy = self.register().copies.get(package_id)
+        """The recorded state of one copy, from that package's events only."""
+        rows = [row for action in rules.CUSTODY_EVENTS for row in self._custody_rows(action, package_id)]
+        copy = rules.derive_register(sorted(rows, key=lambda row: row["seq"])).copies.get(package_id)
         return copy.state if copy is not None else None
 
     def register(self) -> rules.Register:
@@ -368,6 +369,14 @@ def gdal_side_files_off():
         yield
     finally:
         gdal.SetConfigOption("GDAL_PAM_ENABLED", before)
+
+
+def _package_id(folder: Path) -> str:
+    """The package id its manifest names ("" when there is none to read: the check says why)."""
+    try:
+        return Manifest.from_bytes((folder / rules.MANIFEST_NAME).read_bytes()).package_id
+    except (OSError, CustodyError):
+        return ""
 
 
 def vars_of(party: Party) -> dict:
