@@ -60,10 +60,10 @@ from classification_plugin.integration.export_guard.outputs import (
     destination_path,
     is_temporary,
 )
+from classification_plugin.integration.export_guard.patches import MissingHookError
 from classification_plugin.integration.export_guard.processing import (
     LAYER_PARAMETER_TYPES,
     OWN_PROVIDER,
-    MissingHookError,
     current_justification,
     database_targets,
     justified,
