@@ -173,17 +173,23 @@ class Gate:
 
     def label_written_file(self, path: str, labels, reason: str) -> None:
         """Label a file QGIS wrote outside Processing, and its layer if QGIS added it to the project."""
-        label = inherited_label(labels, self.scheme, self.svc.labels.user, reason)
-        if label is None or not os.path.exists(path):
+        if not os.path.exists(path):
             return
         added = [layer for layer in QgsProject.instance().mapLayers().values()
                  if layer.source().split("|")[0] == path]
-        try:
-            for layer in added or [QgsRasterLayer(path, os.path.basename(path))]:
+        self.label_written_layers(added or [QgsRasterLayer(path, os.path.basename(path))], labels, reason)
+
+    def label_written_layers(self, layers, labels, reason: str) -> None:
+        """Give ``layers`` (what an export wrote) the highest of ``labels``."""
+        label = inherited_label(labels, self.scheme, self.svc.labels.user, reason)
+        if label is None:
+            return
+        for layer in layers:
+            try:
                 self.svc.labels.write(layer, label)
-        except Exception as error:  # noqa: BLE001 - report, never lose the result
-            self.message(tr("Could not label output '{output}': {error}").format(output=path, error=error),
-                         Qgis.MessageLevel.Warning, 10)
+            except Exception as error:  # noqa: BLE001 - report, never lose the result
+                self.message(tr("Could not label output '{output}': {error}").format(output=layer.name(), error=error),
+                             Qgis.MessageLevel.Warning, 10)
 
 
 class Channel:
