@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
+from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog, QMessageBox
 
 from classification_plugin.core.schemes import SchemeRegistry
 from classification_plugin.integration.label_store import LabelStore
 
 CONNECTION = "classification_guard_test"
+# DB Manager's database objects close their SQLite connection in __del__. After an import DB Manager
+# reconnects, and the old one, collected during a test's teardown, freed memory twice (QGIS 3.22,
+# pytest only; the desktop run in tests/e2e does not): every one is kept until the process ends
+_KEPT = []
 
 
 @pytest.fixture
@@ -28,6 +33,9 @@ def target_db(qgis_app, tmp_path, monkeypatch):
     GPKGDBPlugin.addConnection(CONNECTION, uri)
     plugin = GPKGDBPlugin(CONNECTION)
     assert plugin.connect()
+    _KEPT.append(plugin)
+    reconnect = plugin.reconnect
+    monkeypatch.setattr(plugin, "reconnect", lambda: _KEPT.append(plugin.db) or reconnect())
     boxes = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: boxes.append(args[2]))
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: boxes.append(args[2]))
@@ -36,12 +44,16 @@ def target_db(qgis_app, tmp_path, monkeypatch):
 
 
 def run_import(target_db, layer, table):
+    """Import ``layer`` into ``table`` as DB Manager's OK button does; returns the dialog's result."""
     db, _path, dialog_class, _boxes = target_db
     dialog = dialog_class(None, db, db.uri())
     dialog.cboInputLayer.setCurrentIndex(dialog.cboInputLayer.findData(layer.id()))
     dialog.cboTable.setEditText(table)
-    dialog.accept()  # what its OK button does
-    return dialog
+    dialog.accept()
+    result = dialog.result()
+    dialog.close()
+    sip.delete(dialog)
+    return result
 
 
 def imported(path, table):
@@ -51,9 +63,9 @@ def imported(path, table):
 
 def test_secret_is_refused_and_nothing_is_written(export_guard, layer_of, target_db, guard_services):
     _db, path, _cls, boxes = target_db
-    dialog = run_import(target_db, layer_of("secret", "control_points"), "leak")
+    result = run_import(target_db, layer_of("secret", "control_points"), "leak")
     assert imported(path, "leak") is None and "Import was successful." not in boxes
-    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert result == QDialog.DialogCode.Rejected
     action, layer_name, outcome, details = guard_services.recorder.events[-1]
     assert (action, layer_name, outcome) == ("export_blocked", "control_points", "blocked")
     assert details["channel"] == "db_manager_import" and details["table"] == "leak"
@@ -70,8 +82,8 @@ def test_confidential_asks_a_justification_and_records_it(export_guard, layer_of
     assert asked and "parcels" in asked[0] and imported(path, "cancelled") is None
 
     export_guard.ask_justification = lambda text, parent: "handover to the land office"
-    dialog = run_import(target_db, layer, "justified")
-    assert dialog.result() == QDialog.DialogCode.Accepted and imported(path, "justified") is not None
+    result = run_import(target_db, layer, "justified")
+    assert result == QDialog.DialogCode.Accepted and imported(path, "justified") is not None
     action, _name, outcome, details = guard_services.recorder.events[-1]
     assert (action, outcome, details["justification"]) == ("export_allowed", "allowed_with_justification",
                                                            "handover to the land office")
@@ -117,3 +129,23 @@ def test_unload_puts_db_managers_accept_back(export_guard):
     export_guard.db_import.unload()
     assert not getattr(DlgImportVector.accept, "classification_guard", False)
     assert export_guard.db_import.hooked() == 0
+
+
+def test_another_table_of_the_same_file_does_not_count(export_guard, target_db, tmp_path, guard_services,
+                                                       make_memory_layer, clean_project):
+    """A public table is judged by its own label, not by a secret table beside it in one GeoPackage."""
+    from conftest import write_gpkg
+
+    from classification_plugin.core.labels import LabelRequest
+
+    points = ["POINT(1 1)", "POINT(2 2)"]
+    source = write_gpkg(tmp_path / "survey.gpkg", {"control_points": make_memory_layer(points),
+                                                   "roads": make_memory_layer(points)})
+    layers = {}
+    for table, level in (("control_points", "secret"), ("roads", "public")):
+        layers[table] = QgsVectorLayer(f"{source}|layername={table}", table, "ogr")
+        clean_project.addMapLayer(layers[table])
+        guard_services.labels.change(layers[table], LabelRequest(level=level, reason="test data"))
+    _db, path, _cls, _boxes = target_db
+    run_import(target_db, layers["roads"], "roads")
+    assert imported(path, "roads") is not None

@@ -4,7 +4,7 @@ Its dialog (``db_manager.dlg_import_vector.DlgImportVector``) writes the layer i
 through ``QgsVectorLayerExporter`` inside its own ``accept()``, before the dialog's ``accepted``
 signal: so the method itself is wrapped. The input is the layer picked in its combo, a file typed
 or chosen there, or what was dropped on DB Manager's tree (the dialog's ``inLayer`` in every case);
-it counts with the label its data carries and that of project layers reading the same file. A
+it counts with the label its data carries and that of project layers reading the same table. A
 refusal closes the dialog with nothing written; an allowed import into a GeoPackage gets the
 input's label in the new table's metadata (other databases cannot carry it: the import is
 recorded with its destination).
@@ -12,12 +12,11 @@ recorded with its destination).
 
 from __future__ import annotations
 
-from qgis.core import QgsDataSourceUri, QgsProject, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsProject, QgsProviderRegistry, QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.integration.export_guard.outputs import source_file
 from classification_plugin.integration.export_guard.patches import PatchingChannel
 
 IMPORT_DIALOG = "DlgImportVector"  # db_manager/dlg_import_vector.py, 3.22 to 3.44
@@ -76,7 +75,7 @@ class DbManagerImportChannel(PatchingChannel):
 
 
 def import_inputs(dialog) -> list:
-    """The layer an import dialog is about to write, and the project's layers reading the same file
+    """The layer an import dialog is about to write, and the project's layers reading the same table
     (their labels count too). The dialog's own ``reloadInputLayer()`` makes its ``inLayer`` from
     what its combo shows (a project layer, or a file typed or chosen there) as its ``accept()``
     does; with a layer handed in (a drop on DB Manager's tree) it keeps that one."""
@@ -86,10 +85,20 @@ def import_inputs(dialog) -> list:
     layer = getattr(dialog, "inLayer", None)
     if layer is None or sip.isdeleted(layer):
         return []
-    path = source_file(layer)
+    key = _table_of(layer)
     same = [other for other in QgsProject.instance().mapLayers().values()
-            if other is not layer and path and source_file(other) == path]
+            if other is not layer and key is not None and _table_of(other) == key]
     return [layer, *same]
+
+
+def _table_of(layer) -> tuple[str, str] | None:
+    """(file, table) a file-based layer reads; None for other sources."""
+    try:
+        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    except Exception:  # noqa: BLE001 - providers raise various errors on odd URIs
+        return None
+    path = parts.get("path") or ""
+    return (path, parts.get("layerName") or "") if path else None
 
 
 def import_destination(dialog) -> tuple[str, str, str]:
