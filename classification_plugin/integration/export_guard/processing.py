@@ -42,6 +42,10 @@ from classification_plugin.integration.export_guard.patches import MissingHookEr
 
 OWN_PROVIDER = "classification"
 LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "layer", "multilayer", "mesh", "pointcloud"}
+# native:alignrasters (Raster > Align Rasters from QGIS 3.26): its LAYERS parameter lists items
+# {"inputFile", "outputFile", ...} (or plain layers, aligned into temporary files); the files it
+# writes are named there, not in a destination parameter
+ALIGN_LAYERS_TYPE = "alignrasterlayers"
 
 _justifications = threading.local()
 
@@ -75,10 +79,24 @@ def processing_outputs(alg, parameters) -> list[Output]:
         if value is None and definition.flags() & PARAMETER_OPTIONAL and \
                 definition.name() not in parameters:
             continue
-        text = "" if value is None else str(value)
-        temporary = is_temporary(text)
-        outputs.append(Output(definition.name(), text, temporary, None if temporary else destination_path(text)))
+        outputs.append(_output(definition.name(), "" if value is None else str(value)))
+    for definition in alg.parameterDefinitions():
+        if definition.type() == ALIGN_LAYERS_TYPE:
+            outputs += [_output(definition.name(), str(item.get("outputFile") or ""))
+                        for item in _align_items(parameters.get(definition.name()))]
     return outputs
+
+
+def _output(name: str, destination: str) -> Output:
+    temporary = is_temporary(destination)
+    return Output(name, destination, temporary, None if temporary else destination_path(destination))
+
+
+def _align_items(value) -> list[dict]:
+    """The items of an ``alignrasterlayers`` value as dictionaries (a plain layer: input only)."""
+    value = static_value(value)
+    items = value if isinstance(value, (list, tuple)) else [value] if value not in (None, "") else []
+    return [item if isinstance(item, dict) else {"inputFile": item} for item in items]
 
 
 # Algorithms that write into an existing database name it in a parameter, not in a destination
@@ -136,6 +154,10 @@ def processing_inputs(alg, parameters, context) -> list[QgsMapLayer]:
     """The layers an algorithm reads (for a model: its inputs, which feed every child)."""
     found: list = []
     for definition in alg.parameterDefinitions():
+        if definition.type() == ALIGN_LAYERS_TYPE:
+            for item in _align_items(parameters.get(definition.name())):
+                _collect_layers(item.get("inputFile"), context, found)
+            continue
         if definition.isDestination() or definition.type() not in LAYER_PARAMETER_TYPES:
             continue
         if definition.name() == DATABASE_LAYER_PARAMETER and not _executes_sql(alg):
