@@ -144,7 +144,7 @@
       <translation>最后一条事件早于此时长的主机显示为静默</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="58" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -224,6 +224,16 @@
       <translation>机场</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="279" />
+      <source>Align Rasters</source>
+      <translation>对齐栅格</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="286" />
+      <source>Aligned by Align Rasters</source>
+      <translation>由“对齐栅格”生成</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/options_page.py" line="77" />
       <source>All events</source>
       <translation>全部事件</translation>
@@ -269,7 +279,7 @@
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="47" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -399,7 +409,7 @@
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -419,7 +429,7 @@
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="299" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -429,7 +439,7 @@
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="185" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="186" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -449,6 +459,11 @@
       <translation>自定义</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <source>DB Manager import</source>
+      <translation>数据库管理器导入</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="69" />
       <source>Data inside must be at least</source>
       <translation>区内数据的最低密级</translation>
@@ -459,12 +474,12 @@
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="236" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="159" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="165" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -609,7 +624,7 @@
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="129" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="130" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
@@ -619,9 +634,24 @@
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="140" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="141" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="149" />
+      <source>Exporting a 3D map view</source>
+      <translation>导出三维地图视图</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="155" />
+      <source>Exporting a map animation</source>
+      <translation>导出地图动画</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="153" />
+      <source>Exporting an elevation profile</source>
+      <translation>导出高程剖面</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/layouts.py" line="69" />
@@ -634,7 +664,7 @@
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="115" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="158" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -704,7 +734,7 @@
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="281" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="249" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -752,6 +782,16 @@
       <location filename="../classification_plugin/gui/protected_ui.py" line="330" />
       <source>Import of the photos in {folder} canceled.</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="74" />
+      <source>Imported by DB Manager</source>
+      <translation>由数据库管理器导入</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="57" />
+      <source>Importing '{layer}' into a database (DB Manager)</source>
+      <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/drone_data.py" line="252" />
@@ -864,7 +904,7 @@
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -997,6 +1037,11 @@
       <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="260" />
+      <source>Mesh Calculator</source>
+      <translation>网格计算器</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/verify_audit_log.py" line="66" />
@@ -1144,12 +1189,12 @@
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="190" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="204" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1159,17 +1204,17 @@
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="48" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1244,7 +1289,7 @@
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="170" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="229" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1309,12 +1354,12 @@
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -1324,7 +1369,7 @@
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="111" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="146" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1339,7 +1384,7 @@
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="116" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="159" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -1504,7 +1549,7 @@
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="122" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="123" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -1979,7 +2024,7 @@
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="115" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="125" />
       <source>database connection '{name}'</source>
       <translation>数据库连接“{name}”</translation>
     </message>
@@ -2424,7 +2469,7 @@
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/patches.py" line="16" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
@@ -2446,17 +2491,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="105" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="106" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="78" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="79" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="82" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="83" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
