@@ -117,8 +117,8 @@ class DialogWatch(Channel):
         return [layer for layer in QgsProject.instance().layerTreeRoot().checkedLayers() if layer is not None]
 
     def _view_3d_layers(self) -> list:
-        """The layers the project's 3D views show (``iface.mapCanvases3D()``, QGIS 3.24+); before
-        that, the main map's visible layers, which a 3D view follows."""
+        """The layers the project's 3D views show (``iface.mapCanvases3D()``); on QGIS 3.22, which
+        lacks it, the main map's visible layers, which a 3D view follows."""
         layers = []
         try:
             for canvas in self.gate.iface.mapCanvases3D() or []:
