@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 from qgis.PyQt import sip
@@ -11,11 +13,27 @@ from classification_plugin.core.schemes import SchemeRegistry
 from classification_plugin.integration.label_store import LabelStore
 
 CONNECTION = "classification_guard_test"
-# DB Manager's database objects close their SQLite connection in __del__. After an import DB Manager
-# reconnects, and the old one, collected during a test's teardown, freed memory twice (QGIS 3.22,
-# pytest only; the desktop run in tests/e2e does not): every one is kept until the process ends
+# DB Manager's database objects hold the GeoPackage open twice (a GDAL dataset and an SQLite
+# connection) and close them in __del__. After an import DB Manager reconnects; the old database,
+# collected during a test's teardown, freed memory twice (QGIS 3.22), and those left for the
+# interpreter's exit crashed it there. So each one is kept while its test runs and closed at the
+# end of this module, explicitly, while GDAL and Qt are still there.
 _KEPT = []
 
+
+@pytest.fixture(scope="module", autouse=True)
+def close_db_manager_connections():
+    yield
+    for database in _KEPT:
+        connector = getattr(database, "connector", None)
+        if connector is None:
+            continue
+        connector.gdal_ds = None
+        if getattr(connector, "_connection", None) is not None:
+            connector._connection.close()
+        database.connector = None
+    _KEPT.clear()
+    gc.collect()
 
 @pytest.fixture
 def target_db(qgis_app, tmp_path, monkeypatch):
@@ -33,7 +51,7 @@ def target_db(qgis_app, tmp_path, monkeypatch):
     GPKGDBPlugin.addConnection(CONNECTION, uri)
     plugin = GPKGDBPlugin(CONNECTION)
     assert plugin.connect()
-    _KEPT.append(plugin)
+    _KEPT.append(plugin.database())
     reconnect = plugin.reconnect
     monkeypatch.setattr(plugin, "reconnect", lambda: _KEPT.append(plugin.db) or reconnect())
     boxes = []
