@@ -34,27 +34,27 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="226" />
+      <location filename="../classification_plugin/integration/custody.py" line="228" />
       <source>'{layer}' could not be read</source>
       <translation>无法读取“{layer}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="231" />
+      <location filename="../classification_plugin/integration/custody.py" line="233" />
       <source>'{layer}' could not be written (error {error})</source>
       <translation>无法写出“{layer}”（错误 {error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="206" />
+      <location filename="../classification_plugin/integration/custody.py" line="208" />
       <source>'{layer}' could not be written: {error}</source>
       <translation>无法写出“{layer}”：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="119" />
+      <location filename="../classification_plugin/integration/custody.py" line="121" />
       <source>'{layer}' has no label: classify it before handing it over</source>
       <translation>“{layer}”没有密级标签：移交前请先定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="122" />
+      <location filename="../classification_plugin/integration/custody.py" line="124" />
       <source>'{layer}' is neither a vector nor a raster layer</source>
       <translation>“{layer}”既不是矢量图层也不是栅格图层</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>缺少“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="288" />
+      <location filename="../classification_plugin/integration/custody.py" line="289" />
       <source>'{value}' is not a date like 2027-06-30</source>
       <translation>“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="272" />
+      <location filename="../classification_plugin/integration/custody.py" line="273" />
       <source>(its handover is not in this log, so the manifest itself could not be checked against the sender's record)</source>
       <translation>（本日志中没有该包的移交记录，因此无法将清单本身与发送方的记录核对）</translation>
     </message>
@@ -164,12 +164,12 @@
       <translation>&lt;b&gt;{names}&lt;/b&gt;</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="93" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="94" />
       <source>A PostgreSQL access log needs the Python package psycopg (version 3), which is not installed. Install it, or use an SQLite file as the log location.</source>
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="283" />
+      <location filename="../classification_plugin/integration/custody.py" line="284" />
       <source>A destruction needs a witness</source>
       <translation>销毁需要监销人</translation>
     </message>
@@ -184,7 +184,7 @@
       <translation>最后一条事件早于此时长的主机显示为静默</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="58" />
       <source>A justification cannot be empty</source>
       <translation>理由不能为空</translation>
     </message>
@@ -264,6 +264,16 @@
       <translation>机场</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="279" />
+      <source>Align Rasters</source>
+      <translation>对齐栅格</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="286" />
+      <source>Aligned by Align Rasters</source>
+      <translation>由“对齐栅格”生成</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/options_page.py" line="77" />
       <source>All events</source>
       <translation>全部事件</translation>
@@ -309,7 +319,7 @@
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="364" />
+      <location filename="../classification_plugin/integration/custody.py" line="396" />
       <source>Approval or contract</source>
       <translation>审批或合同</translation>
     </message>
@@ -338,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="47" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -438,7 +448,7 @@ Manifest SHA-256: {digest}</source>
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="111" />
+      <location filename="../classification_plugin/integration/custody.py" line="113" />
       <source>Choose at least one layer to hand over</source>
       <translation>请至少选择一个要移交的图层</translation>
     </message>
@@ -518,7 +528,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -543,7 +553,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="299" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -558,7 +568,7 @@ Manifest SHA-256: {digest}</source>
       <translation>副本已归还</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="294" />
+      <location filename="../classification_plugin/integration/custody.py" line="295" />
       <source>Copy {package} recorded as {state}</source>
       <translation>副本 {package} 已记录为{state}</translation>
     </message>
@@ -568,7 +578,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="190" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="191" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -598,6 +608,11 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <source>DB Manager import</source>
+      <translation>数据库管理器导入</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="69" />
       <source>Data inside must be at least</source>
       <translation>区内数据的最低密级</translation>
@@ -608,7 +623,7 @@ Manifest SHA-256: {digest}</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="375" />
+      <location filename="../classification_plugin/integration/custody.py" line="407" />
       <source>Datasets</source>
       <translation>数据集</translation>
     </message>
@@ -628,12 +643,12 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="236" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="164" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="170" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -753,7 +768,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="378" />
+      <location filename="../classification_plugin/integration/custody.py" line="410" />
       <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
       <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
     </message>
@@ -793,7 +808,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="134" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="135" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
@@ -803,7 +818,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="145" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="146" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
@@ -818,6 +833,21 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="149" />
+      <source>Exporting a 3D map view</source>
+      <translation>导出三维地图视图</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="155" />
+      <source>Exporting a map animation</source>
+      <translation>导出地图动画</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="153" />
+      <source>Exporting an elevation profile</source>
+      <translation>导出高程剖面</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/layouts.py" line="59" />
       <source>Exporting layout '{layout}'</source>
       <translation>导出布局“{layout}”</translation>
@@ -828,7 +858,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="115" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="158" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -913,7 +943,7 @@ Manifest SHA-256: {digest}</source>
       <translation>从</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="281" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="249" />
       <source>From a script, run it inside classification_plugin.integration.export_guard.justified("why").</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
@@ -973,17 +1003,17 @@ Manifest SHA-256: {digest}</source>
       <translation>已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="381" />
+      <location filename="../classification_plugin/integration/custody.py" line="413" />
       <source>Handed over by (name, signature, date)</source>
       <translation>移交人（姓名、签字、日期）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="132" />
+      <location filename="../classification_plugin/integration/custody.py" line="134" />
       <source>Handing over '{layer}' refused: {reason}</source>
       <translation>拒绝移交“{layer}”：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="140" />
+      <location filename="../classification_plugin/integration/custody.py" line="142" />
       <source>Handing over '{layer}' to {folder} refused: {reason}</source>
       <translation>拒绝将“{layer}”移交到 {folder}：{reason}</translation>
     </message>
@@ -1003,7 +1033,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包被拒收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="164" />
+      <location filename="../classification_plugin/integration/custody.py" line="166" />
       <source>Handover package {package} written to {folder}</source>
       <translation>移交包 {package} 已写入 {folder}</translation>
     </message>
@@ -1041,6 +1071,16 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/gui/protected_ui.py" line="330" />
       <source>Import of the photos in {folder} canceled.</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="75" />
+      <source>Imported by DB Manager</source>
+      <translation>由数据库管理器导入</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="58" />
+      <source>Importing '{layer}' into a database (DB Manager)</source>
+      <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/drone_data.py" line="252" />
@@ -1113,7 +1153,7 @@ Manifest SHA-256: {digest}</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="377" />
+      <location filename="../classification_plugin/integration/custody.py" line="409" />
       <source>Label id</source>
       <translation>标签编号</translation>
     </message>
@@ -1173,7 +1213,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1303,7 +1343,7 @@ Manifest SHA-256: {digest}</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="368" />
+      <location filename="../classification_plugin/integration/custody.py" line="400" />
       <source>Manifest SHA-256</source>
       <translation>清单 SHA-256</translation>
     </message>
@@ -1316,6 +1356,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="260" />
+      <source>Mesh Calculator</source>
+      <translation>网格计算器</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/verify_audit_log.py" line="66" />
@@ -1343,7 +1388,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写接收单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="281" />
+      <location filename="../classification_plugin/integration/custody.py" line="282" />
       <source>Name who returned or destroyed the copy</source>
       <translation>请填写归还或销毁副本的人员</translation>
     </message>
@@ -1543,12 +1588,12 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="269" />
+      <location filename="../classification_plugin/integration/custody.py" line="270" />
       <source>Package {package} from {sender} received: {count} dataset(s), every file checked</source>
       <translation>已接收来自 {sender} 的移交包 {package}：{count} 个数据集，每个文件均已核验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="255" />
+      <location filename="../classification_plugin/integration/custody.py" line="256" />
       <source>Package {package} is already {state}</source>
       <translation>移交包 {package} 已{state}</translation>
     </message>
@@ -1558,7 +1603,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 被拒收：{count} 个问题</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="260" />
+      <location filename="../classification_plugin/integration/custody.py" line="261" />
       <source>Package {package} was not received:</source>
       <translation>未接收移交包 {package}：</translation>
     </message>
@@ -1598,12 +1643,12 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="190" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="204" />
       <source>Processing '{algorithm}'</source>
       <translation>处理算法“{algorithm}”</translation>
     </message>
@@ -1613,17 +1658,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="48" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1703,7 +1748,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="170" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="229" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1743,7 +1788,7 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="372" />
+      <location filename="../classification_plugin/integration/custody.py" line="404" />
       <source>Receipt for classified data</source>
       <translation>涉密数据交接回执</translation>
     </message>
@@ -1768,7 +1813,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="379" />
+      <location filename="../classification_plugin/integration/custody.py" line="411" />
       <source>Received by (name, signature, date)</source>
       <translation>接收人（姓名、签字、日期）</translation>
     </message>
@@ -1778,7 +1823,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="362" />
+      <location filename="../classification_plugin/integration/custody.py" line="394" />
       <source>Recipient</source>
       <translation>接收方</translation>
     </message>
@@ -1903,12 +1948,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -1918,7 +1963,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="111" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="146" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1933,7 +1978,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="116" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="159" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2103,27 +2148,27 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="127" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="128" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="132" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="133" />
       <source>The access log database {location} cannot be reached ({detail}); events are kept and written when it is back.</source>
       <translation>无法连接访问日志数据库 {location}（{detail}）；事件已暂存，恢复连接后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="125" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="126" />
       <source>The access log location {path} is a folder, not a file.</source>
       <translation>访问日志位置 {path} 是一个文件夹，而不是文件。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="135" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="136" />
       <source>The access log {location} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="124" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="125" />
       <source>The access log {location} cannot be written with this database account ({detail}); events are kept until it can be.</source>
       <translation>当前数据库账户无法写入访问日志 {location}（{detail}）；事件已暂存，待可写时写入。</translation>
     </message>
@@ -2133,37 +2178,37 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写入访问日志 {location}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="169" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="170" />
       <source>The access log {location} is closed.</source>
       <translation>访问日志 {location} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="120" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="121" />
       <source>The access log {location} is locked by another session; events are kept and written when it is free.</source>
       <translation>访问日志 {location} 被另一个会话锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="107" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="108" />
       <source>The access log {path} cannot be opened or written: {detail}</source>
       <translation>无法打开或写入访问日志 {path}：{detail}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="211" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="212" />
       <source>The access log {path} is closed.</source>
       <translation>访问日志 {path} 已关闭。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="91" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="92" />
       <source>The access log {path} is damaged and cannot be read or written ({detail}). Close QGIS, move the file (and {path}.checkpoint) aside and keep them for the auditor; QGIS then starts a new log in its place. Events are kept in memory until then.</source>
       <translation>访问日志 {path} 已损坏，无法读写（{detail}）。请关闭 QGIS，将该文件（以及 {path}.checkpoint）移到别处并留给审计人员；之后 QGIS 会在原位置新建日志。在此之前事件保存在内存中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="96" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="97" />
       <source>The access log {path} is locked by another program; events are kept and written when it is free.</source>
       <translation>访问日志 {path} 被另一个程序锁定；事件已暂存，解锁后写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="100" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="101" />
       <source>The access log {path} is read-only; events are kept until it can be written. Ask your administrator for write access or choose another location in the options.</source>
       <translation>访问日志 {path} 为只读；事件已暂存，待可写时写入。请向管理员申请写权限，或在选项中选择其他位置。</translation>
     </message>
@@ -2203,12 +2248,12 @@ Manifest SHA-256: {digest}</source>
       <translation>检查点 {name} 属于另一个日志（标识 {other}，本日志为 {this}）。如果旧日志是有意移走的，请将其检查点一并移走。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="244" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="245" />
       <source>The checkpoint {name} cannot be read ({detail}).</source>
       <translation>无法读取检查点 {name}（{detail}）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="221" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="222" />
       <source>The checkpoint {name} could not be updated: {detail}</source>
       <translation>无法更新检查点 {name}：{detail}</translation>
     </message>
@@ -2243,7 +2288,7 @@ Manifest SHA-256: {digest}</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="214" />
+      <location filename="../classification_plugin/integration/custody.py" line="216" />
       <source>The copy of '{layer}' cannot be opened</source>
       <translation>无法打开“{layer}”的副本</translation>
     </message>
@@ -2253,17 +2298,17 @@ Manifest SHA-256: {digest}</source>
       <translation>该数据未定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="128" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="129" />
       <source>The database server of the access log {location} is out of disk space; events are kept until there is space.</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="114" />
+      <location filename="../classification_plugin/integration/custody.py" line="116" />
       <source>The destination folder '{folder}' does not exist</source>
       <translation>目标文件夹“{folder}”不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="104" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="105" />
       <source>The disk holding the access log {path} is full; events are kept until there is space.</source>
       <translation>存放访问日志 {path} 的磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
@@ -2418,7 +2463,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="158" />
+      <location filename="../classification_plugin/integration/custody.py" line="160" />
       <source>The receipt could not be written: {error}</source>
       <translation>无法写出回执：{error}</translation>
     </message>
@@ -2458,17 +2503,17 @@ Manifest SHA-256: {digest}</source>
       <translation>接收数据的单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="128" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="129" />
       <source>There is no access log at {path}.</source>
       <translation>{path} 处没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/postgres_log.py" line="152" />
+      <location filename="../classification_plugin/core/audit/postgres_log.py" line="153" />
       <source>There is no access log in the database {location}.</source>
       <translation>数据库 {location} 中没有访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="121" />
+      <location filename="../classification_plugin/core/audit/sqlite_log.py" line="122" />
       <source>This Python's SQLite {version} is too old for the access log (3.31 or newer is needed).</source>
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
@@ -2693,7 +2738,7 @@ Manifest SHA-256: {digest}</source>
       <translation>区域要求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="139" />
+      <location filename="../classification_plugin/integration/custody.py" line="141" />
       <source>a written justification is needed</source>
       <translation>需要书面理由</translation>
     </message>
@@ -2743,7 +2788,7 @@ Manifest SHA-256: {digest}</source>
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="115" />
+      <location filename="../classification_plugin/integration/export_guard/processing.py" line="125" />
       <source>database connection '{name}'</source>
       <translation>数据库连接“{name}”</translation>
     </message>
@@ -3238,7 +3283,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/processing.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/patches.py" line="16" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
@@ -3265,17 +3310,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="110" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="111" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="83" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="84" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="87" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="88" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

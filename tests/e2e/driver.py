@@ -59,9 +59,14 @@ class Driver:
         self.checks.append({"name": name, "ok": bool(condition), "detail": str(detail)[:2000]})
         return bool(condition)
 
-    def screenshot(self, name: str, widget=None) -> str:
+    def screenshot(self, name: str, widget=None, screen: bool = False) -> str:
+        """``widget`` (the main window by default) as it draws itself, or with ``screen`` the whole
+        virtual screen: other windows (DB Manager) and message boxes on top included."""
         path = self.out_dir / f"{name}.png"
-        (widget or self.iface.mainWindow()).grab().save(str(path))
+        if screen:
+            QApplication.primaryScreen().grabWindow(0).save(str(path))
+        else:
+            (widget or self.iface.mainWindow()).grab().save(str(path))
         return str(path)
 
     def top_dialogs(self, cls=QDialog):

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingModelParameter,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterVectorLayer,
+    QgsRasterLayer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtWidgets import QApplication
@@ -276,3 +277,49 @@ def test_a_connection_parameter_is_a_destination(qgis_processing, make_memory_la
     new = QgsApplication.processingRegistry().algorithmById("gdal:importvectorintopostgisdatabasenewconnection")
     targets = eg.database_targets(new, {"HOST": "192.0.2.7", "DBNAME": "gis"}, QgsProcessingContext())
     assert [t.destination for t in targets] == ["postgres://192.0.2.7/gis"]
+
+
+# -- Raster > Align Rasters (QGIS 3.26+: native:alignrasters, files named inside its LAYERS) -------
+def align(layer, out):
+    import processing
+
+    return processing.run("native:alignrasters", {
+        "LAYERS": [{"inputFile": layer.source(), "outputFile": str(out), "resampleMethod": 0, "rescale": False}],
+        "REFERENCE_LAYER": layer})
+
+
+@pytest.fixture
+def align_rasters(qgis_processing):
+    from qgis.core import QgsApplication
+
+    if QgsApplication.processingRegistry().algorithmById("native:alignrasters") is None:
+        pytest.skip("QGIS before 3.26: Align Rasters is a dialog of its own (test_export_guard_dialogs.py)")
+
+
+def test_align_rasters_refuses_secret_and_writes_nothing(align_rasters, export_guard, raster_of, tmp_path,
+                                                         guard_services):
+    out = tmp_path / "aligned.tif"
+    with pytest.raises(QgsProcessingException, match="secret_dem"):
+        align(raster_of("secret"), out)
+    assert not out.exists()
+    assert guard_services.recorder.events[-1][:3] == ("export_blocked", "secret_dem", "blocked")
+
+
+def test_align_rasters_asks_for_confidential_and_labels_the_output(align_rasters, export_guard, raster_of, tmp_path):
+    out = tmp_path / "aligned.tif"
+    layer = raster_of("confidential")
+    with pytest.raises(QgsProcessingException, match="justified"):
+        align(layer, out)
+    assert not out.exists()
+    with eg.justified("grid for the flood model"):
+        align(layer, out)
+    label = LabelStore(SchemeRegistry(), "cn_state_secret").load(QgsRasterLayer(str(out), "check"))
+    assert label is not None and label.level == "confidential"
+
+
+def test_align_rasters_lets_public_out_labelled(align_rasters, export_guard, raster_of, tmp_path, guard_services):
+    out = tmp_path / "aligned.tif"
+    align(raster_of("public"), out)
+    label = LabelStore(SchemeRegistry(), "cn_state_secret").load(QgsRasterLayer(str(out), "check"))
+    assert label is not None and label.level == "public"
+    assert not [event for event in guard_services.recorder.events if event[0] == "export_blocked"]

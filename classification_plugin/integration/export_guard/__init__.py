@@ -8,7 +8,10 @@ refuses, records every refusal, justification and allowed export of classified d
 
 - :mod:`.dialogs`: a 100 ms watch on the active modal dialog: Save Features As / raster Save As /
   Save Map as Image or PDF / DXF export dialogs are refused as they open (or need a justification
-  first); Raster Calculator and Convert to Offline Project are judged when accepted;
+  first), and so are the temporal controller's Export Animation, the elevation profile's exports
+  and a 3D map view's (Save as Image, Export 3D Scene, animation); Raster Calculator, Mesh
+  Calculator, a raster added to Align Rasters (3.22) and Convert to Offline Project are judged
+  when accepted;
 - :mod:`.map_export`: a watch on the task manager: the render task of an allowed Save Map as
   Image / PDF gets the level's banner at the top and bottom (:mod:`..map_marking`), or is
   cancelled when layers shown after the dialog was checked are not allowed out;
@@ -22,7 +25,9 @@ refuses, records every refusal, justification and allowed export of classified d
 - :mod:`.processing`: wrappers around ``Processing.runAlgorithm`` (``processing.run``),
   ``AlgorithmDialog`` and ``BatchAlgorithmDialog`` ``runAlgorithm``/``finish``: classified inputs
   with file or database outputs are checked before the run, outputs are labelled (high-water
-  mark) after it;
+  mark) after it (Align Rasters from 3.26 included);
+- :mod:`.db_import`: a wrapper around DB Manager's import dialog's ``accept()``, which writes into
+  the database before the dialog's accepted signal (:mod:`.patches` holds the wrapping helpers);
 - :mod:`.layouts`: proxies for the print layout designer's export and print actions;
 - :mod:`.clipboard`: a clipboard watch that clears copied features of a blocked layer;
 - :mod:`.records`: connections recording Save as Layer Definition / Copy Layer and labelling
@@ -60,10 +65,10 @@ from classification_plugin.integration.export_guard.outputs import (
     destination_path,
     is_temporary,
 )
+from classification_plugin.integration.export_guard.patches import MissingHookError
 from classification_plugin.integration.export_guard.processing import (
     LAYER_PARAMETER_TYPES,
     OWN_PROVIDER,
-    MissingHookError,
     current_justification,
     database_targets,
     justified,

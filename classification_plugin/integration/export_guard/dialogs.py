@@ -4,8 +4,12 @@
   they open (or need a justification first). An allowed DXF dialog is handed to :mod:`.dxf` (its
   ticked layers are judged again when it is accepted, the file is marked), an allowed Save Map
   dialog to :mod:`.map_export` (no geospatial PDF while a marking is needed).
-- Raster Calculator and Convert to Offline Project (the Offline Editing core plugin) are judged
-  when they are accepted: a refusal makes ``exec()`` return Rejected, so nothing is written.
+- Raster Calculator, Mesh Calculator, a raster added to Align Rasters (QGIS before 3.26) and
+  Convert to Offline Project (the Offline Editing core plugin) are judged when they are accepted:
+  a refusal makes ``exec()`` return Rejected, so nothing is written (or added to the list).
+- The temporal controller's Export Animation and the elevation profile's image / PDF export are
+  refused as they open; so are the exports of a 3D map view (Save as Image's file dialog, Export
+  3D Scene, the 3D animation export), found as modal dialogs opened from that view.
 - Windows with a Browser of their own (the Data Source Manager) are handed to :mod:`.drops`.
 """
 
@@ -14,10 +18,10 @@ from __future__ import annotations
 import re
 
 from qgis.core import QgsProject, QgsRasterLayer
-from qgis.gui import QgsLayerTreeView
+from qgis.gui import QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QApplication, QDialog, QLineEdit, QTextEdit, QWidget
+from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QTextEdit, QWidget
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.policy import BLOCK
@@ -28,7 +32,18 @@ from classification_plugin.integration.export_guard.gate import APPROVED_LAYERS,
 SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
 MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
 RASTER_CALC_DIALOG = "QgsRasterCalcDialog"  # Raster > Raster Calculator (QgisApp::showRasterCalculator)
+MESH_CALC_DIALOG = "QgsMeshCalculatorDialog"  # Mesh > Mesh Calculator (QgisApp::showMeshCalculator)
+# Raster > Align Rasters before QGIS 3.26 (later a Processing algorithm, see processing.py): each
+# raster enters the list through this dialog (QgsAlignRasterDialog::addLayer / editLayer)
+ALIGN_LAYER_DIALOG = "QgsAlignRasterLayerConfigDialog"
+ALIGN_DIALOG = "QgsAlignRasterDialog"
 OFFLINE_DIALOG = "QgsOfflineEditingPluginGui"  # Database > Offline Editing > Convert to Offline Project
+ANIMATION_DIALOG = "QgsAnimationExportDialog"  # the temporal controller's Export Animation (image frames)
+PROFILE_DIALOGS = {"QgsElevationProfileImageExportDialog", "QgsElevationProfilePdfExportDialog"}  # 3.30+
+# a 3D map view: a dock (3.22) or a widget in a dock or window of its own (3.28+)
+VIEW_3D = {"Qgs3DMapCanvasDockWidget", "Qgs3DMapCanvasWidget"}
+EXPORTS_3D = {"Qgs3DAnimationExportDialog", "QgsMap3DExportWidget"}  # frames; Export 3D Scene's widget
+OPENED_DIALOGS = {ANIMATION_DIALOG, *PROFILE_DIALOGS}  # judged as they open, like MAP_DIALOGS
 POLL_MS = 100
 
 
@@ -41,6 +56,8 @@ class DialogWatch(Channel):
         self.map_export = map_export
         # dialogs judged when accepted, by class name -> the method that watches one
         self._judged_on_accept = {RASTER_CALC_DIALOG: self.watch_raster_calculator,
+                                  MESH_CALC_DIALOG: self.watch_mesh_calculator,
+                                  ALIGN_LAYER_DIALOG: self.watch_align_layer,
                                   OFFLINE_DIALOG: self.watch_offline_conversion}
         # Export dialogs are modal: a short poll of QApplication.activeModalWidget() finds them.
         # (An application-wide Python event filter crashed QGIS 3.22: sip converting the receiver
@@ -61,26 +78,31 @@ class DialogWatch(Channel):
 
     def check_now(self) -> None:
         """What the poll does every 100 ms: look for export dialogs and windows with a Browser."""
-        widget = QApplication.activeModalWidget()
+        modal = widget = QApplication.activeModalWidget()
         # dialogs with a Browser of their own (the Data Source Manager) are made on first use, and
         # QGIS shows the Data Source Manager modal or not (/qgis/dataSourceManagerNonModal)
         self.drops.scan_for_browsers(widget)
         while widget is not None:
             name = widget.metaObject().className()
-            if name in SAVE_DIALOGS or name in MAP_DIALOGS:
+            if name in SAVE_DIALOGS or name in MAP_DIALOGS or name in OPENED_DIALOGS:
                 self._dialog_shown(widget, name)
                 return
             if name in self._judged_on_accept:
                 self._judged_on_accept[name](widget)
                 return
+            if name in VIEW_3D:
+                if view_3d_export(modal):
+                    self._dialog_shown(modal, name)
+                return
             widget = widget.parentWidget()
         # Save Map as Image/PDF opens without a modal loop, and so may the Data Source Manager
-        # (windows of their own among ~140 top-levels: only visible dialogs are looked into)
+        # and Export Animation (windows of their own among ~140 top-levels: only visible dialogs
+        # are looked into)
         for dialog in QApplication.topLevelWidgets():
             if isinstance(dialog, QDialog) and dialog.isVisible():
                 self.drops.scan_for_browsers(dialog)
                 name = dialog.metaObject().className()
-                if name in MAP_DIALOGS:
+                if name in MAP_DIALOGS or name in OPENED_DIALOGS:
                     self._dialog_shown(dialog, name)
                 elif name in self._judged_on_accept:  # a C++ plugin's dialog is not always the active modal one
                     self._judged_on_accept[name](dialog)
@@ -94,6 +116,17 @@ class DialogWatch(Channel):
     def _visible_layers(self) -> list:
         return [layer for layer in QgsProject.instance().layerTreeRoot().checkedLayers() if layer is not None]
 
+    def _view_3d_layers(self) -> list:
+        """The layers the project's 3D views show (``iface.mapCanvases3D()``); on QGIS 3.22, which
+        lacks it, the main map's visible layers, which a 3D view follows."""
+        layers = []
+        try:
+            for canvas in self.gate.iface.mapCanvases3D() or []:
+                layers.extend(canvas.mapSettings().layers())
+        except Exception:  # noqa: BLE001 - no such API (3.22), or a stub iface: the main map's layers
+            layers = []
+        return [layer for layer in dict.fromkeys(layers) if layer is not None] or self._visible_layers()
+
     @staticmethod
     def _first_look(dialog) -> bool:
         """True the first time the guard sees ``dialog`` (the poll finds it every 100 ms)."""
@@ -103,6 +136,8 @@ class DialogWatch(Channel):
         return True
 
     def _dialog_shown(self, dialog, name) -> None:
+        """Judge an export dialog as it opens (``name``: its class, or that of the 3D view it was
+        opened from); a refusal rejects it."""
         if not self._first_look(dialog):
             return
         if name in SAVE_DIALOGS:
@@ -110,6 +145,14 @@ class DialogWatch(Channel):
             layers = [layer] if layer is not None else []
             what, channel = tr("Saving '{layer}' as a new file").format(
                 layer=layer.name() if layer else ""), "save_as"
+        elif name in VIEW_3D:
+            layers, what, channel = self._view_3d_layers(), tr("Exporting a 3D map view"), "view_3d"
+        elif name in PROFILE_DIALOGS:
+            # the profile has a layer tree of its own, not readable from Python: every layer counts
+            layers = list(QgsProject.instance().mapLayers().values())
+            what, channel = tr("Exporting an elevation profile"), "elevation_profile"
+        elif name == ANIMATION_DIALOG:
+            layers, what, channel = self._visible_layers(), tr("Exporting a map animation"), "map_animation"
         else:
             layers = self._visible_layers()
             what = tr("Exporting the map to DXF") if name == "QgsDxfExportDialog" else \
@@ -151,60 +194,123 @@ class DialogWatch(Channel):
                 self.map_export.prepare_marking(dialog, layers)
         dialog.setEnabled(True)
 
-    # -- Raster Calculator --------------------------------------------------------------------
-    def watch_raster_calculator(self, dialog) -> None:
-        """Judge a Raster Calculator when it is accepted. QGIS (``QgisApp::showRasterCalculator``)
-        runs the dialog on the stack and writes the output file only when ``exec()`` returns
-        Accepted: the rasters its expression names (``"layer@band"``; every raster of the project
-        when the expression cannot be read) are judged in the accepted signal, and a refusal sets
-        the result to Rejected, so nothing is written. An allowed output is labelled once the
-        dialog is gone (QGIS has written it by then)."""
-        if not self._first_look(dialog):
-            return
-        gate = self.gate
-        state: dict = {}
+    # -- dialogs judged when accepted ---------------------------------------------------------
+    @staticmethod
+    def _watch_accept(dialog, judge) -> None:
+        """Judge ``dialog`` in its accepted signal: ``judge()`` returns whether it may go on. QGIS
+        runs these dialogs with ``exec()`` and writes only when it returns Accepted, so a refusal
+        sets the result to Rejected and nothing is written."""
 
         def accepted():
+            if not judge() and not sip.isdeleted(dialog):
+                dialog.setResult(QDialog.DialogCode.Rejected)  # what exec() returns to QGIS
+
+        dialog.accepted.connect(accepted)
+
+    def _gate_dialog(self, dialog, layers, what, channel, details, destination) -> bool:
+        gate = self.gate
+        ok, _message = gate.gate(layers, what, channel, {"destination": destination, **details},
+                                 destinations=(destination or None,), ask=lambda prompt: gate.ask(prompt, dialog),
+                                 refuse=gate.refuse_later)
+        return ok
+
+    def watch_raster_calculator(self, dialog) -> None:
+        """Raster > Raster Calculator (``QgisApp::showRasterCalculator``): the rasters its
+        expression names (``"layer@band"``; every raster of the project when the expression
+        cannot be read). An allowed output is labelled once the dialog is gone (QGIS has written
+        it by then)."""
+        if not self._first_look(dialog):
+            return
+        state: dict = {}
+
+        def judge():
             layers = raster_calculator_inputs(dialog)
             path = raster_calculator_output(dialog)
-            what = tr("Raster Calculator")
-            ok, _message = gate.gate(layers, what, "raster_calculator",
-                                     {"dialog": RASTER_CALC_DIALOG, "destination": path,
-                                      "expression": _raster_calc_expression(dialog)},
-                                     destinations=(path or None,), ask=lambda prompt: gate.ask(prompt, dialog),
-                                     refuse=gate.refuse_later)
-            if not ok and not sip.isdeleted(dialog):
-                dialog.setResult(QDialog.DialogCode.Rejected)  # what exec() returns to QGIS
-            state.update(ok=ok, path=path, labels=[gate.label(layer) for layer in layers])
+            ok = self._gate_dialog(dialog, layers, tr("Raster Calculator"), "raster_calculator",
+                                   {"dialog": RASTER_CALC_DIALOG, "expression": _raster_calc_expression(dialog)}, path)
+            state.update(ok=ok, path=path, labels=[self.gate.label(layer) for layer in layers])
+            return ok
 
         def destroyed(*_args):
             if state.get("ok") and state.get("path") and any(state["labels"]):
-                gate.label_written_file(state["path"], state["labels"], tr("Derived by the Raster Calculator"))
+                self.gate.label_written_file(state["path"], state["labels"], tr("Derived by the Raster Calculator"))
 
-        dialog.accepted.connect(accepted)
         dialog.destroyed.connect(destroyed)
+        self._watch_accept(dialog, judge)
 
-    def watch_offline_conversion(self, dialog) -> None:
-        """Judge Convert to Offline Project (the Offline Editing core plugin) when it is accepted:
-        the plugin (``QgsOfflineEditingPlugin::convertProject``) copies the layers ticked in the
-        dialog into a SpatiaLite or GeoPackage file only when ``exec()`` returns Accepted, so a
-        refusal sets the result to Rejected and nothing is copied."""
+    def watch_mesh_calculator(self, dialog) -> None:
+        """Mesh > Mesh Calculator (``QgisApp::showMeshCalculator``): it computes on the active mesh
+        layer (and a mask layer's polygons when one is used) into a dataset file. A virtual dataset
+        group stays in the layer: not an export. The new dataset belongs to that (labelled) layer."""
         if not self._first_look(dialog):
             return
-        gate = self.gate
+        mesh = self.gate.iface.activeLayer()  # the layer QGIS handed the dialog as it opened
 
-        def accepted():
-            layers = offline_selected_layers(dialog)
-            edit = dialog.findChild(QLineEdit, "mOfflineDataPathLineEdit")
+        def judge():
+            virtual = dialog.findChild(QCheckBox, "mUseVirtualProviderCheckBox")
+            if virtual is not None and virtual.isChecked():
+                return True
+            layers = [mesh] if mesh is not None else []
+            use_mask = dialog.findChild(QCheckBox, "useMaskCb")
+            mask = dialog.findChild(QgsMapLayerComboBox, "cboLayerMask")
+            if use_mask is not None and use_mask.isChecked() and mask is not None and mask.currentLayer():
+                layers.append(mask.currentLayer())
+            files = dialog.findChild(QgsFileWidget, "mOutputDatasetFileWidget")
+            edit = dialog.findChild(QTextEdit, "mExpressionTextEdit")
+            return self._gate_dialog(dialog, layers, tr("Mesh Calculator"), "mesh_calculator",
+                                     {"dialog": MESH_CALC_DIALOG, "expression": edit.toPlainText() if edit else None},
+                                     files.filePath() if files is not None else "")
+
+        self._watch_accept(dialog, judge)
+
+    def watch_align_layer(self, dialog) -> None:
+        """A raster added to (or edited in) Raster > Align Rasters before QGIS 3.26: refused, it
+        never enters the list, so it is never aligned. The aligned file of an allowed one is
+        labelled when the Align Rasters dialog closes (it writes them when its OK is pressed)."""
+        if not self._first_look(dialog):
+            return
+
+        def judge():
+            combo = dialog.findChild(QgsMapLayerComboBox)
+            layer = combo.currentLayer() if combo is not None else None
+            edit = dialog.findChild(QLineEdit)
             path = edit.text() if edit is not None else ""
-            ok, _message = gate.gate(layers, tr("Converting to an offline project"), "offline_editing",
-                                     {"dialog": OFFLINE_DIALOG, "destination": path},
-                                     destinations=(path or None,), ask=lambda prompt: gate.ask(prompt, dialog),
-                                     refuse=gate.refuse_later)
-            if not ok and not sip.isdeleted(dialog):
-                dialog.setResult(QDialog.DialogCode.Rejected)
+            layers = [layer] if layer is not None else []
+            ok = self._gate_dialog(dialog, layers, tr("Align Rasters"), "align_rasters",
+                                   {"dialog": ALIGN_LAYER_DIALOG}, path)
+            labels = [self.gate.label(layer) for layer in layers]
+            align = next((w for w in QApplication.topLevelWidgets()
+                          if w.isVisible() and w.metaObject().className() == ALIGN_DIALOG), None)
+            if ok and path and any(labels) and align is not None:
+                align.destroyed.connect(lambda *_a: self.gate.label_written_file(path, labels,
+                                                                                 tr("Aligned by Align Rasters")))
+            return ok
 
-        dialog.accepted.connect(accepted)
+        self._watch_accept(dialog, judge)
+
+    def watch_offline_conversion(self, dialog) -> None:
+        """Database > Offline Editing > Convert to Offline Project (a core plugin,
+        ``QgsOfflineEditingPlugin::convertProject``): the layers ticked in its dialog."""
+        if not self._first_look(dialog):
+            return
+
+        def judge():
+            edit = dialog.findChild(QLineEdit, "mOfflineDataPathLineEdit")
+            return self._gate_dialog(dialog, offline_selected_layers(dialog), tr("Converting to an offline project"),
+                                     "offline_editing", {"dialog": OFFLINE_DIALOG}, edit.text() if edit else "")
+
+        self._watch_accept(dialog, judge)
+
+
+def view_3d_export(modal) -> bool:
+    """Whether ``modal``, a dialog opened from a 3D map view, exports: Save as Image's file dialog
+    (``QgsGuiUtils::getSaveAsImageName``), Export 3D Scene, the 3D animation export."""
+    if modal is None:
+        return False
+    if isinstance(modal, QFileDialog):
+        return modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+    return modal.metaObject().className() in EXPORTS_3D or any(
+        child.metaObject().className() in EXPORTS_3D for child in modal.findChildren(QWidget))
 
 
 def _raster_calc_expression(dialog) -> str | None:

@@ -23,6 +23,7 @@ from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, Decision, d
 from classification_plugin.integration.connections import Connections
 from classification_plugin.integration.export_guard.outputs import output_layers
 
+MULTILAYER_OUTPUT = "outputMultilayer"  # QgsProcessingOutputMultipleLayers.typeName()
 APPROVED_LAYERS = "classificationGuardApprovedLayers"  # dialog property: layer ids the gate let out
 _STRICTNESS = {ALLOW: 0, JUSTIFY: 1, BLOCK: 2}
 
@@ -157,38 +158,39 @@ class Gate:
 
     # -- labelling what was written ------------------------------------------------------------
     def label_outputs(self, alg, results, labels, context=None) -> list:
-        """Give each output of a run the highest input label; returns the labelled layers."""
+        """Give each output of a run the highest input label: its destinations, and the files it
+        lists in a multi-layer output (``native:alignrasters`` writes the files its LAYERS parameter
+        names, and reports them there); returns the labelled layers."""
         if not results or not any(labels):
             return []
-        label = inherited_label(labels, self.scheme, self.svc.labels.user,
-                                tr("Derived by {algorithm}").format(algorithm=alg.id()))
-        if label is None:
-            return []
-        done = []
-        for definition in alg.destinationParameterDefinitions():
-            value = results.get(definition.name())
-            for layer in output_layers(value, context):
-                try:
-                    self.svc.labels.write(layer, label)
-                    done.append(layer)
-                except Exception as error:  # noqa: BLE001 - report, never lose the result
-                    self.message(tr("Could not label output '{output}': {error}").format(
-                        output=layer.name(), error=error), Qgis.MessageLevel.Warning, 10)
-        return done
+        names = [definition.name() for definition in alg.destinationParameterDefinitions()]
+        names += [definition.name() for definition in alg.outputDefinitions()
+                  if definition.type() == MULTILAYER_OUTPUT and definition.name() not in names]
+        layers = [layer for name in names for layer in output_layers(results.get(name), context)]
+        return self.label_written_layers(layers, labels, tr("Derived by {algorithm}").format(algorithm=alg.id()))
 
     def label_written_file(self, path: str, labels, reason: str) -> None:
         """Label a file QGIS wrote outside Processing, and its layer if QGIS added it to the project."""
-        label = inherited_label(labels, self.scheme, self.svc.labels.user, reason)
-        if label is None or not os.path.exists(path):
+        if not os.path.exists(path):
             return
         added = [layer for layer in QgsProject.instance().mapLayers().values()
                  if layer.source().split("|")[0] == path]
-        try:
-            for layer in added or [QgsRasterLayer(path, os.path.basename(path))]:
+        self.label_written_layers(added or [QgsRasterLayer(path, os.path.basename(path))], labels, reason)
+
+    def label_written_layers(self, layers, labels, reason: str) -> list:
+        """Give ``layers`` (what an export wrote) the highest of ``labels``; returns those labelled."""
+        label = inherited_label(labels, self.scheme, self.svc.labels.user, reason)
+        if label is None:
+            return []
+        done = []
+        for layer in layers:
+            try:
                 self.svc.labels.write(layer, label)
-        except Exception as error:  # noqa: BLE001 - report, never lose the result
-            self.message(tr("Could not label output '{output}': {error}").format(output=path, error=error),
-                         Qgis.MessageLevel.Warning, 10)
+                done.append(layer)
+            except Exception as error:  # noqa: BLE001 - report, never lose the result
+                self.message(tr("Could not label output '{output}': {error}").format(output=layer.name(), error=error),
+                             Qgis.MessageLevel.Warning, 10)
+        return done
 
 
 class Channel:

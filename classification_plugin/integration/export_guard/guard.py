@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.clipboard import ClipboardChannel
+from classification_plugin.integration.export_guard.db_import import DbManagerImportChannel
 from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
@@ -36,6 +37,7 @@ class ExportGuard:
         self.layouts = LayoutsChannel(gate)
         self.saved_as = SaveAsLabelling(gate)
         self.clipboard = ClipboardChannel(gate)
+        self.db_import = DbManagerImportChannel(gate)
         self.record_only = RecordOnlyActions(gate)
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
@@ -52,6 +54,7 @@ class ExportGuard:
                 (tr("Print layouts"), self.layouts),
                 (tr("Save As labelling"), self.saved_as),
                 (tr("Clipboard"), self.clipboard),
+                (tr("DB Manager import"), self.db_import),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
 
@@ -65,8 +68,8 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "record_only", "clipboard", "saved_as", "layouts", "map_export", "batch_dialog",
-                 "algorithm_dialog", "processing_run", "drops", "dxf")
+        names = ("dialogs", "db_import", "record_only", "clipboard", "saved_as", "layouts", "map_export",
+                 "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------

@@ -31,27 +31,23 @@ from qgis.core import (
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.compat import PARAMETER_OPTIONAL
-from classification_plugin.integration.export_guard.gate import Channel, Gate
+from classification_plugin.integration.export_guard.gate import Gate
 from classification_plugin.integration.export_guard.outputs import (
     Output,
     destination_path,
     is_temporary,
     static_value,
 )
+from classification_plugin.integration.export_guard.patches import MissingHookError, PatchingChannel
 
 OWN_PROVIDER = "classification"
 LAYER_PARAMETER_TYPES = {"source", "vector", "raster", "layer", "multilayer", "mesh", "pointcloud"}
+# native:alignrasters (Raster > Align Rasters from QGIS 3.26): its LAYERS parameter lists items
+# {"inputFile", "outputFile", ...} (or plain layers, aligned into temporary files); the files it
+# writes are named there, not in a destination parameter
+ALIGN_LAYERS_TYPE = "alignrasterlayers"
 
 _justifications = threading.local()
-
-
-class MissingHookError(RuntimeError):
-    """A QGIS internal that a channel wraps is not there on this QGIS version."""
-
-    @classmethod
-    def of(cls, owner, names) -> MissingHookError:
-        return cls(tr("{owner} has no {names} on this QGIS version").format(
-            owner=getattr(owner, "__qualname__", owner), names=" / ".join(names)))
 
 
 @contextmanager
@@ -83,10 +79,24 @@ def processing_outputs(alg, parameters) -> list[Output]:
         if value is None and definition.flags() & PARAMETER_OPTIONAL and \
                 definition.name() not in parameters:
             continue
-        text = "" if value is None else str(value)
-        temporary = is_temporary(text)
-        outputs.append(Output(definition.name(), text, temporary, None if temporary else destination_path(text)))
+        outputs.append(_output(definition.name(), "" if value is None else str(value)))
+    for definition in alg.parameterDefinitions():
+        if definition.type() == ALIGN_LAYERS_TYPE:
+            outputs += [_output(definition.name(), str(item.get("outputFile") or ""))
+                        for item in _align_items(parameters.get(definition.name()))]
     return outputs
+
+
+def _output(name: str, destination: str) -> Output:
+    temporary = is_temporary(destination)
+    return Output(name, destination, temporary, None if temporary else destination_path(destination))
+
+
+def _align_items(value) -> list[dict]:
+    """The items of an ``alignrasterlayers`` value as dictionaries (a plain layer: input only)."""
+    value = static_value(value)
+    items = value if isinstance(value, (list, tuple)) else [value] if value not in (None, "") else []
+    return [item if isinstance(item, dict) else {"inputFile": item} for item in items]
 
 
 # Algorithms that write into an existing database name it in a parameter, not in a destination
@@ -144,6 +154,10 @@ def processing_inputs(alg, parameters, context) -> list[QgsMapLayer]:
     """The layers an algorithm reads (for a model: its inputs, which feed every child)."""
     found: list = []
     for definition in alg.parameterDefinitions():
+        if definition.type() == ALIGN_LAYERS_TYPE:
+            for item in _align_items(parameters.get(definition.name())):
+                _collect_layers(item.get("inputFile"), context, found)
+            continue
         if definition.isDestination() or definition.type() not in LAYER_PARAMETER_TYPES:
             continue
         if definition.name() == DATABASE_LAYER_PARAMETER and not _executes_sql(alg):
@@ -203,53 +217,7 @@ def refuse_in_dialog(gate: Gate, dialog, text) -> None:
     gate.message(text)
 
 
-# -- wrapping QGIS's Python methods ------------------------------------------------------------
-class Patches:
-    """Methods of QGIS's Python classes replaced by a channel; ``restore_all()`` puts back each one
-    that still holds the replacement."""
-
-    def __init__(self):
-        self._made: list = []  # (owner, name, original, replacement)
-
-    def patch(self, owner, names, make) -> str:
-        """Wrap the first of ``names`` that ``owner`` itself defines (a private Python method of
-        QGIS's, looked up defensively: QGIS moves them between versions); returns its name.
-        Raises MissingHookError when none is there, so that the channel is left off and reported."""
-        names = (names,) if isinstance(names, str) else tuple(names)
-        for name in names:
-            original = owner.__dict__.get(name)
-            if original is None:
-                continue
-            replacement = make(original)
-            setattr(owner, name, replacement)
-            self._made.append((owner, name, original, replacement))
-            return name
-        raise MissingHookError.of(owner, names)
-
-    def restore_all(self) -> None:
-        for owner, name, original, replacement in reversed(self._made):
-            if owner.__dict__.get(name) is replacement:
-                setattr(owner, name, original)
-        self._made = []
-
-    def __len__(self) -> int:
-        return len(self._made)
-
-
-class _PatchingChannel(Channel):
-    def __init__(self, gate: Gate):
-        super().__init__(gate)
-        self.patches = Patches()
-
-    def hooked(self) -> int:
-        return super().hooked() + len(self.patches)
-
-    def unload(self) -> None:
-        self.patches.restore_all()
-        super().unload()
-
-
-class ProcessingRunChannel(_PatchingChannel):
+class ProcessingRunChannel(PatchingChannel):
     """``processing.run``: a refusal raises QgsProcessingException; a justification comes from
     :func:`justified`."""
 
@@ -292,7 +260,7 @@ class ProcessingRunChannel(_PatchingChannel):
         self.patches.patch(Processing, "runAlgorithm", wrap_run)
 
 
-class AlgorithmDialogChannel(_PatchingChannel):
+class AlgorithmDialogChannel(PatchingChannel):
     """The algorithm dialog: a refusal is shown in the dialog, a justification asked for there."""
 
     def install(self) -> None:
@@ -340,7 +308,7 @@ class AlgorithmDialogChannel(_PatchingChannel):
         self.patches.patch(AlgorithmDialog, "finish", wrap_dialog_finish)
 
 
-class BatchDialogChannel(_PatchingChannel):
+class BatchDialogChannel(PatchingChannel):
     """The batch dialog: every row is checked before the batch runs (one justification for all)."""
 
     def install(self) -> None:

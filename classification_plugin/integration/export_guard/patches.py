@@ -1,0 +1,62 @@
+"""Channels that wrap methods of QGIS's Python classes (Processing's dialogs, DB Manager's import
+dialog): each wrap is undone by the channel's ``unload()``, and a method missing on this QGIS
+version leaves the channel off (:class:`MissingHookError`, reported by the plugin)."""
+
+from __future__ import annotations
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.integration.export_guard.gate import Channel, Gate
+
+
+class MissingHookError(RuntimeError):
+    """A QGIS internal that a channel wraps is not there on this QGIS version."""
+
+    @classmethod
+    def of(cls, owner, names) -> MissingHookError:
+        return cls(tr("{owner} has no {names} on this QGIS version").format(
+            owner=getattr(owner, "__qualname__", owner), names=" / ".join(names)))
+
+
+class Patches:
+    """Methods of QGIS's Python classes replaced by a channel; ``restore_all()`` puts back each one
+    that still holds the replacement."""
+
+    def __init__(self):
+        self._made: list = []  # (owner, name, original, replacement)
+
+    def patch(self, owner, names, make) -> str:
+        """Wrap the first of ``names`` that ``owner`` itself defines (a private Python method of
+        QGIS's, looked up defensively: QGIS moves them between versions); returns its name.
+        Raises MissingHookError when none is there, so that the channel is left off and reported."""
+        names = (names,) if isinstance(names, str) else tuple(names)
+        for name in names:
+            original = owner.__dict__.get(name)
+            if original is None:
+                continue
+            replacement = make(original)
+            setattr(owner, name, replacement)
+            self._made.append((owner, name, original, replacement))
+            return name
+        raise MissingHookError.of(owner, names)
+
+    def restore_all(self) -> None:
+        for owner, name, original, replacement in reversed(self._made):
+            if owner.__dict__.get(name) is replacement:
+                setattr(owner, name, original)
+        self._made = []
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+
+class PatchingChannel(Channel):
+    def __init__(self, gate: Gate):
+        super().__init__(gate)
+        self.patches = Patches()
+
+    def hooked(self) -> int:
+        return super().hooked() + len(self.patches)
+
+    def unload(self) -> None:
+        self.patches.restore_all()
+        super().unload()

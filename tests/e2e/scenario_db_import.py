@@ -1,0 +1,135 @@
+"""Real QGIS: Database > DB Manager > Import Layer/File into a GeoPackage connection
+(tests/e2e/test_db_import_e2e.py).
+
+DB Manager's import dialog is judged when its OK button is pressed: a secret layer is refused and
+no table is written; a confidential one asks for a justification, then is written and its table
+carries the label; a public one is written with nothing asked."""
+
+from pathlib import Path
+
+from qgis.core import QgsDataSourceUri, QgsVectorLayer
+from qgis.PyQt.QtCore import QModelIndex, Qt
+from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+from qgis.utils import plugins
+from scenario_export import answer_justification, events_of, make_gpkg, press_save, refusal_boxes
+
+CONNECTION = "import_target.gpkg"
+
+
+def close_db_manager_boxes():
+    """DB Manager's own 'Import was successful.' box (modal): closed, its text kept."""
+    texts = []
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.isVisible() and box.objectName() != "ClassificationGuardRefusal":
+            texts.append(box.text())
+            box.accept()
+    return texts
+
+
+def find_row(model, parent, text):
+    """The index of ``parent``'s child (a top-level row for None) showing ``text``."""
+    parent = parent or QModelIndex()
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        if model.data(index, Qt.ItemDataRole.DisplayRole) == text:
+            return index
+    return QModelIndex()
+
+
+def scenario(d):
+    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
+    from osgeo import ogr
+
+    from classification_plugin.core.labels import LabelRequest
+    from classification_plugin.integration.label_store import LabelStore
+
+    data = Path(d.data_dir)
+    svc = d.plugin.guard.svc
+    source = data / "survey.gpkg"
+    make_gpkg(source)
+    layers = {}
+    for table, level in (("control_points", "secret"), ("parcels", "confidential"), ("roads", "public")):
+        layers[table] = d.iface.addVectorLayer(f"{source}|layername={table}", table, "ogr")
+        svc.labels.change(layers[table], LabelRequest(level=level, reason="e2e"))
+    target = data / CONNECTION
+    ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
+    uri = QgsDataSourceUri()
+    uri.setDatabase(str(target))
+    GPKGDBPlugin.addConnection(CONNECTION, uri)
+    events = []
+    svc.recorder.listeners.append(events.append)
+    yield 500
+
+    db_manager = plugins.get("db_manager")
+    d.check("DB Manager is there", db_manager is not None, sorted(plugins))
+    if db_manager is None:
+        return
+    db_manager.run()  # Database > DB Manager
+    yield 1000
+    window = db_manager.dlg
+    tree = window.tree
+    model = tree.model()
+    # as a user clicks: open the GeoPackage group, then select the connection (the model fills a
+    # group the first time its rows are counted, which makes indexes taken before stale)
+    found = find_row(model, None, "GeoPackage")
+    model.rowCount(found)
+    yield 500
+    found = find_row(model, None, "GeoPackage")
+    tree.expand(found)
+    yield 500
+    index = find_row(model, found, CONNECTION)
+    tree.setCurrentIndex(index)
+    yield 500
+    tree.expand(find_row(model, find_row(model, None, "GeoPackage"), CONNECTION))  # connects
+    yield 1000
+    d.check("the GeoPackage connection is selected", tree.currentDatabase() is not None,
+            [model.data(model.index(row, 0, QModelIndex()), Qt.ItemDataRole.DisplayRole)
+             for row in range(model.rowCount(QModelIndex()))])
+    window.move(0, 0)
+    window.resize(1000, 700)
+
+    def import_layer(layer, table, justification=None):
+        seen, boxes = [], []
+
+        def fill(dialog):
+            dialog.cboInputLayer.setCurrentIndex(dialog.cboInputLayer.findData(layer.id()))
+            dialog.cboTable.setEditText(table)
+
+        d.later(1500, lambda: press_save("DlgImportVector", seen, fill))
+        if justification:
+            d.later(2500, lambda: answer_justification(justification))
+        d.later(4000, lambda: boxes.extend(close_db_manager_boxes()))
+        window.actionImport.trigger()  # modal: returns once the dialog is closed
+        yield 1000
+        return seen, boxes
+
+    def written(table):
+        layer = QgsVectorLayer(f"{target}|layername={table}", table, "ogr")
+        return layer if layer.isValid() and layer.featureCount() == 3 else None
+
+    seen, boxes = yield from import_layer(layers["control_points"], "leak")
+    refusals = [b.text() for b in refusal_boxes()]
+    d.check("secret: refused when OK is pressed, no table written",
+            seen and written("leak") is None and not boxes and events_of(events, "export_blocked", "db_manager_import")
+            and any("control_points" in text for text in refusals), (seen, boxes, refusals))
+    refusal = refusal_boxes()
+    if refusal:
+        refusal[0].move(window.x() + 200, window.y() + 250)
+    yield 300
+    d.screenshot("db_import_refused", screen=True)
+    d.dismiss_message_boxes()
+
+    seen, boxes = yield from import_layer(layers["parcels"], "parcels", justification="handover to the land office")
+    label = LabelStore(svc.registry, "cn_state_secret").load(written("parcels")) if written("parcels") else None
+    justified = [e for e in events_of(events, "export_allowed", "db_manager_import")
+                 if e.details.get("justification") == "handover to the land office"]
+    d.check("confidential: justified, written, the table carries the label",
+            seen and written("parcels") is not None and label is not None and label.level == "confidential"
+            and justified and not refusal_boxes(), (seen, boxes, label, [e.action for e in events]))
+
+    before = len(events)
+    seen, boxes = yield from import_layer(layers["roads"], "roads")
+    d.check("public: written, nothing asked or refused",
+            seen and written("roads") is not None and not refusal_boxes()
+            and not events_of(events[before:], "export_blocked"), (seen, boxes, [e.action for e in events[before:]]))
+    window.close()

@@ -1,0 +1,211 @@
+"""The dialog watch on QGIS's own export dialogs that Python cannot create (they live in the QGIS
+application, not in its bindings): each is stood in for by a dialog of the same class name with
+the children the guard reads, run as QGIS runs it (``exec()`` writes only when it returns
+Accepted). The real dialogs are driven in tests/e2e (Raster Calculator, Offline Editing)."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsMeshLayer, QgsRasterLayer
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt import sip
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QTextEdit, QWidget
+
+from classification_plugin.core.schemes import SchemeRegistry
+from classification_plugin.integration.label_store import LabelStore
+
+JUSTIFICATION = "model run for the flood authority"
+
+
+class QgsMeshCalculatorDialog(QDialog):  # noqa: N801 - QGIS's class name is what the guard matches
+    def __init__(self, output):
+        super().__init__()
+        QTextEdit('"depth" * 2', self).setObjectName("mExpressionTextEdit")
+        files = QgsFileWidget(self)
+        files.setObjectName("mOutputDatasetFileWidget")
+        files.setFilePath(str(output))
+        QCheckBox(self).setObjectName("mUseVirtualProviderCheckBox")
+
+
+class QgsAlignRasterDialog(QDialog):  # noqa: N801
+    pass
+
+
+class QgsAlignRasterLayerConfigDialog(QDialog):  # noqa: N801
+    def __init__(self, layer, output):
+        super().__init__()
+        combo = QgsMapLayerComboBox(self)
+        combo.setLayer(layer)
+        QLineEdit(str(output), self)
+
+
+class QgsAnimationExportDialog(QDialog):  # noqa: N801
+    pass
+
+
+class QgsElevationProfileImageExportDialog(QDialog):  # noqa: N801
+    pass
+
+
+class Qgs3DMapCanvasWidget(QWidget):  # noqa: N801
+    pass
+
+
+def settle():
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def run_as_qgis(export_guard, dialog):
+    """Show ``dialog``, let the watch find it, press OK; returns what ``exec()`` would return."""
+    dialog.show()
+    export_guard.dialogs.check_now()
+    dialog.accept()
+    result = dialog.result()
+    dialog.hide()
+    return result
+
+
+@pytest.fixture
+def mesh_of(guard_services, clean_project, tmp_path, qgis_iface):
+    """``mesh_of(level)``: a one-triangle mesh (2DM) in the project, labelled and made active."""
+    from classification_plugin.core.labels import LabelRequest
+
+    def make(level):
+        path = tmp_path / f"{level}.2dm"
+        path.write_text("MESH2D\nND 1 0 0 0\nND 2 1 0 0\nND 3 0 1 0\nE3T 1 1 2 3 1\n")
+        layer = QgsMeshLayer(str(path), f"{level}_mesh", "mdal")
+        assert layer.isValid()
+        clean_project.addMapLayer(layer)
+        guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
+        qgis_iface.setActiveLayer(layer)
+        return layer
+
+    return make
+
+
+def events(guard_services, channel):
+    return [event[:3] for event in guard_services.recorder.events if event[3].get("channel") == channel]
+
+
+# -- Mesh > Mesh Calculator ------------------------------------------------------------------------
+def test_mesh_calculator_refuses_secret(export_guard, mesh_of, tmp_path, guard_services):
+    mesh_of("secret")
+    result = run_as_qgis(export_guard, QgsMeshCalculatorDialog(tmp_path / "out.dat"))
+    assert result == QDialog.DialogCode.Rejected
+    assert events(guard_services, "mesh_calculator") == [("export_blocked", "secret_mesh", "blocked")]
+
+
+def test_mesh_calculator_asks_for_confidential(export_guard, mesh_of, tmp_path, guard_services):
+    mesh_of("confidential")
+    export_guard.ask_justification = lambda text, parent: None
+    assert run_as_qgis(export_guard, QgsMeshCalculatorDialog(tmp_path / "out.dat")) == QDialog.DialogCode.Rejected
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    assert run_as_qgis(export_guard, QgsMeshCalculatorDialog(tmp_path / "out.dat")) == QDialog.DialogCode.Accepted
+    assert guard_services.recorder.events[-1][3]["justification"] == JUSTIFICATION
+
+
+def test_mesh_calculator_lets_public_and_virtual_outputs_through(export_guard, mesh_of, tmp_path, guard_services):
+    mesh_of("public")
+    export_guard.ask_justification = lambda text, parent: pytest.fail("nothing to ask")
+    assert run_as_qgis(export_guard, QgsMeshCalculatorDialog(tmp_path / "out.dat")) == QDialog.DialogCode.Accepted
+    assert events(guard_services, "mesh_calculator") == [("export_allowed", "public_mesh", "allowed")]  # recorded
+    mesh_of("secret")
+    virtual = QgsMeshCalculatorDialog(tmp_path / "unused.dat")
+    virtual.findChild(QCheckBox, "mUseVirtualProviderCheckBox").setChecked(True)  # stays in the layer
+    assert run_as_qgis(export_guard, virtual) == QDialog.DialogCode.Accepted
+    assert len(events(guard_services, "mesh_calculator")) == 1  # the virtual one is not an export
+
+
+# -- Raster > Align Rasters before QGIS 3.26 -------------------------------------------------------
+def aligned_label(path):
+    return LabelStore(SchemeRegistry(), "cn_state_secret").load(QgsRasterLayer(str(path), "check"))
+
+
+def add_to_align(export_guard, layer, output):
+    """Add ``layer`` to an open Align Rasters dialog, and align as its OK does when it was let in;
+    returns whether it was let in."""
+    align = QgsAlignRasterDialog()
+    align.show()
+    added = run_as_qgis(export_guard, QgsAlignRasterLayerConfigDialog(layer, output)) == QDialog.DialogCode.Accepted
+    if added:
+        output.write_bytes(open(layer.source(), "rb").read())  # what QgsAlignRaster::run writes
+    align.hide()
+    sip.delete(align)  # QGIS's dialog lives on the stack of showAlignRasterTool
+    return added
+
+
+def test_align_rasters_refuses_a_secret_raster(export_guard, raster_of, tmp_path, guard_services):
+    assert not add_to_align(export_guard, raster_of("secret"), tmp_path / "aligned.tif")
+    assert not (tmp_path / "aligned.tif").exists()
+    assert events(guard_services, "align_rasters") == [("export_blocked", "secret_dem", "blocked")]
+
+
+def test_align_rasters_asks_for_confidential_and_labels_the_output(export_guard, raster_of, tmp_path):
+    layer = raster_of("confidential")
+    export_guard.ask_justification = lambda text, parent: None
+    assert not add_to_align(export_guard, layer, tmp_path / "refused.tif")
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    assert add_to_align(export_guard, layer, tmp_path / "aligned.tif")
+    assert aligned_label(tmp_path / "aligned.tif").level == "confidential"
+
+
+def test_align_rasters_lets_public_through_labelled(export_guard, raster_of, tmp_path, guard_services):
+    assert add_to_align(export_guard, raster_of("public"), tmp_path / "aligned.tif")
+    assert aligned_label(tmp_path / "aligned.tif").level == "public"
+
+
+# -- exports judged as they open: 3D view, map animation, elevation profile --------------------------
+def open_export(export_guard, dialog):
+    """Open ``dialog`` as QGIS does, let the watch judge it; returns whether it is still open."""
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.show()
+    export_guard.dialogs.check_now()
+    settle()
+    still_open = dialog.isVisible()
+    dialog.hide()
+    return still_open
+
+
+def save_image_from_3d_view():
+    view = Qgs3DMapCanvasWidget()
+    view.show()
+    dialog = QFileDialog(view, "Choose a file name to save the 3D map canvas to an image")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    return view, dialog
+
+
+@pytest.mark.parametrize("make", [save_image_from_3d_view, lambda: (None, QgsAnimationExportDialog()),
+                                  lambda: (None, QgsElevationProfileImageExportDialog())],
+                         ids=["3d_view_save_as_image", "map_animation", "elevation_profile"])
+def test_view_exports_refuse_secret_ask_confidential_allow_public(make, export_guard, raster_of, guard_services,
+                                                                 clean_project):
+    secret = raster_of("secret")
+    _view, dialog = make()
+    assert not open_export(export_guard, dialog)
+    assert guard_services.recorder.events[-1][:3] == ("export_blocked", "secret_dem", "blocked")
+
+    clean_project.removeMapLayer(secret)
+    confidential = raster_of("confidential")
+    asked = []
+    export_guard.ask_justification = lambda text, parent: asked.append(text) or JUSTIFICATION
+    _view, dialog = make()
+    assert open_export(export_guard, dialog) and asked
+    assert guard_services.recorder.events[-1][3]["justification"] == JUSTIFICATION
+
+    clean_project.removeMapLayer(confidential)
+    raster_of("public")
+    export_guard.ask_justification = lambda text, parent: pytest.fail("nothing to ask")
+    _view, dialog = make()
+    assert open_export(export_guard, dialog)
+    assert guard_services.recorder.events[-1][:3] == ("export_allowed", "public_dem", "allowed")  # recorded
+
+
+def test_a_3d_views_own_settings_dialog_is_not_an_export(export_guard, raster_of, guard_services):
+    raster_of("secret")
+    view = Qgs3DMapCanvasWidget()
+    view.show()
+    assert open_export(export_guard, QDialog(view))
+    assert not guard_services.recorder.events[-1:] or guard_services.recorder.events[-1][0] != "export_blocked"
