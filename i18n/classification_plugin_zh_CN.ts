@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="279" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="306" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="286" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="313" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -553,7 +553,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="299" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="326" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -643,7 +643,7 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="236" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="263" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -673,7 +673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/drops.py" line="121" />
+      <location filename="../classification_plugin/integration/export_guard/drops.py" line="131" />
       <source>Dragging layers into the Browser</source>
       <translation>将图层拖入浏览器</translation>
     </message>
@@ -833,17 +833,17 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="149" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="176" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="155" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="153" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="180" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -858,7 +858,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="158" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="185" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1358,7 +1358,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="260" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="287" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1748,7 +1748,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="229" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="256" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1963,7 +1963,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="146" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="173" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1978,7 +1978,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="159" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="186" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2578,7 +2578,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未知状态“{state}”（可选：{states}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/drops.py" line="123" />
+      <location filename="../classification_plugin/integration/export_guard/drops.py" line="133" />
       <source>Use Save Features As, which asks for a justification.</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>

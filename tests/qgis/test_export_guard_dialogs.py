@@ -209,3 +209,65 @@ def test_a_3d_views_own_settings_dialog_is_not_an_export(export_guard, raster_of
     view.show()
     assert open_export(export_guard, QDialog(view))
     assert not guard_services.recorder.events[-1:] or guard_services.recorder.events[-1][0] != "export_blocked"
+
+
+class QgsVectorLayerSaveAsDialog(QDialog):  # noqa: N801
+    pass
+
+
+def browser_showing(path, table):
+    """A Browser view whose model gives a real QgsLayerItem for ``table`` of GeoPackage ``path``,
+    selected and focused as when the user right-clicks it (QGIS's own model is not needed)."""
+    from qgis.core import QgsLayerItem
+    from qgis.gui import QgsBrowserTreeView
+    from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+
+    from classification_plugin.integration.compat import enum_value
+
+    vector = enum_value("Qgis.BrowserLayerType.Vector", "QgsLayerItem.Vector")
+
+    class BrowserModel(QStandardItemModel):
+        def __init__(self):
+            super().__init__()
+            self.items = [QgsLayerItem(None, table, f"{path}|{table}", f"{path}|layername={table}", vector, "ogr")]
+            self.appendRow(QStandardItem(table))
+
+        def dataItem(self, index):  # noqa: N802 - QgsBrowserProxyModel's name
+            return self.items[index.row()]
+
+    view = QgsBrowserTreeView()
+    view.browser_model = BrowserModel()  # (the view does not own it)
+    view.setModel(view.browser_model)
+    view.show()
+    view.activateWindow()
+    view.setCurrentIndex(view.model().index(0, 0))
+    view.setFocus()
+    settle()
+    return view
+
+
+def test_save_as_from_a_browser_entry_is_judged_by_that_entry(export_guard, layer_of, survey_gpkg, guard_services):
+    """Browser > Export Layer > To File opens the same Save As dialog for a file that is not in the
+    project: the Layers panel's current layer (public here) must not decide for the secret entry."""
+    from qgis.core import QgsVectorLayer
+
+    from classification_plugin.core.labels import LabelRequest
+
+    secret = QgsVectorLayer(f"{survey_gpkg}|layername=control_points", "control_points", "ogr")
+    guard_services.labels.change(secret, LabelRequest(level="secret", reason="test data"))
+    public = layer_of("public", "public_roads")
+    export_guard.gate.iface.layerTreeView().currentLayer.return_value = public
+    for box in QApplication.topLevelWidgets():  # earlier tests' refusal boxes, still open
+        if box.isVisible() and box.isModal():
+            box.close()
+    view = browser_showing(survey_gpkg, "control_points")
+    assert QApplication.focusWidget() is view
+    export_guard.dialogs.check_now()  # the poll sees where the user works
+    dialog = QgsVectorLayerSaveAsDialog()
+    dialog.setModal(True)  # QGIS runs it with exec()
+    dialog.show()
+    export_guard.dialogs.check_now()
+    settle()
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
+    assert "control_points" in export_guard.gate.refusals[-1] and "secret" in export_guard.gate.refusals[-1].lower()
+    view.close()

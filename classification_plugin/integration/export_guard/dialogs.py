@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 
-from qgis.core import QgsProject, QgsRasterLayer
-from qgis.gui import QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
+from qgis.core import QgsLayerItem, QgsProject, QgsRasterLayer
+from qgis.gui import QgsBrowserTreeView, QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QTextEdit, QWidget
+from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QMenu, QTextEdit, QWidget
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.policy import BLOCK
@@ -54,6 +54,7 @@ class DialogWatch(Channel):
         self.drops = drops
         self.dxf = dxf
         self.map_export = map_export
+        self._last_focus = None  # the widget the user last worked in outside dialogs and menus
         # dialogs judged when accepted, by class name -> the method that watches one
         self._judged_on_accept = {RASTER_CALC_DIALOG: self.watch_raster_calculator,
                                   MESH_CALC_DIALOG: self.watch_mesh_calculator,
@@ -79,6 +80,8 @@ class DialogWatch(Channel):
     def check_now(self) -> None:
         """What the poll does every 100 ms: look for export dialogs and windows with a Browser."""
         modal = widget = QApplication.activeModalWidget()
+        if modal is None:
+            self._remember_focus()
         # dialogs with a Browser of their own (the Data Source Manager) are made on first use, and
         # QGIS shows the Data Source Manager modal or not (/qgis/dataSourceManagerNonModal)
         self.drops.scan_for_browsers(widget)
@@ -106,6 +109,26 @@ class DialogWatch(Channel):
                     self._dialog_shown(dialog, name)
                 elif name in self._judged_on_accept:  # a C++ plugin's dialog is not always the active modal one
                     self._judged_on_accept[name](dialog)
+
+    def _remember_focus(self) -> None:
+        """Where the user last worked outside a dialog or menu: a Save As dialog opened from a
+        Browser entry (Export Layer > To File) is for that entry, not for the Layers panel's layer."""
+        focus = QApplication.focusWidget()
+        if focus is not None and not isinstance(focus, QMenu):
+            self._last_focus = focus
+
+    def browser_layers(self) -> list:
+        """The layers of the Browser entries selected where the user last worked, when that was a
+        Browser (local files opened to read their own label, as for a drop)."""
+        view = self._last_focus
+        if view is None or sip.isdeleted(view) or not isinstance(view, QgsBrowserTreeView):
+            return []
+        model, uris = view.model(), []
+        for index in view.selectionModel().selectedIndexes() if view.selectionModel() is not None else ():
+            item = model.dataItem(index) if hasattr(model, "dataItem") else None
+            if isinstance(item, QgsLayerItem):
+                uris.extend(item.mimeUris())
+        return self.drops.layers_of_uris(uris)
 
     def _current_layer(self):
         iface = self.gate.iface
@@ -141,10 +164,14 @@ class DialogWatch(Channel):
         if not self._first_look(dialog):
             return
         if name in SAVE_DIALOGS:
+            # opened from the Layers panel (its current layer) or from a Browser entry (the
+            # entries selected there): both count, the safe side when it cannot be told apart
+            browsed = self.browser_layers()
             layer = self._current_layer()
-            layers = [layer] if layer is not None else []
+            layers = browsed + ([layer] if layer is not None else [])
+            named = browsed[0] if browsed else layer
             what, channel = tr("Saving '{layer}' as a new file").format(
-                layer=layer.name() if layer else ""), "save_as"
+                layer=named.name() if named else ""), "save_as"
         elif name in VIEW_3D:
             layers, what, channel = self._view_3d_layers(), tr("Exporting a 3D map view"), "view_3d"
         elif name in PROFILE_DIALOGS:

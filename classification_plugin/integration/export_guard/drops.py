@@ -84,11 +84,23 @@ class DropsChannel(Channel):
         if mime is None or not (mime.hasFormat(LAYER_TREE_MIME) or mime.hasFormat(URI_MIME)):
             return []
         project = QgsProject.instance()
-        layers = []
         try:
             uris = QgsMimeDataUtils.decodeUriList(mime) if mime.hasFormat(URI_MIME) else []
         except Exception:  # noqa: BLE001 - undecodable: fall back to the ids in the raw data
             uris = []
+        layers = self.layers_of_uris(uris)
+        text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace")
+        layers += [layer for layer_id, layer in project.mapLayers().items() if layer_id in text]
+        return [layer for layer in dict.fromkeys(layers) if layer.isValid()]
+
+    @staticmethod
+    def layers_of_uris(uris) -> list:
+        """The layers Browser URIs stand for: project layers (by id, or by source) and, for local
+        files not in the project, the file opened to read its own label. Other sources
+        (databases, web services) are not opened here, on the GUI thread: unless a project layer
+        has the same source, they count as unlabelled."""
+        project = QgsProject.instance()
+        layers = []
         for uri in uris:
             layer = project.mapLayer(uri.layerId) if uri.layerId else None
             same = [lyr for lyr in project.mapLayers().values()
@@ -101,8 +113,6 @@ class DropsChannel(Channel):
                 layers.append(QgsVectorLayer(uri.uri, uri.name or "dropped", "ogr"))
             elif uri.layerType == "raster" and uri.providerKey == "gdal" and _local_file(uri):
                 layers.append(QgsRasterLayer(uri.uri, uri.name or "dropped", "gdal"))
-        text = bytes(mime.data(LAYER_TREE_MIME)).decode("utf-8", "replace")
-        layers += [layer for layer_id, layer in project.mapLayers().items() if layer_id in text]
         return [layer for layer in dict.fromkeys(layers) if layer.isValid()]
 
     def handle_drop(self, obj, event) -> bool:
