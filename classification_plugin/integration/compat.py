@@ -73,3 +73,4 @@ WKT_PREFERRED = enum_value("Qgis.CrsWktVariant.Preferred", "QgsCoordinateReferen
 SINK_FAST_INSERT = enum_value("QgsFeatureSink.Flag.FastInsert", "QgsFeatureSink.FastInsert")
 FILE_FOLDER = enum_value("Qgis.ProcessingFileParameterBehavior.Folder", "QgsProcessingParameterFile.Folder")
 SOURCE_MAP_LAYER = enum_value("Qgis.ProcessingSourceType.MapLayer", "QgsProcessing.TypeMapLayer")
+RASTER_WRITER_OK = enum_value("Qgis.RasterFileWriterResult.Success", "QgsRasterFileWriter.NoError")

@@ -37,6 +37,7 @@ from classification_plugin.core.custody import CustodyError, HandoverRequest, Ma
 from classification_plugin.core.i18n import bilingual, current_language, tr
 from classification_plugin.core.labels import Custody
 from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY, decide
+from classification_plugin.integration.compat import RASTER_WRITER_OK
 
 DATA_FOLDER = "data"
 UNIT_ENV = "CLASSIFICATION_GUARD_UNIT"
@@ -229,7 +230,7 @@ class CustodyService:
         writer = QgsRasterFileWriter(str(path))
         error = writer.writeRaster(pipe, provider.xSize(), provider.ySize(), provider.extent(), provider.crs(),
                                    context)
-        if error != QgsRasterFileWriter.WriterError.NoError:
+        if error != RASTER_WRITER_OK:
             raise CustodyError(tr("'{layer}' could not be written (error {error})").format(
                 layer=layer.name(), error=int(error)))
         return QgsRasterLayer(str(path), layer.name(), "gdal")

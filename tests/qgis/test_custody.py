@@ -237,4 +237,4 @@ def test_the_export_guard_refuses_a_received_copy_that_may_not_go_on(custody_env
     with pytest.raises(QgsProcessingException, match=result["PACKAGE_ID"]):
         processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": str(target)})
     assert not target.exists()
-    assert processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": "memory:"})["OUTPUT"]
+    assert processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"]
