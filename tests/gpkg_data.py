@@ -24,3 +24,17 @@ def not_null_gpkg(path):
     assert table.CreateFeature(feature) == 0
     source = None
     return path
+
+
+def geotiff(path, origin=(116.38, 39.95), size=(4, 4), fill=7, pixel=0.01):
+    """A one-band byte GeoTIFF in EPSG:4326 whose top-left corner is ``origin`` (lon, lat)."""
+    from osgeo import gdal, osr
+
+    dataset = gdal.GetDriverByName("GTiff").Create(str(path), size[0], size[1], 1, gdal.GDT_Byte)
+    dataset.SetGeoTransform((origin[0], pixel, 0, origin[1], 0, -pixel))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    dataset.SetProjection(srs.ExportToWkt())
+    dataset.GetRasterBand(1).Fill(fill)
+    dataset = None  # written
+    return path

@@ -56,15 +56,10 @@ def _label_layer(layer, level: str) -> None:
 
 def _write_raster(path: Path) -> QgsRasterLayer:
     """A 20 x 15 single-band GeoTIFF over the east half of the extent, labelled secret."""
-    from osgeo import gdal, osr
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: gpkg_data
+    from gpkg_data import geotiff
 
-    dataset = gdal.GetDriverByName("GTiff").Create(str(path), 20, 15, 1, gdal.GDT_Byte)
-    dataset.SetGeoTransform((116.4, 0.01, 0, 40.1, 0, -0.02))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    dataset.SetProjection(srs.ExportToWkt())
-    dataset.GetRasterBand(1).Fill(200)
-    dataset = None  # written
+    geotiff(path, origin=(116.4, 40.1), size=(20, 15), fill=200, pixel=0.01)
     layer = QgsRasterLayer(str(path), RASTER, "gdal")
     _label_layer(layer, "secret")
     return QgsRasterLayer(str(path), RASTER, "gdal")

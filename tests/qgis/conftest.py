@@ -128,21 +128,14 @@ def layer_of(guard_services, make_memory_layer, clean_project):
 @pytest.fixture
 def raster_of(guard_services, clean_project, tmp_path):
     """``raster_of(level, name)``: a 4x4 GeoTIFF in the project, labelled ``level`` (its .qmd)."""
-    from osgeo import gdal, osr
+    from gpkg_data import geotiff
     from qgis.core import QgsRasterLayer
 
     from classification_plugin.core.labels import LabelRequest
 
     def make(level, name=None):
         name = name or f"{level}_dem"
-        path = tmp_path / f"{name}.tif"
-        dataset = gdal.GetDriverByName("GTiff").Create(str(path), 4, 4, 1, gdal.GDT_Byte)
-        dataset.SetGeoTransform((116.38, 0.01, 0, 39.95, 0, -0.01))
-        srs = osr.SpatialReference()
-        srs.ImportFromEPSG(4326)
-        dataset.SetProjection(srs.ExportToWkt())
-        dataset.GetRasterBand(1).Fill(7)
-        dataset = None
+        path = geotiff(tmp_path / f"{name}.tif")
         layer = QgsRasterLayer(str(path), name)
         clean_project.addMapLayer(layer)
         if level:

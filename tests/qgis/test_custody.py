@@ -40,19 +40,12 @@ def custody_env(classification_provider, monkeypatch, tmp_path, clean_project):
 def labelled(survey_gpkg, tmp_path):
     """``labelled(level)``: the survey GeoPackage's control points labelled ``level``, and a
     GeoTIFF labelled the same (its label in a .qmd beside it)."""
-    from osgeo import gdal, osr
+    from gpkg_data import geotiff
 
     def make(level):
         source = f"{survey_gpkg}|layername=control_points"
         run("setlabel", {"INPUT": source, "LEVEL": level, "REASON": "catalogue 2.1"})
-        tif = tmp_path / "ortho.tif"
-        dataset = gdal.GetDriverByName("GTiff").Create(str(tif), 8, 6, 1, gdal.GDT_Byte)
-        dataset.SetGeoTransform((116.3, 0.01, 0, 39.95, 0, -0.01))
-        srs = osr.SpatialReference()
-        srs.ImportFromEPSG(4326)
-        dataset.SetProjection(srs.ExportToWkt())
-        dataset.GetRasterBand(1).Fill(77)
-        dataset = None
+        tif = geotiff(tmp_path / "ortho.tif", origin=(116.3, 39.95), size=(8, 6), fill=77)
         run("setlabel", {"INPUT": str(tif), "LEVEL": level, "REASON": "catalogue 2.2"})
         return in_project(QgsVectorLayer(source, "control points", "ogr")), \
             in_project(QgsRasterLayer(str(tif), "ortho", "gdal"))
