@@ -27,12 +27,10 @@ from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -43,6 +41,7 @@ from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.audit.postgres_log import is_postgres_uri
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import resource
+from classification_plugin.gui.table_panel import log_table
 
 PAGE_SIZE = 200
 MAX_PAGES = 64
@@ -542,20 +541,7 @@ class AccessLogDock(QgsDockWidget):
         for combo in (self.user, self.action, self.level, self.outcome):
             combo.currentIndexChanged.connect(self.apply_filters)
 
-        self.view = QTableView()
-        self.view.setObjectName("ClassificationGuardAccessLogView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((150, 90, 150, 150, 100, 80)):
-            header.resizeSection(column, width)
+        self.view = log_table(self.model, "ClassificationGuardAccessLogView", (150, 90, 150, 150, 100, 80))
         self.view.doubleClicked.connect(self._double_clicked)
         layout.addWidget(self.view, 1)
 

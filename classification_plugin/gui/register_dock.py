@@ -17,7 +17,6 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -25,12 +24,10 @@ from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +36,7 @@ from classification_plugin.core import custody
 from classification_plugin.core.custody import CustodyError
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.register_model import ROW_ROLE, RegisterModel
+from classification_plugin.gui.table_panel import log_table
 from classification_plugin.integration.custody import read_register, register_html, write_pdf, write_register_csv
 
 
@@ -139,20 +137,8 @@ class RegisterDock(QgsDockWidget):
         filters.addWidget(self.refresh_button)
         layout.addLayout(filters)
 
-        self.view = QTableView()
-        self.view.setObjectName("ClassificationGuardRegisterView")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((140, 70, 150, 150, 150, 100, 120, 100, 120, 120)):
-            header.resizeSection(column, width)
+        self.view = log_table(self.model, "ClassificationGuardRegisterView",
+                              (140, 70, 150, 150, 150, 100, 120, 100, 120, 120))
         layout.addWidget(self.view, 1)
 
         bottom = QHBoxLayout()

@@ -1,10 +1,11 @@
-"""The filter bar and read-only sortable table the Classification and Conflicts panels share."""
+"""The filter bar and read-only tables the panels share (Classification, Conflicts, Access Log,
+Register)."""
 
 from __future__ import annotations
 
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QStandardItemModel
-from qgis.PyQt.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QPushButton, QTableView
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView
 
 
 def filter_bar(layout, placeholder: str, button_text: str) -> tuple:
@@ -40,3 +41,24 @@ def filtered_table(owner, headers, sort_role, selection_mode, filter_line) -> tu
     view.verticalHeader().hide()
     filter_line.textChanged.connect(proxy.setFilterFixedString)
     return model, proxy, view
+
+
+def log_table(model, object_name: str, widths) -> QTableView:
+    """A read-only table of one row per entry over a large model (the Access Log and Register
+    panels): whole single rows selected, fixed row heights (no measuring of 100,000 rows), the
+    columns ``widths`` wide and the last one stretched."""
+    view = QTableView()
+    view.setObjectName(object_name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        header.resizeSection(column, width)
+    return view
