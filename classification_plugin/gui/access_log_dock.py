@@ -41,7 +41,7 @@ from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.audit.postgres_log import is_postgres_uri
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.paths import resource
-from classification_plugin.gui.table_panel import log_table
+from classification_plugin.gui.table_panel import filter_combo, log_table
 
 PAGE_SIZE = 200
 MAX_PAGES = 64
@@ -511,14 +511,14 @@ class AccessLogDock(QgsDockWidget):
             check.toggled.connect(edit.setEnabled)
             check.toggled.connect(self._filters_changed)
             edit.dateTimeChanged.connect(self._filters_changed)
-        self.user = self._combo(tr("Any user"))
+        self.user = filter_combo(tr("Any user"))
         self.layer = QComboBox()
         self.layer.setEditable(True)
         self.layer.lineEdit().setPlaceholderText(tr("Any layer"))
         self.layer.setToolTip(tr("Layer name (or part of it)"))
-        self.action = self._combo(tr("Any action"))
-        self.level = self._combo(tr("Any level"))
-        self.outcome = self._combo(tr("Any outcome"))
+        self.action = filter_combo(tr("Any action"))
+        self.level = filter_combo(tr("Any level"))
+        self.outcome = filter_combo(tr("Any outcome"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Search every field…"))
         self.search.setClearButtonEnabled(True)
@@ -580,13 +580,6 @@ class AccessLogDock(QgsDockWidget):
             self.setWidget(self.tabs)
         else:
             self.setWidget(body)
-
-    @staticmethod
-    def _combo(any_text: str) -> QComboBox:
-        combo = QComboBox()
-        combo.addItem(any_text, "")
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        return combo
 
     # -- filters -------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -36,7 +36,7 @@ from classification_plugin.core import custody
 from classification_plugin.core.custody import CustodyError
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.register_model import ROW_ROLE, RegisterModel
-from classification_plugin.gui.table_panel import log_table
+from classification_plugin.gui.table_panel import filter_combo, log_table
 from classification_plugin.integration.custody import read_register, register_html, write_pdf, write_register_csv
 
 
@@ -121,12 +121,12 @@ class RegisterDock(QgsDockWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         filters = QHBoxLayout()
-        self.unit = self._combo(tr("Any unit"))
-        self.level = self._combo(tr("Any level"))
+        self.unit = filter_combo(tr("Any unit"))
+        self.level = filter_combo(tr("Any level"))
         language = current_language()
         for level in levels:
             self.level.addItem(level.name(language), level.id)
-        self.state = self._combo(tr("Any state"))
+        self.state = filter_combo(tr("Any state"))
         for state in custody.STATES:
             self.state.addItem(custody.state_name(state), state)
         self.refresh_button = QPushButton(tr("Refresh"))
@@ -158,13 +158,6 @@ class RegisterDock(QgsDockWidget):
         self.export_button.clicked.connect(lambda: self.export())
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._selection_changed)
-
-    @staticmethod
-    def _combo(any_text: str) -> QComboBox:
-        combo = QComboBox()
-        combo.addItem(any_text, "")
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        return combo
 
     # -- reading the register --------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name

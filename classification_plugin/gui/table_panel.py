@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from qgis.PyQt.QtCore import QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QStandardItemModel
-from qgis.PyQt.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+)
 
 
 def filter_bar(layout, placeholder: str, button_text: str) -> tuple:
@@ -62,3 +70,11 @@ def log_table(model, object_name: str, widths) -> QTableView:
     for column, width in enumerate(widths):
         header.resizeSection(column, width)
     return view
+
+
+def filter_combo(any_text: str) -> QComboBox:
+    """A filter's combo box: its first entry ``any_text`` stands for no filter (data "")."""
+    combo = QComboBox()
+    combo.addItem(any_text, "")
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
