@@ -59,7 +59,7 @@
       <translation>.qmd 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
       <source>1 conflicting pair</source>
       <translation>1 对冲突</translation>
     </message>
@@ -84,12 +84,12 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="574" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="595" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="570" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="591" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
@@ -109,17 +109,17 @@
       <translation>1 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>1 survey feature</source>
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="576" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="597" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="572" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="593" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -219,7 +219,7 @@
       <translation>管理员策略不可用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Airport</source>
       <translation>机场</translation>
     </message>
@@ -279,7 +279,7 @@
       <translation>缓冲距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="81" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="89" />
       <source>Buffer distance (metres)</source>
       <translation>缓冲距离（米）</translation>
     </message>
@@ -314,7 +314,7 @@
       <translation>检查保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="56" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="64" />
       <source>Check survey data against protected areas</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
@@ -404,12 +404,12 @@
       <translation>剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="85" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
       <source>Conflicting survey features</source>
       <translation>冲突的测量要素</translation>
     </message>
@@ -439,12 +439,12 @@
       <translation>无法读取工作站：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Critical infrastructure</source>
       <translation>关键基础设施</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Custom</source>
       <translation>自定义</translation>
     </message>
@@ -674,7 +674,7 @@
       <translation>筛选区域、图层、类型…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="59" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="67" />
       <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
       <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
     </message>
@@ -1004,12 +1004,12 @@
       <translation>消息</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Military zone</source>
       <translation>军事管理区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Nature reserve</source>
       <translation>自然保护区</translation>
     </message>
@@ -1229,7 +1229,7 @@
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="70" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
     </message>
@@ -1589,7 +1589,7 @@
       <translation>管理员策略无法使用，因此只提供最低密级的数据：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="136" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="151" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
@@ -1637,6 +1637,11 @@
       <location filename="../classification_plugin/integration/export_guard/map_export.py" line="76" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="143" />
+      <source>The conflicting features could not be written</source>
+      <translation>无法写入冲突要素</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/metric.py" line="127" />
@@ -1689,7 +1694,7 @@
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="100" />
       <source>The input layers could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
@@ -1714,7 +1719,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="385" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="400" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1749,17 +1754,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="597" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="618" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="437" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="452" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="480" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1914,17 +1919,17 @@
       <translation>区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="75" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="83" />
       <source>Zone kind (when there is no kind field)</source>
       <translation>区域类型（无类型字段时）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="86" />
       <source>Zone kind field</source>
       <translation>区域类型字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="72" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
       <source>Zone name field</source>
       <translation>区域名称字段</translation>
     </message>
@@ -2269,7 +2274,7 @@
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
       <source>{count} conflicting pairs</source>
       <translation>{count} 对冲突</translation>
     </message>
@@ -2294,12 +2299,12 @@
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="575" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="596" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="571" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="592" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -2319,17 +2324,17 @@
       <translation>{count} 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>{count} survey features</source>
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="577" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="598" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="573" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="594" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -2429,7 +2434,7 @@
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="127" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
       <source>{pairs}, {features} in or near protected areas</source>
       <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>
