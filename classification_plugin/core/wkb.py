@@ -45,8 +45,14 @@ def gpkg_point_blobs(xs, ys, srs_id: int) -> list:
     return _split(packed.tobytes(), record.itemsize, xs.size)
 
 
+def collection_wkb(wkbs) -> bytes:
+    """One little-endian WKB GeometryCollection holding ``wkbs`` (each a complete WKB geometry)."""
+    wkbs = [bytes(w) for w in wkbs]
+    return b"\x01" + np.array([7, len(wkbs)], "<u4").tobytes() + b"".join(wkbs)
+
+
 def _split(raw: bytes, width: int, count: int) -> list:
     return [raw[i:i + width] for i in range(0, width * count, width)]
 
 
-__all__ = ["gpkg_blobs", "gpkg_point_blobs", "point_wkb"]
+__all__ = ["collection_wkb", "gpkg_blobs", "gpkg_point_blobs", "point_wkb"]

@@ -105,6 +105,14 @@ class CheckResult:
     def conflicting_fids(self) -> np.ndarray:
         return np.unique(self.survey_fids)
 
+    def feature_wkb(self) -> dict:
+        """{survey fid: WKB} of each conflicting feature, as the check read it ({} when it holds none)."""
+        wkbs = self.survey_wkb()
+        if wkbs is None:
+            return {}
+        fids, first = np.unique(self.survey_fids, return_index=True)
+        return {fid: wkbs[i] for fid, i in zip(fids.tolist(), first.tolist())}
+
     def survey_wkb(self) -> list | None:
         """Each pair's survey geometry as WKB (2D points, or lines and polygons with the Z they
         were read with), from what the check held: no feature is fetched again. None when it

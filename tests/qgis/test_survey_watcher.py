@@ -213,6 +213,13 @@ def test_full_check_records_one_access_log_event(watched, recorder, make_memory_
     ids = [f.id() for f in survey.getFeatures()]
     assert report.features == [ids[0], ids[2], ids[3]]
     assert sorted(r.inside for r in report.rows) == [False, True, True]
+    # the geometries the check read come with the report, for Show: nothing fetched again
+    stored = {f.id(): f.geometry() for f in survey.getFeatures()}
+    assert sorted(report.geometries) == report.features
+    for fid, wkb in report.geometries.items():
+        held = QgsGeometry()
+        held.fromWkb(wkb)
+        assert held.equals(stored[fid])
     assert recorder.events == [(Action.PROTECTED_AREA_WARNING, survey.id(), Outcome.WARNING, {
         "zones": ["Restricted Area 17"], "pairs": 3, "features": 3, "buffer_m": 300.0, "check": "full"})]
 
@@ -311,3 +318,23 @@ def test_task_manager_is_used(watched, make_memory_layer):
     task = watcher.check_layer(survey)
     assert task in QgsApplication.taskManager().tasks() or task.status() == QgsTask.TaskStatus.Complete
     wait_idle(watcher)
+
+
+def test_show_highlights_every_feature_of_a_full_check_at_once(watched, make_memory_layer, qgis_iface,
+                                                                 qgis_processing, guard_services):
+    from classification_plugin.gui.protected_ui import ProtectedAreasUi
+
+    survey = survey_layer(make_memory_layer, [INSIDE, OUTSIDE, NEAR, INSIDE])
+    watcher = watched(zones_layer(buffer_m=300.0), survey)
+    reports = reports_of(watcher)
+    watcher.check_layer(survey)
+    wait_idle(watcher)
+    ui = ProtectedAreasUi(qgis_iface, guard_services)
+    try:
+        ui.show_conflicts(reports[0])
+        assert sorted(survey.selectedFeatureIds()) == reports[0].features
+        assert len(ui.highlights) == 1  # one highlight of the held geometries, not one per feature
+        ui.show_feature(survey.id(), reports[0].features[0])  # a panel row: that feature, fetched
+        assert len(ui.highlights) == 1 and survey.selectedFeatureIds() == [reports[0].features[0]]
+    finally:
+        ui.unload()

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import shapely
 
-from classification_plugin.core.wkb import gpkg_blobs, gpkg_point_blobs, point_wkb
+from classification_plugin.core.wkb import collection_wkb, gpkg_blobs, gpkg_point_blobs, point_wkb
 
 
 def test_point_wkb_round_trips_exactly():
@@ -43,3 +43,11 @@ def test_gpkg_blobs_wrap_any_wkb_and_keep_nulls():
     read = shapely.from_wkb(blobs[0][8:])
     assert read.has_z and shapely.equals_exact(read, line, 0)
     assert gpkg_blobs(point_wkb([1.0], [2.0]), 4326) == gpkg_point_blobs([1.0], [2.0], 4326)
+
+
+def test_collection_wkb_holds_every_geometry_in_order():
+    parts = [shapely.Point(1, 2), shapely.LineString([(0, 0), (3, 4)]), shapely.Point(-5, 6.5)]
+    collection = shapely.from_wkb(collection_wkb([shapely.to_wkb(p) for p in parts]))
+    assert collection.geom_type == "GeometryCollection"
+    assert [g.wkt for g in collection.geoms] == [p.wkt for p in parts]
+    assert shapely.from_wkb(collection_wkb([])).is_empty
