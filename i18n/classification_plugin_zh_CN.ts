@@ -4,12 +4,12 @@
   <context>
     <name>ClassificationGuard</name>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="195" />
       <source> (and 1 more protected area)</source>
       <translation>（另有 1 个保护区）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="195" />
       <source> (and {count} more protected areas)</source>
       <translation>（另有 {count} 个保护区）</translation>
     </message>
@@ -64,47 +64,47 @@
       <translation>1 对冲突</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
       <source>1 feature</source>
       <translation>1 个要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="186" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="187" />
       <source>1 feature of {layer} is inside {kind} {zone}</source>
       <translation>{layer} 有 1 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="189" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
       <source>1 feature of {layer} is within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 1 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="374" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="383" />
       <source>1 file could not be read as a JPEG photo: {names}.</source>
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="595" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="604" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="591" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="600" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="350" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="359" />
       <source>1 photo from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 1 张照片，作为测量数据。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="369" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="378" />
       <source>1 photo has no GPS position and was not imported: {names}.</source>
       <translation>1 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
       <source>1 protected area</source>
       <translation>1 个保护区</translation>
     </message>
@@ -114,12 +114,12 @@
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="597" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="606" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="593" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="602" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -309,7 +309,7 @@
       <translation>变更</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="40" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="132" />
       <source>Check protected areas</source>
       <translation>检查保护区</translation>
     </message>
@@ -324,7 +324,7 @@
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="264" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="268" />
       <source>Checking {layer} against protected areas</source>
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
@@ -474,7 +474,7 @@
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
     </message>
@@ -484,7 +484,7 @@
       <translation>将图层拖入浏览器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="328" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="337" />
       <source>Drone photos</source>
       <translation>无人机照片</translation>
     </message>
@@ -644,7 +644,7 @@
       <translation>附加方案文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Feature</source>
       <translation>要素</translation>
     </message>
@@ -669,7 +669,7 @@
       <translation>筛选图层、密级、用户…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="39" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="131" />
       <source>Filter zones, layers, kinds…</source>
       <translation>筛选区域、图层、类型…</translation>
     </message>
@@ -689,7 +689,7 @@
       <translation>第一条损坏的记录：{seq}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="307" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="316" />
       <source>Folder of drone photos</source>
       <translation>无人机照片文件夹</translation>
     </message>
@@ -744,12 +744,12 @@
       <translation>主机</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="61" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="62" />
       <source>Import drone photos as survey points…</source>
       <translation>将无人机照片导入为测量点…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="330" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="339" />
       <source>Import of the photos in {folder} canceled.</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
@@ -769,7 +769,7 @@
       <translation>完整（{n} 条记录）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="237" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="238" />
       <source>Intersects protected area {zone}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
@@ -789,7 +789,7 @@
       <translation>需要填写理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
@@ -939,7 +939,7 @@
       <translation>密级名称</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="203" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="204" />
       <source>List</source>
       <translation>列表</translation>
     </message>
@@ -994,7 +994,7 @@
       <translation>地图密级横幅</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="47" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
     </message>
@@ -1019,12 +1019,12 @@
       <translation>网络暴露</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="338" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="347" />
       <source>No JPEG photos in {folder}.</source>
       <translation>{folder} 中没有 JPEG 照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="41" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="133" />
       <source>No check has run yet</source>
       <translation>尚未进行检查</translation>
     </message>
@@ -1034,12 +1034,12 @@
       <translation>无标签（解除）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="147" />
       <source>No layer is marked as protected areas: right-click a layer, Classification, Protected-area role…</source>
       <translation>没有图层被标记为保护区：右键点击图层，选择 密级 &gt; 保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="152" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="153" />
       <source>No layer is marked as survey data: right-click a layer, Classification, Mark as survey data</source>
       <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
     </message>
@@ -1054,12 +1054,12 @@
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="343" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="352" />
       <source>None of the {count} photos in {folder} has a GPS position.</source>
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="130" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="131" />
       <source>Not survey data</source>
       <translation>不是测量数据</translation>
     </message>
@@ -1189,7 +1189,7 @@
       <translation>保存项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="197" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="198" />
       <source>Protected area</source>
       <translation>保护区</translation>
     </message>
@@ -1199,7 +1199,7 @@
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="147" />
       <source>Protected areas</source>
       <translation>保护区</translation>
     </message>
@@ -1209,7 +1209,7 @@
       <translation>保护区检查需要 Python 包 shapely 2（{found}）。请将其安装到 QGIS 使用的 Python 中，例如：'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="34" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="126" />
       <source>Protected-area conflicts</source>
       <translation>保护区冲突</translation>
     </message>
@@ -1219,7 +1219,7 @@
       <translation>{layer} 的保护区角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="43" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="44" />
       <source>Protected-area role…</source>
       <translation>保护区角色…</translation>
     </message>
@@ -1239,7 +1239,7 @@
       <translation>QGIS Server 请求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="210" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="211" />
       <source>Raise label to {level}</source>
       <translation>将密级提高为{level}</translation>
     </message>
@@ -1404,7 +1404,7 @@
       <translation>灰色显示的设置由管理员设定（{path}）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="200" />
       <source>Show</source>
       <translation>显示</translation>
     </message>
@@ -1454,12 +1454,12 @@
       <translation>测量和无人机数据会与项目中的保护区进行比对：位于保护区内或其缓冲区内的要素将被报告。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="117" />
       <source>Survey data?</source>
       <translation>是否为测量数据？</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Survey layer</source>
       <translation>测量图层</translation>
     </message>
@@ -1589,12 +1589,12 @@
       <translation>管理员策略无法使用，因此只提供最低密级的数据：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="151" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="159" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="161" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="162" />
       <source>The check of {layer} failed: {error}</source>
       <translation>{layer} 的检查失败：{error}</translation>
     </message>
@@ -1719,7 +1719,7 @@
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="400" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="408" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -1744,7 +1744,7 @@
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="340" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="349" />
       <source>The only photo in {folder} has no GPS position.</source>
       <translation>{folder} 中唯一的照片没有 GPS 位置。</translation>
     </message>
@@ -1754,17 +1754,17 @@
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="618" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="627" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="452" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="480" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="488" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -1874,7 +1874,7 @@
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Where</source>
       <translation>位置</translation>
     </message>
@@ -1914,7 +1914,7 @@
       <translation>您的许可级别：{level}（{why}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Zone</source>
       <translation>区域</translation>
     </message>
@@ -1934,7 +1934,7 @@
       <translation>区域名称字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="46" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="138" />
       <source>Zone requires</source>
       <translation>区域要求</translation>
     </message>
@@ -2044,7 +2044,7 @@
       <translation>仅在项目中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="53" />
       <source>inside</source>
       <translation>区内</translation>
     </message>
@@ -2259,7 +2259,7 @@
       <translation>警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="53" />
       <source>within buffer</source>
       <translation>缓冲区内</translation>
     </message>
@@ -2269,7 +2269,7 @@
       <translation>将记录写入 CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="110" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="112" />
       <source>zone {fid}</source>
       <translation>区域 {fid}</translation>
     </message>
@@ -2279,47 +2279,47 @@
       <translation>{count} 对冲突</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
       <source>{count} features</source>
       <translation>{count} 个要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="187" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="188" />
       <source>{count} features of {layer} are inside {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="191" />
       <source>{count} features of {layer} are within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="375" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="384" />
       <source>{count} files could not be read as JPEG photos: {names}.</source>
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="596" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="605" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="592" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="601" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="351" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="360" />
       <source>{count} photos from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 {count} 张照片，作为测量数据。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="371" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="380" />
       <source>{count} photos have no GPS position and were not imported: {names}.</source>
       <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
       <source>{count} protected areas</source>
       <translation>{count} 个保护区</translation>
     </message>
@@ -2329,12 +2329,12 @@
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="598" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="607" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="594" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="603" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -2364,7 +2364,7 @@
       <translation>{layer} 现已定为{level}，保存{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="117" />
       <source>{layer} looks like {kind}: {reason}.</source>
       <translation>{layer} 看起来是{kind}：{reason}。</translation>
     </message>
@@ -2384,7 +2384,7 @@
       <translation>{layer}：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="173" />
       <source>{layer}: {features} in or near {zones} ({seconds} s)</source>
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>

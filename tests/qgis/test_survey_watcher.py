@@ -338,3 +338,41 @@ def test_show_highlights_every_feature_of_a_full_check_at_once(watched, make_mem
         assert len(ui.highlights) == 1 and survey.selectedFeatureIds() == [reports[0].features[0]]
     finally:
         ui.unload()
+
+
+def test_conflicts_panel_sorts_filters_and_activates_rows(qgis_app, make_memory_layer, clean_project):
+    from qgis.PyQt.QtCore import Qt
+
+    from classification_plugin.gui.conflicts_dock import ConflictsDock
+    from classification_plugin.integration.survey_watcher import ConflictRow
+
+    survey = make_memory_layer([INSIDE], name="drone_track")
+    clean_project.addMapLayer(survey)
+    rows = [ConflictRow(survey.id(), fid, "zones", zone, name, kind, distance, distance == 0, level)
+            for fid, zone, name, kind, distance, level in [
+                (7, 1, "Wetland", "nature_reserve", 120.0, ""), (3, 2, "Range 17", "military", 0.0, "secret"),
+                (12, 2, "Range 17", "military", 40.0, "secret")]]
+    dock = ConflictsDock()
+    try:
+        dock.set_layer_conflicts(survey.id(), rows, "summary")
+        model = dock.model
+        assert dock.row_count() == 3 and model.columnCount() == 7
+        cells = [[model.index(r, c).data() for c in range(7)] for r in range(3)]
+        assert sorted(cells)[0] == ["drone_track", "12", "Range 17", "military zone", "40", "within buffer", "secret"]
+        dock.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by feature id, as numbers: 3, 7, 12
+        assert [model.index(r, 1).data() for r in range(3)] == ["3", "7", "12"]
+        dock.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # by distance
+        assert [model.index(r, 4).data() for r in range(3)] == ["120", "40", "0"]
+        dock.filter.setText("RANGE")  # any column, any case
+        assert dock.row_count() == 2 and {model.index(r, 1).data() for r in range(2)} == {"3", "12"}
+        activated = []
+        dock.featureActivated.connect(lambda layer_id, fid: activated.append((layer_id, fid)))
+        dock.view.clicked.emit(model.index(1, 2))
+        assert activated == [(survey.id(), int(model.index(1, 1).data()))]
+        dock.filter.setText("")
+        dock.rename_feature(survey.id(), 3, 30)  # an edit's temporary id became the committed one
+        assert "30" in {model.index(r, 1).data() for r in range(3)}
+        dock.remove_layer(survey.id())
+        assert dock.row_count() == 0
+    finally:
+        dock.deleteLater()
