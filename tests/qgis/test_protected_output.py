@@ -210,3 +210,21 @@ def test_z_and_line_surveys_keep_their_geometries(protected_provider, qgis_app, 
         assert features[0].geometry().asWkt(8) == QgsGeometry.fromWkt(wkts[0]).asWkt(8)
         assert QgsWkbTypes.hasZ(layer.wkbType()) == (geometry == "PointZ")
 
+
+
+def test_points_are_fetched_in_chunks_with_nothing_lost(qgis_app):
+    """The readers turn rows into numpy a chunk at a time (bounded Python objects on 10M points)."""
+    from classification_plugin.core.wkb import gpkg_point_blobs
+    from classification_plugin.integration.fast_reader import fetch_points
+
+    xs, ys = np.arange(7) * 1.5, -np.arange(7) * 2.25
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE p (fid INTEGER PRIMARY KEY, geom BLOB)")
+    db.executemany("INSERT INTO p VALUES (?, ?)", zip([3, 5, 8, 13, 21, 34, 55], gpkg_point_blobs(xs, ys, 4326)))
+    db.execute("INSERT INTO p VALUES (89, NULL)")
+    for chunk in (1, 2, 3, 100):
+        fids, got_x, got_y = fetch_points(db.execute("SELECT fid, geom FROM p ORDER BY fid"), chunk)
+        assert fids.tolist() == [3, 5, 8, 13, 21, 34, 55, 89]
+        assert np.array_equal(got_x[:7], xs) and np.array_equal(got_y[:7], ys) and np.isnan(got_x[7])
+    fids, got_x, _ = fetch_points(db.execute("SELECT fid, geom FROM p WHERE fid < 0"))
+    assert fids.size == 0 and got_x.size == 0
