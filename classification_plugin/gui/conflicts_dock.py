@@ -2,8 +2,8 @@
 
 Clicking a row asks for the feature to be shown (zoom + flash), through ``featureActivated``;
 the panel itself only shows what the survey watcher found. Its table model reads the watcher's
-rows as they are (no item per cell): a check with 160,000 pairs fills it at once, where a
-QStandardItemModel took minutes; sorting and the filter work on the rows in Python.
+rows as they are, with no item per cell (an item model was far too slow for a check with a
+hundred thousand pairs: see the README); sorting and the filter work on the rows in Python.
 """
 
 from __future__ import annotations

@@ -197,6 +197,22 @@ def test_a_table_with_rows_is_refused_and_left_alone(protected_provider, survey_
     assert rows(QgsVectorLayer(str(path), "again", "ogr")) == before
 
 
+def test_a_geopackage_the_fast_write_refuses_is_written_through_qgis(protected_provider, survey_and_zones,
+                                                                     tmp_path, monkeypatch):
+    from classification_plugin.processing import check_protected_areas
+
+    def refuse(*_args):
+        raise TableNotWritableError("refused for the test")
+
+    monkeypatch.setattr(check_protected_areas, "write_geopackage", refuse)
+    survey, zones = survey_and_zones
+    result, layer = run(survey, zones, str(tmp_path / "conflicts.gpkg"), 300.0)
+    expected = check_layers(survey, zones, 300.0, zone_name_field="name", zone_kind_field="kind")
+    assert rows(layer) == sorted((p.survey_fid, p.zone_fid, p.zone_name, p.zone_kind, p.relation,
+                                  round(p.distance_m, 6)) for p in expected.pairs)
+    assert result["CONFLICTS"] == layer.featureCount() == expected.pair_count
+
+
 @pytest.mark.parametrize("output", ["memory", "gpkg"])
 def test_z_and_line_surveys_keep_their_geometries(protected_provider, qgis_app, tmp_path, output):
     zones = layer_from(ZONES[:1], "Polygon", "name:string,kind:string", [("Range 7", "military")], name="zone")
