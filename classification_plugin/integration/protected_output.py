@@ -52,6 +52,8 @@ def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) 
             return False
         stop = min(start + _CHUNK, result.pair_count)
         features = []
+        if xy is not None:
+            chunk_x, chunk_y = xy[start:stop, 0].tolist(), xy[start:stop, 1].tolist()
         for number, row in enumerate(attribute_rows(result, start, stop), start):
             feature = QgsFeature(fields)
             if in_order:
@@ -62,12 +64,12 @@ def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) 
                     values[position] = value
                 feature.setAttributes(values)
             if xy is not None:
-                feature.setGeometry(QgsPoint(float(xy[number, 0]), float(xy[number, 1])))
+                feature.setGeometry(QgsPoint(chunk_x[number - start], chunk_y[number - start]))
             elif wkbs is not None:
                 geometry = QgsGeometry()
                 geometry.fromWkb(wkbs[number])
                 feature.setGeometry(geometry)
-            elif row[0] in geometries:
+            elif geometries is not None and row[0] in geometries:
                 feature.setGeometry(geometries[row[0]])
             features.append(feature)
         added = sink.addFeatures(features) if flags is None else sink.addFeatures(features, flags)
