@@ -12,14 +12,15 @@ cached in build/bench/), each with 1,000,000 points and 10,000 circular zones at
 - ``lonlat_utm``: the utm points stored in WGS 84 lon/lat against the UTM zones.
 
 The conflicting features of both tools are compared (extractbylocation gives one feature per
-survey feature, ours one per (feature, zone) pair: the distinct survey features must agree).
+survey feature, ours one per (feature, zone) pair): the report lists any survey feature only one
+tool found, and the run fails when a GeoPackage output holds other features than the memory one.
 On the utm shape the 200 m buffered run is timed beside the unbuffered one.
 
 ``--scale 1,3,10`` (or BENCH_PROTECTED_SCALE=1,3,10 under ``make bench``) adds the growth table:
 the utm shape at 1, 3 and 10 million points with 10, 30 and 100 thousand zones over a square
-grown with them (the same density, ~3 % conflicting), each size in a fresh process that reports
-its time and peak memory (``ru_maxrss``). The 10M data takes ~1 GB under build/bench.
-Writes bench/output/protected.json.
+grown with them (the same density, ~3 % conflicting), each job in a fresh process that reports
+its time and peak memory (VmHWM). The 10M data takes ~1 GB under build/bench. ``--scale-only``
+runs only that table and keeps the cases of the last report. Writes bench/output/protected.json.
 """
 
 from __future__ import annotations
