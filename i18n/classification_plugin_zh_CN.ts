@@ -4,12 +4,12 @@
   <context>
     <name>ClassificationGuard</name>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="195" />
       <source> (and 1 more protected area)</source>
       <translation>（另有 1 个保护区）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="194" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="195" />
       <source> (and {count} more protected areas)</source>
       <translation>（另有 {count} 个保护区）</translation>
     </message>
@@ -34,27 +34,27 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="228" />
+      <location filename="../classification_plugin/integration/custody.py" line="229" />
       <source>'{layer}' could not be read</source>
       <translation>无法读取“{layer}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="233" />
+      <location filename="../classification_plugin/integration/custody.py" line="234" />
       <source>'{layer}' could not be written (error {error})</source>
       <translation>无法写出“{layer}”（错误 {error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="208" />
+      <location filename="../classification_plugin/integration/custody.py" line="209" />
       <source>'{layer}' could not be written: {error}</source>
       <translation>无法写出“{layer}”：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="121" />
+      <location filename="../classification_plugin/integration/custody.py" line="122" />
       <source>'{layer}' has no label: classify it before handing it over</source>
       <translation>“{layer}”没有密级标签：移交前请先定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="124" />
+      <location filename="../classification_plugin/integration/custody.py" line="125" />
       <source>'{layer}' is neither a vector nor a raster layer</source>
       <translation>“{layer}”既不是矢量图层也不是栅格图层</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>缺少“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="289" />
+      <location filename="../classification_plugin/integration/custody.py" line="290" />
       <source>'{value}' is not a date like 2027-06-30</source>
       <translation>“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="273" />
+      <location filename="../classification_plugin/integration/custody.py" line="274" />
       <source>(its handover is not in this log, so the manifest itself could not be checked against the sender's record)</source>
       <translation>（本日志中没有该包的移交记录，因此无法将清单本身与发送方的记录核对）</translation>
     </message>
@@ -94,67 +94,67 @@
       <translation>.qmd 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
       <source>1 conflicting pair</source>
       <translation>1 对冲突</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
       <source>1 feature</source>
       <translation>1 个要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="186" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="187" />
       <source>1 feature of {layer} is inside {kind} {zone}</source>
       <translation>{layer} 有 1 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="189" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
       <source>1 feature of {layer} is within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 1 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="374" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="383" />
       <source>1 file could not be read as a JPEG photo: {names}.</source>
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="574" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="604" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="570" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="600" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="350" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="359" />
       <source>1 photo from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 1 张照片，作为测量数据。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="369" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="378" />
       <source>1 photo has no GPS position and was not imported: {names}.</source>
       <translation>1 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
       <source>1 protected area</source>
       <translation>1 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>1 survey feature</source>
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="576" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="606" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="572" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="602" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -169,7 +169,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="284" />
+      <location filename="../classification_plugin/integration/custody.py" line="285" />
       <source>A destruction needs a witness</source>
       <translation>销毁需要监销人</translation>
     </message>
@@ -199,17 +199,17 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="469" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="468" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
       <source>Access denied</source>
       <translation>拒绝访问</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="451" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="450" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
@@ -219,7 +219,7 @@
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -249,17 +249,17 @@
       <translation>管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
       <source>Administrator policy loaded</source>
       <translation>已加载管理员策略</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="80" />
       <source>Administrator policy unusable</source>
       <translation>管理员策略不可用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Airport</source>
       <translation>机场</translation>
     </message>
@@ -284,42 +284,42 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="520" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="519" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="517" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="521" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="520" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="522" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="521" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="131" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="129" />
       <source>Any state</source>
       <translation>任意状态</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="126" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="124" />
       <source>Any unit</source>
       <translation>任意单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="396" />
+      <location filename="../classification_plugin/integration/custody.py" line="397" />
       <source>Approval or contract</source>
       <translation>审批或合同</translation>
     </message>
@@ -338,7 +338,7 @@ Manifest SHA-256: {digest}</source>
 清单 SHA-256：{digest}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
       <source>Attribute table opened</source>
       <translation>打开属性表</translation>
     </message>
@@ -358,12 +358,12 @@ Manifest SHA-256: {digest}</source>
       <translation>缓冲距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="81" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="89" />
       <source>Buffer distance (metres)</source>
       <translation>缓冲距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="80" />
       <source>By</source>
       <translation>经办人</translation>
     </message>
@@ -373,12 +373,12 @@ Manifest SHA-256: {digest}</source>
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="741" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="299" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="278" />
       <source>CSV files (*.csv);;PDF files (*.pdf)</source>
       <translation>CSV 文件 (*.csv);;PDF 文件 (*.pdf)</translation>
     </message>
@@ -413,17 +413,17 @@ Manifest SHA-256: {digest}</source>
       <translation>移交后已被更改：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="40" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="132" />
       <source>Check protected areas</source>
       <translation>检查保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="56" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="64" />
       <source>Check survey data against protected areas</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="571" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -433,7 +433,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在核验移交包…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="264" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="268" />
       <source>Checking {layer} against protected areas</source>
       <translation>正在将 {layer} 与保护区比对</translation>
     </message>
@@ -448,7 +448,7 @@ Manifest SHA-256: {digest}</source>
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="113" />
+      <location filename="../classification_plugin/integration/custody.py" line="114" />
       <source>Choose at least one layer to hand over</source>
       <translation>请至少选择一个要移交的图层</translation>
     </message>
@@ -538,12 +538,12 @@ Manifest SHA-256: {digest}</source>
       <translation>已关闭</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="85" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
       <source>Conflicting survey features</source>
       <translation>冲突的测量要素</translation>
     </message>
@@ -558,17 +558,17 @@ Manifest SHA-256: {digest}</source>
       <translation>转换为离线项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
       <source>Copy destroyed</source>
       <translation>副本已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="88" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
       <source>Copy returned</source>
       <translation>副本已归还</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="295" />
+      <location filename="../classification_plugin/integration/custody.py" line="296" />
       <source>Copy {package} recorded as {state}</source>
       <translation>副本 {package} 已记录为{state}</translation>
     </message>
@@ -588,7 +588,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法读取工作站：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Critical infrastructure</source>
       <translation>关键基础设施</translation>
     </message>
@@ -603,7 +603,7 @@ Manifest SHA-256: {digest}</source>
       <translation>流转管控：移交与台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Custom</source>
       <translation>自定义</translation>
     </message>
@@ -623,12 +623,12 @@ Manifest SHA-256: {digest}</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="407" />
+      <location filename="../classification_plugin/integration/custody.py" line="408" />
       <source>Datasets</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="84" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="82" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
@@ -658,17 +658,17 @@ Manifest SHA-256: {digest}</source>
       <translation>目标文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="68" />
       <source>Destroyed</source>
       <translation>已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="191" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Distance (m)</source>
       <translation>距离（米）</translation>
     </message>
@@ -678,7 +678,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将图层拖入浏览器</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="328" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="337" />
       <source>Drone photos</source>
       <translation>无人机照片</translation>
     </message>
@@ -688,22 +688,22 @@ Manifest SHA-256: {digest}</source>
       <translation>无人机照片（{folder}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
       <source>Earlier session ended uncleanly</source>
       <translation>之前的会话未正常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="59" />
       <source>Editing started</source>
       <translation>开始编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
       <source>Edits discarded</source>
       <translation>放弃编辑</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="60" />
       <source>Edits saved</source>
       <translation>保存编辑</translation>
     </message>
@@ -718,7 +718,7 @@ Manifest SHA-256: {digest}</source>
       <translation>异常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="591" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="577" />
       <source>Entries</source>
       <translation>条目</translation>
     </message>
@@ -768,17 +768,17 @@ Manifest SHA-256: {digest}</source>
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="410" />
+      <location filename="../classification_plugin/integration/custody.py" line="411" />
       <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
       <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="572" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="761" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -788,22 +788,22 @@ Manifest SHA-256: {digest}</source>
       <translation>将访问日志导出为 CSV</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="70" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
       <source>Export allowed</source>
       <translation>允许导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
       <source>Export attempted</source>
       <translation>尝试导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="69" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="68" />
       <source>Export blocked</source>
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="784" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="763" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -823,7 +823,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="298" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="277" />
       <source>Export the register</source>
       <translation>导出台账</translation>
     </message>
@@ -853,7 +853,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="771" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="750" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -863,7 +863,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将地图导出为 DXF</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="163" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="149" />
       <source>Export…</source>
       <translation>导出…</translation>
     </message>
@@ -873,7 +873,7 @@ Manifest SHA-256: {digest}</source>
       <translation>附加方案文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Feature</source>
       <translation>要素</translation>
     </message>
@@ -898,12 +898,12 @@ Manifest SHA-256: {digest}</source>
       <translation>筛选图层、密级、用户…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="39" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="131" />
       <source>Filter zones, layers, kinds…</source>
       <translation>筛选区域、图层、类型…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="59" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="67" />
       <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
       <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
     </message>
@@ -918,7 +918,7 @@ Manifest SHA-256: {digest}</source>
       <translation>第一条损坏的记录：{seq}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="307" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="316" />
       <source>Folder of drone photos</source>
       <translation>无人机照片文件夹</translation>
     </message>
@@ -938,7 +938,7 @@ Manifest SHA-256: {digest}</source>
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="502" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -998,22 +998,22 @@ Manifest SHA-256: {digest}</source>
       <translation>移交…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
       <source>Handed over</source>
       <translation>已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="413" />
+      <location filename="../classification_plugin/integration/custody.py" line="414" />
       <source>Handed over by (name, signature, date)</source>
       <translation>移交人（姓名、签字、日期）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="134" />
+      <location filename="../classification_plugin/integration/custody.py" line="135" />
       <source>Handing over '{layer}' refused: {reason}</source>
       <translation>拒绝移交“{layer}”：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="142" />
+      <location filename="../classification_plugin/integration/custody.py" line="143" />
       <source>Handing over '{layer}' to {folder} refused: {reason}</source>
       <translation>拒绝将“{layer}”移交到 {folder}：{reason}</translation>
     </message>
@@ -1033,17 +1033,17 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包被拒收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="166" />
+      <location filename="../classification_plugin/integration/custody.py" line="167" />
       <source>Handover package {package} written to {folder}</source>
       <translation>移交包 {package} 已写入 {folder}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="85" />
       <source>Handover received</source>
       <translation>已接收移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="87" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="86" />
       <source>Handover refused on receipt</source>
       <translation>接收时拒收移交</translation>
     </message>
@@ -1063,12 +1063,12 @@ Manifest SHA-256: {digest}</source>
       <translation>主机</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="61" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="62" />
       <source>Import drone photos as survey points…</source>
       <translation>将无人机照片导入为测量点…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="330" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="339" />
       <source>Import of the photos in {folder} canceled.</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
@@ -1093,12 +1093,12 @@ Manifest SHA-256: {digest}</source>
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="729" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="237" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="238" />
       <source>Intersects protected area {zone}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
@@ -1128,7 +1128,7 @@ Manifest SHA-256: {digest}</source>
       <translation>需要填写理由</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
@@ -1138,22 +1138,22 @@ Manifest SHA-256: {digest}</source>
       <translation>区域类型</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="63" />
       <source>Label applied</source>
       <translation>定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="67" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
       <source>Label change refused</source>
       <translation>密级变更被拒绝</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="64" />
       <source>Label changed</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="409" />
+      <location filename="../classification_plugin/integration/custody.py" line="410" />
       <source>Label id</source>
       <translation>标签编号</translation>
     </message>
@@ -1168,7 +1168,7 @@ Manifest SHA-256: {digest}</source>
       <translation>密级标签加载</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="66" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="65" />
       <source>Label removed</source>
       <translation>解除密级</translation>
     </message>
@@ -1198,7 +1198,7 @@ Manifest SHA-256: {digest}</source>
       <translation>最后事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -1208,7 +1208,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层“{layer}”的密级为{level}，高于您的涉密资格{clearance}（{why}；策略 {path}），不予打开。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="54" />
       <source>Layer added</source>
       <translation>添加图层</translation>
     </message>
@@ -1218,7 +1218,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="58" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
       <source>Layer hidden</source>
       <translation>隐藏图层</translation>
     </message>
@@ -1233,17 +1233,17 @@ Manifest SHA-256: {digest}</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="519" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="55" />
       <source>Layer removed</source>
       <translation>移除图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="57" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="56" />
       <source>Layer shown</source>
       <translation>显示图层</translation>
     </message>
@@ -1258,7 +1258,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -1293,17 +1293,17 @@ Manifest SHA-256: {digest}</source>
       <translation>密级名称</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="203" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="204" />
       <source>List</source>
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="84" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
       <source>Log exported</source>
       <translation>导出日志</translation>
     </message>
@@ -1318,7 +1318,7 @@ Manifest SHA-256: {digest}</source>
       <translation>日志位置（为空则使用已配置的日志）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="83" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
       <source>Log verified</source>
       <translation>校验日志</translation>
     </message>
@@ -1343,7 +1343,7 @@ Manifest SHA-256: {digest}</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="400" />
+      <location filename="../classification_plugin/integration/custody.py" line="401" />
       <source>Manifest SHA-256</source>
       <translation>清单 SHA-256</translation>
     </message>
@@ -1353,7 +1353,7 @@ Manifest SHA-256: {digest}</source>
       <translation>地图密级横幅</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="46" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="47" />
       <source>Mark as survey data</source>
       <translation>标记为测量数据</translation>
     </message>
@@ -1368,7 +1368,7 @@ Manifest SHA-256: {digest}</source>
       <translation>消息</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Military zone</source>
       <translation>军事管理区</translation>
     </message>
@@ -1388,17 +1388,17 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写接收单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="282" />
+      <location filename="../classification_plugin/integration/custody.py" line="283" />
       <source>Name who returned or destroyed the copy</source>
       <translation>请填写归还或销毁副本的人员</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="33" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
       <source>Nature reserve</source>
       <translation>自然保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="78" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="76" />
       <source>Needed for a destruction</source>
       <translation>销毁时必填</translation>
     </message>
@@ -1408,12 +1408,12 @@ Manifest SHA-256: {digest}</source>
       <translation>网络暴露</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="338" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="347" />
       <source>No JPEG photos in {folder}.</source>
       <translation>{folder} 中没有 JPEG 照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="41" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="133" />
       <source>No check has run yet</source>
       <translation>尚未进行检查</translation>
     </message>
@@ -1428,12 +1428,12 @@ Manifest SHA-256: {digest}</source>
       <translation>无标签（解除）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="147" />
       <source>No layer is marked as protected areas: right-click a layer, Classification, Protected-area role…</source>
       <translation>没有图层被标记为保护区：右键点击图层，选择 密级 &gt; 保护区角色…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="152" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="153" />
       <source>No layer is marked as survey data: right-click a layer, Classification, Mark as survey data</source>
       <translation>没有图层被标记为测量数据：右键点击图层，选择 密级 &gt; 标记为测量数据</translation>
     </message>
@@ -1468,7 +1468,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="343" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="352" />
       <source>None of the {count} photos in {folder} has a GPS position.</source>
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
@@ -1478,12 +1478,12 @@ Manifest SHA-256: {digest}</source>
       <translation>不属于该包：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="130" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="131" />
       <source>Not survey data</source>
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="737" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="716" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1518,7 +1518,7 @@ Manifest SHA-256: {digest}</source>
       <translation>仅在导出策略要求时填写；记入访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="89" />
       <source>Onward transfer refused</source>
       <translation>拒绝再转移</translation>
     </message>
@@ -1553,7 +1553,7 @@ Manifest SHA-256: {digest}</source>
       <translation>其他限制，以“;”分隔</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1588,12 +1588,12 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="270" />
+      <location filename="../classification_plugin/integration/custody.py" line="271" />
       <source>Package {package} from {sender} received: {count} dataset(s), every file checked</source>
       <translation>已接收来自 {sender} 的移交包 {package}：{count} 个数据集，每个文件均已核验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="256" />
+      <location filename="../classification_plugin/integration/custody.py" line="257" />
       <source>Package {package} is already {state}</source>
       <translation>移交包 {package} 已{state}</translation>
     </message>
@@ -1603,7 +1603,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 被拒收：{count} 个问题</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="261" />
+      <location filename="../classification_plugin/integration/custody.py" line="262" />
       <source>Package {package} was not received:</source>
       <translation>未接收移交包 {package}：</translation>
     </message>
@@ -1618,7 +1618,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 已写入 {folder}。请将整个文件夹交给接收方，并请其在打印的 receipt.pdf 上签收。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
       <source>Plugin loaded</source>
       <translation>加载插件</translation>
     </message>
@@ -1628,12 +1628,12 @@ Manifest SHA-256: {digest}</source>
       <translation>插件菜单</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="79" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="78" />
       <source>Plugin part off</source>
       <translation>插件部件已停用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="77" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="76" />
       <source>Plugin unloaded</source>
       <translation>卸载插件</translation>
     </message>
@@ -1678,27 +1678,27 @@ Manifest SHA-256: {digest}</source>
       <translation>项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
       <source>Project opened</source>
       <translation>打开项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="75" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="74" />
       <source>Project saved</source>
       <translation>保存项目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="197" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="198" />
       <source>Protected area</source>
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="73" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
       <source>Protected area warning</source>
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="146" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="147" />
       <source>Protected areas</source>
       <translation>保护区</translation>
     </message>
@@ -1708,7 +1708,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区检查需要 Python 包 shapely 2（{found}）。请将其安装到 QGIS 使用的 Python 中，例如：'python3 -m pip install "shapely&gt;=2" "numpy&lt;2"'。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="34" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="126" />
       <source>Protected-area conflicts</source>
       <translation>保护区冲突</translation>
     </message>
@@ -1718,7 +1718,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{layer} 的保护区角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="43" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="44" />
       <source>Protected-area role…</source>
       <translation>保护区角色…</translation>
     </message>
@@ -1728,7 +1728,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="70" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
     </message>
@@ -1738,12 +1738,12 @@ Manifest SHA-256: {digest}</source>
       <translation>用途</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="72" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>QGIS Server request</source>
       <translation>QGIS Server 请求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="210" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="211" />
       <source>Raise label to {level}</source>
       <translation>将密级提高为{level}</translation>
     </message>
@@ -1758,12 +1758,12 @@ Manifest SHA-256: {digest}</source>
       <translation>正在读取日志…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="199" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="178" />
       <source>Reading the register from the access log…</source>
       <translation>正在从访问日志读取台账…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="209" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="188" />
       <source>Reading the register of classified holdings</source>
       <translation>正在读取涉密数据台账</translation>
     </message>
@@ -1788,7 +1788,7 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="404" />
+      <location filename="../classification_plugin/integration/custody.py" line="405" />
       <source>Receipt for classified data</source>
       <translation>涉密数据交接回执</translation>
     </message>
@@ -1813,7 +1813,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="411" />
+      <location filename="../classification_plugin/integration/custody.py" line="412" />
       <source>Received by (name, signature, date)</source>
       <translation>接收人（姓名、签字、日期）</translation>
     </message>
@@ -1823,7 +1823,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="394" />
+      <location filename="../classification_plugin/integration/custody.py" line="395" />
       <source>Recipient</source>
       <translation>接收方</translation>
     </message>
@@ -1843,12 +1843,12 @@ Manifest SHA-256: {digest}</source>
       <translation>记录副本归还或销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="63" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="61" />
       <source>Record copy {package} returned or destroyed</source>
       <translation>登记副本 {package} 已归还或已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="161" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="147" />
       <source>Record returned / destroyed…</source>
       <translation>登记归还 / 销毁…</translation>
     </message>
@@ -1858,12 +1858,12 @@ Manifest SHA-256: {digest}</source>
       <translation>在访问日志中记录以 PACKAGE_ID 移交的副本已归还或已销毁、经办人、监销人（销毁时必填）和日期（YYYY-MM-DD，留空为今天）。该副本随后在台账中关闭；日志中不存在或已关闭的包将被拒绝。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="134" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="132" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="291" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="270" />
       <source>Register</source>
       <translation>台账</translation>
     </message>
@@ -1878,12 +1878,12 @@ Manifest SHA-256: {digest}</source>
       <translation>台账（PDF）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="115" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="113" />
       <source>Register of Classified Holdings</source>
       <translation>涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="305" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="284" />
       <source>Register of classified holdings</source>
       <translation>涉密数据台账</translation>
     </message>
@@ -1903,7 +1903,7 @@ Manifest SHA-256: {digest}</source>
       <translation>归还或销毁期限（YYYY-MM-DD）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="66" />
       <source>Returned</source>
       <translation>已归还</translation>
     </message>
@@ -1968,7 +1968,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="62" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="61" />
       <source>Saving edits failed</source>
       <translation>保存编辑失败</translation>
     </message>
@@ -1993,7 +1993,7 @@ Manifest SHA-256: {digest}</source>
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="524" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="523" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -2038,7 +2038,7 @@ Manifest SHA-256: {digest}</source>
       <translation>设置密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="81" />
       <source>Settings changed</source>
       <translation>更改设置</translation>
     </message>
@@ -2048,7 +2048,7 @@ Manifest SHA-256: {digest}</source>
       <translation>灰色显示的设置由管理员设定（{path}）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="199" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="200" />
       <source>Show</source>
       <translation>显示</translation>
     </message>
@@ -2098,17 +2098,17 @@ Manifest SHA-256: {digest}</source>
       <translation>测量和无人机数据会与项目中的保护区进行比对：位于保护区内或其缓冲区内的要素将被报告。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="117" />
       <source>Survey data?</source>
       <translation>是否为测量数据？</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Survey layer</source>
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="733" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -2143,7 +2143,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="428" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="427" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -2233,12 +2233,12 @@ Manifest SHA-256: {digest}</source>
       <translation>管理员策略无法使用，因此只提供最低密级的数据：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="136" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="159" />
       <source>The buffer distance cannot be negative</source>
       <translation>缓冲距离不能为负数</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="161" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="162" />
       <source>The check of {layer} failed: {error}</source>
       <translation>{layer} 的检查失败：{error}</translation>
     </message>
@@ -2283,12 +2283,17 @@ Manifest SHA-256: {digest}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="143" />
+      <source>The conflicting features could not be written</source>
+      <translation>无法写入冲突要素</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/metric.py" line="127" />
       <source>The coordinate reference system {crs} cannot be used for distances</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="216" />
+      <location filename="../classification_plugin/integration/custody.py" line="217" />
       <source>The copy of '{layer}' cannot be opened</source>
       <translation>无法打开“{layer}”的副本</translation>
     </message>
@@ -2303,7 +2308,7 @@ Manifest SHA-256: {digest}</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="116" />
+      <location filename="../classification_plugin/integration/custody.py" line="117" />
       <source>The destination folder '{folder}' does not exist</source>
       <translation>目标文件夹“{folder}”不存在</translation>
     </message>
@@ -2358,7 +2363,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="100" />
       <source>The input layers could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
@@ -2383,7 +2388,7 @@ Manifest SHA-256: {digest}</source>
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="385" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="408" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -2438,7 +2443,7 @@ Manifest SHA-256: {digest}</source>
       <translation>清单的文件列表不是 SHA-256 哈希列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="340" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="349" />
       <source>The only photo in {folder} has no GPS position.</source>
       <translation>{folder} 中唯一的照片没有 GPS 位置。</translation>
     </message>
@@ -2453,27 +2458,27 @@ Manifest SHA-256: {digest}</source>
       <translation>打印布局“{layout}”包含高于您密级权限的图层：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="597" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="627" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="437" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="160" />
+      <location filename="../classification_plugin/integration/custody.py" line="161" />
       <source>The receipt could not be written: {error}</source>
       <translation>无法写出回执：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="227" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="206" />
       <source>The register could not be read</source>
       <translation>无法读取台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="261" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="240" />
       <source>The register could not be read: {error}</source>
       <translation>无法读取台账：{error}</translation>
     </message>
@@ -2488,7 +2493,7 @@ Manifest SHA-256: {digest}</source>
       <translation>归还或销毁期限 {value} 已过</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="488" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -2533,12 +2538,12 @@ Manifest SHA-256: {digest}</source>
       <translation>该包已接收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -2553,7 +2558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="376" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="375" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -2583,7 +2588,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -2593,7 +2598,7 @@ Manifest SHA-256: {digest}</source>
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="724" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -2603,7 +2608,7 @@ Manifest SHA-256: {digest}</source>
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="570" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -2618,12 +2623,12 @@ Manifest SHA-256: {digest}</source>
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="687" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -2648,7 +2653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Where</source>
       <translation>位置</translation>
     </message>
@@ -2668,17 +2673,17 @@ Manifest SHA-256: {digest}</source>
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="83" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="81" />
       <source>Witness</source>
       <translation>监销人</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="593" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="579" />
       <source>Workstations</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="573" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -2713,32 +2718,32 @@ Manifest SHA-256: {digest}</source>
       <translation>您的许可级别：{level}（{why}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="45" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="137" />
       <source>Zone</source>
       <translation>区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="75" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="83" />
       <source>Zone kind (when there is no kind field)</source>
       <translation>区域类型（无类型字段时）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="86" />
       <source>Zone kind field</source>
       <translation>区域类型字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="72" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
       <source>Zone name field</source>
       <translation>区域名称字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="46" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="138" />
       <source>Zone requires</source>
       <translation>区域要求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="141" />
+      <location filename="../classification_plugin/integration/custody.py" line="142" />
       <source>a written justification is needed</source>
       <translation>需要书面理由</translation>
     </message>
@@ -2748,12 +2753,12 @@ Manifest SHA-256: {digest}</source>
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="98" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="97" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="99" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="98" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -2768,7 +2773,7 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="97" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="96" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -2808,7 +2813,7 @@ Manifest SHA-256: {digest}</source>
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="101" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="100" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -2858,7 +2863,7 @@ Manifest SHA-256: {digest}</source>
       <translation>仅在项目中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="53" />
       <source>inside</source>
       <translation>区内</translation>
     </message>
@@ -2958,7 +2963,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="383" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="382" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -2968,7 +2973,7 @@ Manifest SHA-256: {digest}</source>
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="96" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="95" />
       <source>ok</source>
       <translation>成功</translation>
     </message>
@@ -3093,12 +3098,12 @@ Manifest SHA-256: {digest}</source>
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="100" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="99" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/conflicts_dock.py" line="102" />
+      <location filename="../classification_plugin/gui/conflicts_dock.py" line="53" />
       <source>within buffer</source>
       <translation>缓冲区内</translation>
     </message>
@@ -3108,57 +3113,57 @@ Manifest SHA-256: {digest}</source>
       <translation>将记录写入 CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/survey_watcher.py" line="110" />
+      <location filename="../classification_plugin/integration/survey_watcher.py" line="112" />
       <source>zone {fid}</source>
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="125" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
       <source>{count} conflicting pairs</source>
       <translation>{count} 对冲突</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="170" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
       <source>{count} features</source>
       <translation>{count} 个要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="187" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="188" />
       <source>{count} features of {layer} are inside {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}”内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="190" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="191" />
       <source>{count} features of {layer} are within {distance} m of {kind} {zone}</source>
       <translation>{layer} 有 {count} 个要素位于{kind}“{zone}” {distance} 米范围内</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="375" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="384" />
       <source>{count} files could not be read as JPEG photos: {names}.</source>
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="575" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="605" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="571" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="601" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="351" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="360" />
       <source>{count} photos from {folder} imported as survey data.</source>
       <translation>已从 {folder} 导入 {count} 张照片，作为测量数据。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="371" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="380" />
       <source>{count} photos have no GPS position and were not imported: {names}.</source>
       <translation>{count} 张照片没有 GPS 位置，未导入：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="171" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
       <source>{count} protected areas</source>
       <translation>{count} 个保护区</translation>
     </message>
@@ -3168,17 +3173,17 @@ Manifest SHA-256: {digest}</source>
       <translation>已写出 {count} 行台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="126" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>{count} survey features</source>
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="577" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="607" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="573" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="603" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -3208,7 +3213,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{layer} 现已定为{level}，保存{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="116" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="117" />
       <source>{layer} looks like {kind}: {reason}.</source>
       <translation>{layer} 看起来是{kind}：{reason}。</translation>
     </message>
@@ -3228,7 +3233,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{layer}：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/protected_ui.py" line="172" />
+      <location filename="../classification_plugin/gui/protected_ui.py" line="173" />
       <source>{layer}: {features} in or near {zones} ({seconds} s)</source>
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
@@ -3238,7 +3243,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{message}。已打开：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="379" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="378" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
@@ -3248,12 +3253,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 天</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="670" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="783" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -3273,7 +3278,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 分钟</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="314" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="293" />
       <source>{n} rows exported to {path}</source>
       <translation>已将 {n} 行导出到 {path}</translation>
     </message>
@@ -3288,7 +3293,7 @@ Manifest SHA-256: {digest}</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="127" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
       <source>{pairs}, {features} in or near protected areas</source>
       <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>
@@ -3298,12 +3303,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="264" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="243" />
       <source>{rows} rows shown; {copies} copies of {datasets} datasets in the log</source>
       <translation>显示 {rows} 行；日志中共有 {datasets} 个数据集的 {copies} 份副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="381" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="380" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

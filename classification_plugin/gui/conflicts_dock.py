@@ -1,15 +1,16 @@
 """The Conflicts panel: survey features inside or near protected areas, one row per pair.
 
 Clicking a row asks for the feature to be shown (zoom + flash), through ``featureActivated``;
-the panel itself only shows what the survey watcher found.
+the panel itself only shows what the survey watcher found. Its table model reads the watcher's
+rows as they are, with no item per cell (an item model was far too slow for a check with a
+hundred thousand pairs: see the README); sorting and the filter work on the rows in Python.
 """
 
 from __future__ import annotations
 
 from qgis.core import QgsProject
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtGui import QStandardItem
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -18,12 +19,103 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.gui.table_panel import filter_bar, filtered_table
+from classification_plugin.gui.table_panel import filter_bar, table_view
 from classification_plugin.integration.roles import zone_kind_name
 
 LAYER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class ConflictsModel(QAbstractTableModel):
+    """The rows (ConflictRow objects) shown: those matching the filter text in any column
+    (case-insensitively), in the order of the last column sorted."""
+
+    def __init__(self, headers, parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows = []
+        self.shown = []
+        self.text = ""
+        self.order = None  # (column, Qt.SortOrder) of the last sort
+        self.layer_names, self.kind_names, self.where = {}, {}, {}
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        project = QgsProject.instance()
+        self.layer_names, self.kind_names = {}, {}
+        for row in self.rows:
+            if row.survey_layer_id not in self.layer_names:
+                layer = project.mapLayer(row.survey_layer_id)
+                self.layer_names[row.survey_layer_id] = layer.name() if layer is not None else row.survey_layer_id
+            if row.zone_kind not in self.kind_names:
+                self.kind_names[row.zone_kind] = zone_kind_name(row.zone_kind)
+        self.where = {True: tr("inside"), False: tr("within buffer")}  # translated once, not per row
+        self._arrange()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self.text = text.lower()
+        self._arrange()
+        self.endResetModel()
+
+    def texts(self, row) -> list:
+        return [self.layer_names[row.survey_layer_id], str(row.fid), row.zone_name, self.kind_names[row.zone_kind],
+                f"{row.distance_m:.0f}", self.where[bool(row.inside)], row.min_level]
+
+    def _sort_key(self, column: int):
+        keys = {
+            0: lambda row: self.layer_names[row.survey_layer_id].lower(),
+            1: lambda row: row.fid,
+            2: lambda row: row.zone_name.lower(),
+            3: lambda row: self.kind_names[row.zone_kind].lower(),
+            4: lambda row: row.distance_m,
+            5: lambda row: self.where[bool(row.inside)].lower(),
+        }
+        return keys.get(column, lambda row: (row.min_level or "").lower())
+
+    def _arrange(self) -> None:
+        shown = self.rows
+        if self.text:
+            shown = [row for row in shown if self.text in "\t".join(self.texts(row)).lower()]
+        if self.order is not None:
+            column, order = self.order
+            shown = sorted(shown, key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.shown = list(shown)
+
+    # -- QAbstractTableModel --
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self.shown)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.shown):
+            return None
+        row = self.shown[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.texts(row)[index.column()]
+        if role == LAYER_ID_ROLE:
+            return row.survey_layer_id
+        if role == FID_ROLE:
+            return row.fid
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.headers):
+            return self.headers[section]
+        return None
+
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.headers):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.order = (column, order)
+        self._arrange()
+        self.layoutChanged.emit()
 
 
 class ConflictsDock(QgsDockWidget):
@@ -44,8 +136,9 @@ class ConflictsDock(QgsDockWidget):
 
         headers = [tr("Survey layer"), tr("Feature"), tr("Zone"), tr("Kind"), tr("Distance (m)"), tr("Where"),
                    tr("Zone requires")]
-        self.model, self.proxy, self.view = filtered_table(
-            self, headers, SORT_ROLE, QAbstractItemView.SelectionMode.SingleSelection, self.filter)
+        self.model = ConflictsModel(headers, self)
+        self.view = table_view(self.model, QAbstractItemView.SelectionMode.SingleSelection)
+        self.filter.textChanged.connect(self.model.set_filter)
         self.view.setObjectName("ClassificationGuardConflictsTable")
         layout.addWidget(self.view)
         self.setWidget(body)
@@ -92,31 +185,10 @@ class ConflictsDock(QgsDockWidget):
         self._fill()
 
     def row_count(self) -> int:
-        return self.proxy.rowCount()
+        return self.model.rowCount()
 
     def _fill(self) -> None:
-        project = QgsProject.instance()
-        self.model.removeRows(0, self.model.rowCount())
-        for row in self.rows:
-            layer = project.mapLayer(row.survey_layer_id)
-            where = tr("inside") if row.inside else tr("within buffer")
-            values = [
-                (layer.name() if layer is not None else row.survey_layer_id, None),
-                (str(row.fid), row.fid),
-                (row.zone_name, None),
-                (zone_kind_name(row.zone_kind), None),
-                (f"{row.distance_m:.0f}", row.distance_m),
-                (where, None),
-                (row.min_level, None),
-            ]
-            items = []
-            for text, sort_value in values:
-                item = QStandardItem(text)
-                item.setData(row.survey_layer_id, LAYER_ID_ROLE)
-                item.setData(row.fid, FID_ROLE)
-                item.setData(sort_value if sort_value is not None else text.lower(), SORT_ROLE)
-                items.append(item)
-            self.model.appendRow(items)
+        self.model.set_rows(self.rows)
         self.view.resizeColumnsToContents()
 
     def _activated(self, index) -> None:

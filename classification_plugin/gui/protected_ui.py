@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsGeometry, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 from qgis.gui import QgsHighlight
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QIcon
@@ -18,6 +18,7 @@ from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import LabelError, LabelRequest
 from classification_plugin.core.paths import resource
 from classification_plugin.core.role_hints import suggest_role
+from classification_plugin.core.wkb import collection_wkb
 from classification_plugin.gui.conflicts_dock import ConflictsDock
 from classification_plugin.integration import roles
 from classification_plugin.integration.compat import layer_type
@@ -251,21 +252,29 @@ class ProtectedAreasUi:
         layer = QgsProject.instance().mapLayer(report.survey_layer_id)
         if layer is None:
             return
-        self.show_features(layer, report.features)
+        self.show_features(layer, report.features, report.geometries)
 
     def show_feature(self, layer_id: str, fid: int) -> None:
         layer = QgsProject.instance().mapLayer(layer_id)
         if layer is not None:
             self.show_features(layer, [fid])
 
-    def show_features(self, layer, fids) -> None:
+    def show_features(self, layer, fids, held=None) -> None:
+        """Select, zoom to and highlight features. ``held`` ({fid: WKB}, a full check's geometries)
+        makes one highlight of them all; without it each feature is fetched and highlighted."""
         canvas = self.iface.mapCanvas()
         self.clear_highlights()
         if isinstance(layer, QgsVectorLayer):
             layer.selectByIds(list(fids))
             canvas.zoomToFeatureIds(layer, list(fids))
-            for feature in layer.getFeatures(list(fids)):
-                highlight = QgsHighlight(canvas, feature.geometry(), layer)
+            if held and all(fid in held for fid in fids):
+                geometry = QgsGeometry()
+                geometry.fromWkb(collection_wkb(held[fid] for fid in fids))
+                geometries = [geometry]
+            else:
+                geometries = [feature.geometry() for feature in layer.getFeatures(list(fids))]
+            for geometry in geometries:
+                highlight = QgsHighlight(canvas, geometry, layer)
                 highlight.setColor(QColor("#d50000"))
                 highlight.setFillColor(QColor(213, 0, 0, 60))
                 highlight.setWidth(4)

@@ -39,16 +39,22 @@ def filtered_table(owner, headers, sort_role, selection_mode, filter_line) -> tu
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     proxy.setFilterKeyColumn(-1)
     proxy.setSortRole(sort_role)
+    view = table_view(proxy, selection_mode)
+    filter_line.textChanged.connect(proxy.setFilterFixedString)
+    return model, proxy, view
+
+
+def table_view(model, selection_mode) -> QTableView:
+    """A read-only table of ``model`` that sorts by a click on a column's header, whole rows selected."""
     view = QTableView()
-    view.setModel(proxy)
+    view.setModel(model)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(selection_mode)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
-    filter_line.textChanged.connect(proxy.setFilterFixedString)
-    return model, proxy, view
+    return view
 
 
 def log_table(model, object_name: str, widths) -> QTableView:

@@ -276,17 +276,16 @@ class PointSearch:
         try:
             self._go_on()
             # CROSS JOIN keeps the boxes outside: one R-tree search per box, never a scan of the R-tree
-            rows = self.db.execute(
+            cursor = self.db.execute(
                 f"SELECT {fid}, {_quote(self.geom_column)} FROM {table} WHERE {fid} IN "
                 f"(SELECT r.id FROM {boxes} AS b CROSS JOIN {_quote(self.rtree)} AS r "
                 f"WHERE r.minx <= b.maxx + ?1 + {grow} AND r.maxx >= b.minx - ?1 - {grow} "
                 f"AND r.miny <= b.maxy + ?2 + {grow} AND r.maxy >= b.miny - ?2 - {grow})",
                 tuple(float(g) for g in growth),
-            ).fetchall()
+            )
+            fids, xs, ys = fetch_points(cursor)
         except sqlite3.Error as error:
             raise NoFastPathError(str(error)) from error
-        fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
         return PointData(fids, xs, ys, "gpkg-rtree")
 
     def count(self) -> None:
@@ -404,10 +403,27 @@ def _gpkg_points(path: str, table: str) -> PointData:
     """Every point of a GeoPackage table (one connection: two reading halves were slower here)."""
     with closing(_connect(path)) as db:
         fid_column, geom_column = _gpkg_columns(db, path, table)
-        rows = db.execute(f"SELECT {_quote(fid_column)}, {_quote(geom_column)} FROM {_quote(table)}").fetchall()
-    fids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    xs, ys = parse_point_wkb([r[1] for r in rows], gpkg=True)
+        fids, xs, ys = fetch_points(db.execute(f"SELECT {_quote(fid_column)}, {_quote(geom_column)} "
+                                               f"FROM {_quote(table)}"))
     return PointData(fids, xs, ys, "gpkg")
+
+
+_FETCH_ROWS = 250_000  # rows turned into numpy at a time: Python objects for at most these
+
+
+def fetch_points(cursor, chunk: int = _FETCH_ROWS) -> tuple:
+    """(fids, xs, ys) of a cursor's (fid, GeoPackage point blob) rows, read ``chunk`` rows at a
+    time so that only one chunk of rows exists as Python objects (10M rows at once: gigabytes)."""
+    fids, xs, ys = [np.empty(0, np.int64)], [np.empty(0)], [np.empty(0)]
+    while True:
+        rows = cursor.fetchmany(chunk)
+        if not rows:
+            break
+        fids.append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+        x, y = parse_point_wkb([r[1] for r in rows], gpkg=True)
+        xs.append(x)
+        ys.append(y)
+    return np.concatenate(fids), np.concatenate(xs), np.concatenate(ys)
 
 
 def _indexed_table(db, path: str, table: str, schema: str = "") -> tuple:

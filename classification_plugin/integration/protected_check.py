@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 
 from classification_plugin.core.i18n import tr
+from classification_plugin.core.wkb import point_wkb
 from classification_plugin.core.zones import ZONE_KINDS, Conflicts, ZoneIndex, clean_geometries
 from classification_plugin.integration.fast_reader import (
     GeometryData,
@@ -87,6 +88,10 @@ class CheckResult:
     working_crs: str = ""
     read_method: str = ""
     timings: dict = field(default_factory=dict)
+    # each pair's survey geometry as read, in the survey's CRS: x/y of points (an (n, 2) array),
+    # or shapely geometries of lines and polygons; None when the check did not get that far
+    survey_xy: np.ndarray | None = None
+    survey_geometries: np.ndarray | None = None
 
     @property
     def pair_count(self) -> int:
@@ -99,6 +104,24 @@ class CheckResult:
 
     def conflicting_fids(self) -> np.ndarray:
         return np.unique(self.survey_fids)
+
+    def feature_wkb(self) -> dict:
+        """{survey fid: WKB} of each conflicting feature, as the check read it ({} when it holds none)."""
+        wkbs = self.survey_wkb()
+        if wkbs is None:
+            return {}
+        fids, first = np.unique(self.survey_fids, return_index=True)
+        return {fid: wkbs[i] for fid, i in zip(fids.tolist(), first.tolist())}
+
+    def survey_wkb(self) -> list | None:
+        """Each pair's survey geometry as WKB (2D points, or lines and polygons with the Z they
+        were read with), from what the check held: no feature is fetched again. None when it
+        holds none (a canceled check)."""
+        if self.survey_xy is not None:
+            return point_wkb(self.survey_xy[:, 0], self.survey_xy[:, 1])
+        if self.survey_geometries is not None:
+            return list(shapely.to_wkb(self.survey_geometries))
+        return None
 
     @property
     def pairs(self) -> list:
@@ -438,8 +461,9 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
                     _report_counts(result)
                     return result
                 mark = time.perf_counter()
-                conflicts, fids = _check_survey(job, index, result, feedback, prefetch, search,
-                                                lambda: search_near(survey_boxes(job, index.bounds)), counting)
+                conflicts, fids, shapes = _check_survey(job, index, result, feedback, prefetch, search,
+                                                        lambda: search_near(survey_boxes(job, index.bounds)),
+                                                        counting)
             finally:
                 _stop(search, work)
     finally:
@@ -456,6 +480,10 @@ def run_check(job: CheckJob, feedback=None) -> CheckResult:
     result.zone_kinds = [index.kinds[z] for z in conflicts.zone]
     result.distances_m = conflicts.distance_m
     result.inside = conflicts.inside
+    if isinstance(shapes, tuple):  # point coordinates
+        result.survey_xy = np.column_stack([shapes[0][conflicts.survey], shapes[1][conflicts.survey]])
+    else:
+        result.survey_geometries = shapes[conflicts.survey]
     if result.survey_read == 0:
         result.messages.append(tr("The survey layer has no features"))
     _report_counts(result)
@@ -503,9 +531,11 @@ def _stop(search: PointSearch | None, work: list) -> None:
 
 def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback, prefetch=None, search=None,
                   search_again=None, counting=None):
-    """(Conflicts, survey fids) or (None, None) when canceled. ``prefetch`` is the worker's search;
-    when it gives None (the zones' own R-tree could not serve), ``search_again()`` starts another
-    from the zones as indexed. ``counting``: the worker counting the survey's features."""
+    """(Conflicts, survey fids, survey shapes) or (None, None, None) when canceled. The shapes,
+    indexed like the fids, are as read in the survey's CRS: (xs, ys) of points, else geometries.
+    ``prefetch`` is the worker's search; when it gives None (the zones' own R-tree could not
+    serve), ``search_again()`` starts another from the zones as indexed. ``counting``: the
+    worker counting the survey's features."""
     target = job.frame.definition
     if job.survey.is_point:
         points = None
@@ -524,7 +554,7 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
             except NoFastPathError:
                 points = None
         if points is None and _canceled(feedback, result):
-            return None, None
+            return None, None, None
         if points is None:
             if search is not None:
                 # no search to complete: its count (seconds when many features are not in the
@@ -538,31 +568,31 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
             result.read_method = points.method
             result.survey_read = int(points.fids.size) if points.total < 0 else points.total
             if _canceled(feedback, result):
-                return None, None
+                return None, None, None
             _progress(feedback, 50)
             xs, ys = transform_xy(job.survey.crs, target, points.xs, points.ys)
             if _canceled(feedback, result):
-                return None, None
+                return None, None, None
             _progress(feedback, 60)
             found = index.check_points(xs, ys, job.buffer_m, job.tolerance, ground_scale(job.frame))
             if points.nulls:
                 found = replace(found, skipped=found.skipped + points.nulls)
-            return found, points.fids
+            return found, points.fids, (points.xs, points.ys)
     data = read_geometries(job.survey, feedback)
     result.read_method = data.method
     result.survey_read = int(data.fids.size)
     if _canceled(feedback, result):
-        return None, None
+        return None, None, None
     _progress(feedback, 50)
     cleanup = clean_geometries(data.geometries)  # judged in the source CRS, as for zones
     geometries = transform_geometries(job.survey.crs, target, cleanup.geometries)
     if _canceled(feedback, result):
-        return None, None
+        return None, None, None
     _progress(feedback, 60)
     found = index.check_geometries(geometries, job.buffer_m, job.tolerance, ground_scale(job.frame))
     conflicts = Conflicts(cleanup.kept[found.survey], found.zone, found.distance_m, found.inside,
                           found.skipped + cleanup.skipped, found.repaired + cleanup.repaired)
-    return conflicts, data.fids
+    return conflicts, data.fids, data.geometries
 
 
 def _report_counts(result: CheckResult) -> None:

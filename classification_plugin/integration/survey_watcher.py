@@ -62,6 +62,8 @@ class CheckReport:
     canceled: bool = False
     error: str = ""
     seconds: float = 0.0
+    # a full check's {fid: WKB in the layer's CRS} of the features found, as the check read them
+    geometries: dict = field(default_factory=dict)
 
     @property
     def features(self) -> list:
@@ -259,6 +261,8 @@ class SurveyWatcher(QObject):
                 report.error = str(exception)
             else:
                 report.rows = self._rows(layer_id, results)
+                for _zone_id, _settings, (_pairs, geometries) in results:
+                    report.geometries.update(geometries)
             self._report(report)
 
         description = tr("Checking {layer} against protected areas").format(layer=survey_layer.name())
@@ -271,9 +275,9 @@ class SurveyWatcher(QObject):
 
     def _rows(self, layer_id: str, results) -> list:
         rows = []
-        for zone_id, settings, result in results:
+        for zone_id, settings, (result, _geometries) in results:
             zone_layer = self.project.mapLayer(zone_id)
-            if zone_layer is None or result is None:
+            if zone_layer is None:
                 continue
             _names, _kinds, levels = zone_attributes(zone_layer, settings, [p[1] for p in result])
             for (fid, zone_fid, name, kind, distance, inside), level in zip(result, levels):
@@ -448,14 +452,16 @@ def prepare(survey_layer, zone_layer, settings: roles.ProtectedSettings):
 
 
 def run(job, feedback=None):
-    """Any thread: [(survey fid, zone fid, zone name, zone kind, distance m, inside)], None if canceled."""
+    """Any thread: ([(survey fid, zone fid, zone name, zone kind, distance m, inside)], {survey fid:
+    WKB of the feature as the check read it}), None if canceled."""
     from classification_plugin.integration.protected_check import run_check
 
     result = run_check(job, feedback)
     if result.canceled:
         return None
-    return list(zip(result.survey_fids.tolist(), result.zone_fids.tolist(), result.zone_names,
-                    result.zone_kinds, result.distances_m.tolist(), result.inside.tolist()))
+    pairs = list(zip(result.survey_fids.tolist(), result.zone_fids.tolist(), result.zone_names,
+                     result.zone_kinds, result.distances_m.tolist(), result.inside.tolist()))
+    return pairs, result.feature_wkb()
 
 
 class _Progress:

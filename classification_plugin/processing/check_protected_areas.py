@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsFeature,
     QgsFeatureRequest,
     QgsField,
     QgsFields,
@@ -14,6 +13,8 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterVectorLayer,
+    QgsVectorLayer,
+    QgsWkbTypes,
 )
 
 from classification_plugin.core.i18n import tr
@@ -25,7 +26,14 @@ from classification_plugin.integration.compat import (
     SOURCE_VECTOR_ANY,
     SOURCE_VECTOR_POLYGON,
 )
+from classification_plugin.integration.fast_reader import is_geopackage
 from classification_plugin.integration.protected_check import prepare_check, run_check
+from classification_plugin.integration.protected_output import (
+    OUTPUT_FIELDS,
+    TableNotWritableError,
+    add_pairs,
+    write_geopackage,
+)
 from classification_plugin.processing.base import ClassificationAlgorithm
 
 
@@ -99,6 +107,10 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
         )
         self._survey_crs = survey.crs()
         self._survey_wkb_type = survey.wkbType()
+        # the check holds 2D points as x/y and other geometries as shapely read them (no M, no curves)
+        wkb_type = self._survey_wkb_type
+        self._held_geometries_fit = not (QgsWkbTypes.hasZ(wkb_type) or QgsWkbTypes.hasM(wkb_type)
+                                         or QgsWkbTypes.isCurvedType(wkb_type))
         return True
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -111,17 +123,25 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
                                              self._survey_wkb_type, self._survey_crs)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        geometries = _survey_geometries(self._job.survey.feature_source, result.conflicting_fids())
-        features = []
-        for pair in result.pairs:
-            feature = QgsFeature()
-            feature.setAttributes([pair.survey_fid, pair.zone_fid, pair.zone_name, pair.zone_kind,
-                                   pair.distance_m, pair.relation])
-            geometry = geometries.get(pair.survey_fid)
-            if geometry is not None:
-                feature.setGeometry(geometry)
-            features.append(feature)
-        sink.addFeatures(features, SINK_FAST_INSERT)
+        geometries = None
+        if not self._held_geometries_fit:  # Z, M or curves: the geometries as QGIS stores them
+            geometries = _survey_geometries(self._job.survey.feature_source, result.conflicting_fids())
+        fields, reopened = _output_fields(), None
+        table = _geopackage_table(dest_id) if geometries is None else None
+        if table is not None:
+            del sink  # QGIS made the empty table; closing its writer leaves the file to one transaction
+            try:
+                write_geopackage(*table, result)
+            except TableNotWritableError:  # (not seen in practice) through QGIS after all
+                reopened = QgsVectorLayer(dest_id, "output", "ogr")
+                sink, fields = reopened.dataProvider(), reopened.fields()
+            else:
+                sink = None
+        if sink is not None and not add_pairs(sink, result, fields, geometries, SINK_FAST_INSERT, feedback):
+            if feedback.isCanceled():
+                return {}
+            raise QgsProcessingException(tr("The conflicting features could not be written"))
+        del reopened
         pairs = tr("1 conflicting pair") if result.pair_count == 1 else tr("{count} conflicting pairs")
         features = tr("1 survey feature") if result.feature_count == 1 else tr("{count} survey features")
         feedback.pushInfo(tr("{pairs}, {features} in or near protected areas").format(
@@ -132,10 +152,21 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
 
 def _output_fields() -> QgsFields:
     fields = QgsFields()
-    for name, kind in (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
-                       ("zone_kind", "String"), ("distance_m", "Double"), ("relation", "String")):
+    for name, kind in OUTPUT_FIELDS:
         fields.append(_field(name, kind))
     return fields
+
+
+def _geopackage_table(dest_id: str):
+    """(path, table) when the output goes to a GeoPackage file, else None; the table is "" when
+    the destination names none (QGIS then names it after the file)."""
+    from qgis.core import QgsProviderRegistry
+
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", dest_id)
+    path = parts.get("path") or ""
+    if not is_geopackage(path):
+        return None
+    return path, parts.get("layerName") or ""
 
 
 def _field(name: str, kind: str) -> QgsField:

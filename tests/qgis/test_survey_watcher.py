@@ -213,6 +213,13 @@ def test_full_check_records_one_access_log_event(watched, recorder, make_memory_
     ids = [f.id() for f in survey.getFeatures()]
     assert report.features == [ids[0], ids[2], ids[3]]
     assert sorted(r.inside for r in report.rows) == [False, True, True]
+    # the geometries the check read come with the report, for Show: nothing fetched again
+    stored = {f.id(): f.geometry() for f in survey.getFeatures()}
+    assert sorted(report.geometries) == report.features
+    for fid, wkb in report.geometries.items():
+        held = QgsGeometry()
+        held.fromWkb(wkb)
+        assert held.equals(stored[fid])
     assert recorder.events == [(Action.PROTECTED_AREA_WARNING, survey.id(), Outcome.WARNING, {
         "zones": ["Restricted Area 17"], "pairs": 3, "features": 3, "buffer_m": 300.0, "check": "full"})]
 
@@ -311,3 +318,61 @@ def test_task_manager_is_used(watched, make_memory_layer):
     task = watcher.check_layer(survey)
     assert task in QgsApplication.taskManager().tasks() or task.status() == QgsTask.TaskStatus.Complete
     wait_idle(watcher)
+
+
+def test_show_highlights_every_feature_of_a_full_check_at_once(watched, make_memory_layer, qgis_iface,
+                                                                 qgis_processing, guard_services):
+    from classification_plugin.gui.protected_ui import ProtectedAreasUi
+
+    survey = survey_layer(make_memory_layer, [INSIDE, OUTSIDE, NEAR, INSIDE])
+    watcher = watched(zones_layer(buffer_m=300.0), survey)
+    reports = reports_of(watcher)
+    watcher.check_layer(survey)
+    wait_idle(watcher)
+    ui = ProtectedAreasUi(qgis_iface, guard_services)
+    try:
+        ui.show_conflicts(reports[0])
+        assert sorted(survey.selectedFeatureIds()) == reports[0].features
+        assert len(ui.highlights) == 1  # one highlight of the held geometries, not one per feature
+        ui.show_feature(survey.id(), reports[0].features[0])  # a panel row: that feature, fetched
+        assert len(ui.highlights) == 1 and survey.selectedFeatureIds() == [reports[0].features[0]]
+    finally:
+        ui.unload()
+
+
+def test_conflicts_panel_sorts_filters_and_activates_rows(qgis_app, make_memory_layer, clean_project):
+    from qgis.PyQt.QtCore import Qt
+
+    from classification_plugin.gui.conflicts_dock import ConflictsDock
+    from classification_plugin.integration.survey_watcher import ConflictRow
+
+    survey = make_memory_layer([INSIDE], name="drone_track")
+    clean_project.addMapLayer(survey)
+    rows = [ConflictRow(survey.id(), fid, "zones", zone, name, kind, distance, distance == 0, level)
+            for fid, zone, name, kind, distance, level in [
+                (7, 1, "Wetland", "nature_reserve", 120.0, ""), (3, 2, "Range 17", "military", 0.0, "secret"),
+                (12, 2, "Range 17", "military", 40.0, "secret")]]
+    dock = ConflictsDock()
+    try:
+        dock.set_layer_conflicts(survey.id(), rows, "summary")
+        model = dock.model
+        assert dock.row_count() == 3 and model.columnCount() == 7
+        cells = [[model.index(r, c).data() for c in range(7)] for r in range(3)]
+        assert sorted(cells)[0] == ["drone_track", "12", "Range 17", "military zone", "40", "within buffer", "secret"]
+        dock.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by feature id, as numbers: 3, 7, 12
+        assert [model.index(r, 1).data() for r in range(3)] == ["3", "7", "12"]
+        dock.view.sortByColumn(4, Qt.SortOrder.DescendingOrder)  # by distance
+        assert [model.index(r, 4).data() for r in range(3)] == ["120", "40", "0"]
+        dock.filter.setText("RANGE")  # any column, any case
+        assert dock.row_count() == 2 and {model.index(r, 1).data() for r in range(2)} == {"3", "12"}
+        activated = []
+        dock.featureActivated.connect(lambda layer_id, fid: activated.append((layer_id, fid)))
+        dock.view.clicked.emit(model.index(1, 2))
+        assert activated == [(survey.id(), int(model.index(1, 1).data()))]
+        dock.filter.setText("")
+        dock.rename_feature(survey.id(), 3, 30)  # an edit's temporary id became the committed one
+        assert "30" in {model.index(r, 1).data() for r in range(3)}
+        dock.remove_layer(survey.id())
+        assert dock.row_count() == 0
+    finally:
+        dock.deleteLater()

@@ -1,0 +1,169 @@
+"""The protected-area check's output layer, built from what the check already holds.
+
+One feature per (survey feature, zone) pair, with the survey feature's geometry as the check
+read it (:meth:`~.protected_check.CheckResult.survey_wkb`): nothing is fetched again by feature
+id. A GeoPackage table that QGIS created empty is filled with sqlite3 in one transaction (its
+R-tree in bulk); any other sink gets QgsFeatures built and added in chunks, so that at most one
+chunk of them exists at a time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import numpy as np
+import shapely
+
+from classification_plugin.core.wkb import gpkg_blobs, gpkg_point_blobs
+
+OUTPUT_FIELDS = (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
+                 ("zone_kind", "String"), ("distance_m", "Double"), ("relation", "String"))
+_CHUNK = 20_000  # features built and added at a time
+
+
+class TableNotWritableError(Exception):
+    """The GeoPackage table is not one this module can fill directly; the caller uses QGIS."""
+
+
+def attribute_rows(result, start: int = 0, stop: int | None = None):
+    """The pairs' attribute rows, in the order of :data:`OUTPUT_FIELDS`."""
+    from classification_plugin.integration.protected_check import INSIDE, WITHIN_BUFFER
+
+    part = slice(start, stop)
+    relation = np.where(result.inside[part], INSIDE, WITHIN_BUFFER).tolist()
+    return zip(result.survey_fids[part].tolist(), result.zone_fids[part].tolist(), result.zone_names[part],
+               result.zone_kinds[part], result.distances_m[part].tolist(), relation)
+
+
+def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) -> bool:
+    """Add one feature per pair to ``sink``, in chunks. The geometries are the result's held
+    ones (points made from their x/y, others from WKB); or, given ``geometries`` (survey fid ->
+    QgsGeometry), those. False when the sink refused features or the feedback canceled."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPoint
+
+    names = [name for name, _ in OUTPUT_FIELDS]
+    positions = [fields.indexOf(name) for name in names]
+    in_order = positions == list(range(len(names))) and fields.count() == len(names)
+    xy = result.survey_xy if geometries is None else None
+    wkbs = result.survey_wkb() if geometries is None and xy is None else None
+    for start in range(0, result.pair_count, _CHUNK):
+        if feedback is not None and feedback.isCanceled():
+            return False
+        stop = min(start + _CHUNK, result.pair_count)
+        features = []
+        if xy is not None:
+            chunk_x, chunk_y = xy[start:stop, 0].tolist(), xy[start:stop, 1].tolist()
+        for number, row in enumerate(attribute_rows(result, start, stop), start):
+            feature = QgsFeature(fields)
+            if in_order:
+                feature.setAttributes(list(row))
+            else:  # a table with more fields (a GeoPackage's fid): each value by its field's name
+                values = [None] * fields.count()
+                for position, value in zip(positions, row):
+                    values[position] = value
+                feature.setAttributes(values)
+            if xy is not None:
+                feature.setGeometry(QgsPoint(chunk_x[number - start], chunk_y[number - start]))
+            elif wkbs is not None:
+                geometry = QgsGeometry()
+                geometry.fromWkb(wkbs[number])
+                feature.setGeometry(geometry)
+            elif geometries is not None and row[0] in geometries:
+                feature.setGeometry(geometries[row[0]])
+            features.append(feature)
+        added = sink.addFeatures(features) if flags is None else sink.addFeatures(features, flags)
+        if not (added[0] if isinstance(added, tuple) else added):
+            return False
+    return True
+
+
+def write_geopackage(path: str, table: str, result) -> int:
+    """Fill the empty GeoPackage ``table`` (the file's only one when ""), made by QGIS with
+    :data:`OUTPUT_FIELDS`, with the pairs in one transaction; returns the rows written.
+
+    Its R-tree's insert trigger needs GDAL's SQL functions (ST_MinX...), which plain sqlite3 has
+    not: inside the transaction that trigger is dropped, the R-tree rows are inserted from the
+    bounds the check holds, and the trigger is made again from its own SQL, so later edits in
+    QGIS keep the index as GDAL would. Raises :class:`TableNotWritableError` for anything else (rows
+    already there, other columns, other insert triggers that fail), leaving the file as it was.
+    """
+    if result.survey_xy is not None:
+        xs, ys = result.survey_xy[:, 0], result.survey_xy[:, 1]
+        bounds = np.column_stack([xs, ys, xs, ys])
+    elif result.survey_geometries is not None:
+        bounds = shapely.bounds(result.survey_geometries)
+    else:
+        raise TableNotWritableError("the check holds no geometries")
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            return _write(db, table, result, bounds)
+    except sqlite3.Error as error:
+        raise TableNotWritableError(str(error)) from error
+
+
+def _write(db, table: str, result, bounds: np.ndarray) -> int:
+    if not table:  # the file's only feature table
+        tables = db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchall()
+        if len(tables) != 1:
+            raise TableNotWritableError("no table named and not one table in the file")
+        table = tables[0][0]
+    row = db.execute("SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?",
+                     (table,)).fetchone()
+    if row is None:
+        raise TableNotWritableError("not a GeoPackage feature table")
+    geom_column, srs_id = row
+    columns = [(r[1], r[5]) for r in db.execute(f"PRAGMA table_info({_quote(table)})")]
+    fid_column = [name for name, pk in columns if pk]
+    names = [name for name, _ in OUTPUT_FIELDS]
+    if len(fid_column) != 1 or not set(names) <= {name for name, _ in columns}:
+        raise TableNotWritableError("not the output's columns")
+    rtree = f"rtree_{table}_{geom_column}"
+    has_rtree = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           (rtree,)).fetchone() is not None
+    # the R-tree's insert trigger(s), by GDAL's names (rtree_<t>_<g>_insert...) and event
+    triggers = [(name, sql) for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))
+        if has_rtree and name.startswith(rtree + "_") and "AFTER INSERT" in " ".join(sql.upper().split())]
+    if result.survey_xy is not None:
+        blobs = gpkg_point_blobs(result.survey_xy[:, 0], result.survey_xy[:, 1], srs_id)
+    else:
+        blobs = gpkg_blobs(shapely.to_wkb(result.survey_geometries), srs_id)
+    count = result.pair_count
+    fids = range(1, count + 1)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]:
+            raise TableNotWritableError("the table has rows")
+        for name, _sql in triggers:
+            db.execute(f"DROP TRIGGER {_quote(name)}")
+        placeholders = ", ".join("?" * (len(names) + 2))
+        db.executemany(
+            f"INSERT INTO {_quote(table)} ({_quote(fid_column[0])}, {_quote(geom_column)}, "
+            f"{', '.join(_quote(n) for n in names)}) VALUES ({placeholders})",
+            ((fid, blob, *values) for fid, blob, values in zip(fids, blobs, attribute_rows(result))))
+        if has_rtree:
+            db.executemany(f"INSERT INTO {_quote(rtree)} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)",
+                           zip(fids, bounds[:, 0].tolist(), bounds[:, 2].tolist(), bounds[:, 1].tolist(),
+                               bounds[:, 3].tolist()))
+        for _name, sql in triggers:
+            db.execute(sql)
+        if count:
+            db.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = ?",
+                       (*(float(v) for v in (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(),
+                                             bounds[:, 3].max())), table))
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
+            db.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)",
+                       (count, table))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return count
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+__all__ = ["OUTPUT_FIELDS", "TableNotWritableError", "add_pairs", "attribute_rows", "write_geopackage"]

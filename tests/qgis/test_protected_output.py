@@ -1,0 +1,246 @@
+"""The protected-area algorithm's output, memory layer and GeoPackage: exactly the conflicting pairs,
+with their attributes (zone names and kinds, relation, distance), the survey geometries as stored,
+and in a GeoPackage a spatial index that QGIS keeps up to date afterwards.
+
+The expected pairs for the unbuffered check come from QGIS's own geometry predicate
+(QgsGeometry.intersects), not from the code under test."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import numpy as np
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingProvider,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from classification_plugin.integration.protected_check import INSIDE, WITHIN_BUFFER, check_layers
+from classification_plugin.integration.protected_output import TableNotWritableError, write_geopackage
+
+ZONES = ("POLYGON((116.0 39.9, 116.1 39.9, 116.1 40.0, 116.0 40.0, 116.0 39.9))",
+         "POLYGON((116.05 39.95, 116.12 39.95, 116.12 40.02, 116.05 40.02, 116.05 39.95))")  # overlaps the first
+
+
+def layer_from(wkts, geometry="Point", fields="name:string", values=None, crs="EPSG:4326", name="layer"):
+    layer = QgsVectorLayer(f"{geometry}?crs={crs}&" + "&".join(f"field={f}" for f in fields.split(",")), name,
+                           "memory")
+    features = []
+    for index, wkt in enumerate(wkts):
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes(list(values[index]) if values else [f"{name}{index}"])
+        if wkt is not None:
+            feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    return layer
+
+
+def to_gpkg(layer, path, table):
+    from qgis.core import QgsProject, QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName, options.layerName = "GPKG", table
+    if path.exists():
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
+    error = QgsVectorFileWriter.writeAsVectorFormatV2(layer, str(path), QgsProject.instance().transformContext(),
+                                                      options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    written = QgsVectorLayer(f"{path}|layername={table}", table, "ogr")
+    assert written.isValid()
+    return written
+
+
+@pytest.fixture
+def survey_and_zones(tmp_path, qgis_app):
+    rng = np.random.default_rng(15)
+    lons, lats = rng.uniform(115.95, 116.17, 600), rng.uniform(39.85, 40.07, 600)
+    wkts = [f"POINT({x!r} {y!r})" for x, y in zip(lons.tolist(), lats.tolist())]
+    wkts[3] = None  # a null geometry is skipped, never output
+    path = tmp_path / "survey.gpkg"
+    survey = to_gpkg(layer_from(wkts, name="pt"), path, "points")
+    assert survey.dataProvider().deleteFeatures([10, 11, 12])  # fids are not row numbers
+    zones = layer_from(ZONES, "Polygon", "name:string,kind:string",
+                       [("Range 7", "military"), ("Wetland", "nature_reserve")], name="zone")
+    return survey, to_gpkg(zones, path, "zones")
+
+
+class _TestProvider(QgsProcessingProvider):
+    def id(self):
+        return "classification"
+
+    def name(self):
+        return "Classification Guard (test)"
+
+    def loadAlgorithms(self):
+        from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
+
+        self.addAlgorithm(CheckProtectedAreasAlgorithm())
+
+
+@pytest.fixture
+def protected_provider(qgis_processing):
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("classification")
+    provider = None
+    if existing is None or existing.algorithm("checkprotectedareas") is None:
+        if existing is not None:
+            registry.removeProvider(existing)
+        provider = _TestProvider()
+        registry.addProvider(provider)
+    yield
+    if provider is not None:
+        registry.removeProvider(provider)
+
+
+def run(survey, zones, output, buffer_m=0.0):
+    import processing
+
+    result = processing.run("classification:checkprotectedareas", {
+        "INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name", "ZONE_KIND_FIELD": "kind",
+        "BUFFER": buffer_m, "OUTPUT": output})
+    layer = result["OUTPUT"]
+    if not isinstance(layer, QgsVectorLayer):
+        layer = QgsVectorLayer(layer, "output", "ogr")
+    assert layer.isValid()
+    return result, layer
+
+
+def rows(layer):
+    return sorted((f["survey_fid"], f["zone_fid"], f["zone_name"], f["zone_kind"], f["relation"],
+                   round(f["distance_m"], 6)) for f in layer.getFeatures())
+
+
+def intersecting_pairs(survey, zones):
+    """(survey fid, zone fid) of every point inside a zone, by QGIS's own predicate."""
+    zone_geometries = {z.id(): z.geometry() for z in zones.getFeatures()}
+    return sorted((f.id(), zid) for f in survey.getFeatures() if f.hasGeometry()
+                  for zid, geometry in zone_geometries.items() if geometry.intersects(f.geometry()))
+
+
+@pytest.mark.parametrize("output", ["memory", "gpkg"])
+@pytest.mark.parametrize("buffer_m", [0.0, 300.0])
+def test_outputs_hold_exactly_the_pairs_with_their_attributes_and_geometries(protected_provider, survey_and_zones,
+                                                                           tmp_path, output, buffer_m):
+    survey, zones = survey_and_zones
+    destination = "memory:" if output == "memory" else str(tmp_path / "conflicts.gpkg")
+    result, layer = run(survey, zones, destination, buffer_m)
+    got = rows(layer)
+    if buffer_m == 0:
+        assert [(r[0], r[1]) for r in got] == intersecting_pairs(survey, zones)
+        assert {r[4] for r in got} == {INSIDE}
+    else:
+        inside = intersecting_pairs(survey, zones)
+        assert set(inside) < {(r[0], r[1]) for r in got}  # the buffer adds pairs, keeps every inside one
+        assert {r[4] for r in got} == {INSIDE, WITHIN_BUFFER}
+        assert all(0 < r[5] <= buffer_m for r in got if r[4] == WITHIN_BUFFER)
+    expected = check_layers(survey, zones, buffer_m, zone_name_field="name", zone_kind_field="kind")
+    assert got == sorted((p.survey_fid, p.zone_fid, p.zone_name, p.zone_kind, p.relation, round(p.distance_m, 6))
+                         for p in expected.pairs)
+    assert result["CONFLICTS"] == len(got) == layer.featureCount()
+    assert {r[2:4] for r in got} == {("Range 7", "military"), ("Wetland", "nature_reserve")}
+    stored = {f.id(): f.geometry().asWkt(12) for f in survey.getFeatures()}
+    for feature in layer.getFeatures():
+        assert feature.geometry().asWkt(12) == stored[feature["survey_fid"]]
+    assert layer.crs() == survey.crs() and layer.wkbType() == survey.wkbType()
+
+
+def test_geopackage_output_keeps_a_working_spatial_index(protected_provider, survey_and_zones, tmp_path):
+    survey, zones = survey_and_zones
+    path = tmp_path / "conflicts.gpkg"
+    _result, layer = run(survey, zones, str(path), 300.0)
+    count = layer.featureCount()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count
+        triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "rtree_conflicts_geom_insert" in triggers
+    box = QgsRectangle(116.02, 39.92, 116.06, 39.97)
+    by_index = {f.id() for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(box))}
+    by_scan = {f.id() for f in layer.getFeatures() if box.contains(f.geometry().asPoint())}
+    assert by_index == by_scan and by_index
+    # an edit through QGIS afterwards goes through the restored trigger into the index
+    feature = QgsFeature(layer.fields())
+    feature.setAttribute("survey_fid", 9999)
+    feature.setGeometry(QgsGeometry.fromWkt("POINT(116.03 39.93)"))
+    assert layer.dataProvider().addFeatures([feature])[0]
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count + 1
+    edited = QgsVectorLayer(str(path), "again", "ogr")
+    assert 9999 in {f["survey_fid"] for f in edited.getFeatures(QgsFeatureRequest().setFilterRect(box))}
+
+
+def test_geopackage_output_into_a_named_table(protected_provider, survey_and_zones, tmp_path):
+    survey, zones = survey_and_zones
+    path = tmp_path / "delivery.gpkg"
+    _result, layer = run(survey, zones, f"ogr:dbname='{path}' table=\"pairs\" (geom)")
+    assert QgsVectorLayer(f"{path}|layername=pairs", "pairs", "ogr").featureCount() == layer.featureCount() > 0
+    assert [(r[0], r[1]) for r in rows(layer)] == intersecting_pairs(survey, zones)
+
+
+def test_a_table_with_rows_is_refused_and_left_alone(protected_provider, survey_and_zones, tmp_path):
+    survey, zones = survey_and_zones
+    path = tmp_path / "conflicts.gpkg"
+    _result, layer = run(survey, zones, str(path))
+    before = rows(layer)
+    result = check_layers(survey, zones, 0, zone_name_field="name", zone_kind_field="kind")
+    with pytest.raises(TableNotWritableError):
+        write_geopackage(str(path), "conflicts", result)
+    assert rows(QgsVectorLayer(str(path), "again", "ogr")) == before
+
+
+def test_a_geopackage_the_fast_write_refuses_is_written_through_qgis(protected_provider, survey_and_zones,
+                                                                     tmp_path, monkeypatch):
+    from classification_plugin.processing import check_protected_areas
+
+    def refuse(*_args):
+        raise TableNotWritableError("refused for the test")
+
+    monkeypatch.setattr(check_protected_areas, "write_geopackage", refuse)
+    survey, zones = survey_and_zones
+    result, layer = run(survey, zones, str(tmp_path / "conflicts.gpkg"), 300.0)
+    expected = check_layers(survey, zones, 300.0, zone_name_field="name", zone_kind_field="kind")
+    assert rows(layer) == sorted((p.survey_fid, p.zone_fid, p.zone_name, p.zone_kind, p.relation,
+                                  round(p.distance_m, 6)) for p in expected.pairs)
+    assert result["CONFLICTS"] == layer.featureCount() == expected.pair_count
+
+
+@pytest.mark.parametrize("output", ["memory", "gpkg"])
+def test_z_and_line_surveys_keep_their_geometries(protected_provider, qgis_app, tmp_path, output):
+    zones = layer_from(ZONES[:1], "Polygon", "name:string,kind:string", [("Range 7", "military")], name="zone")
+    for geometry, wkts in (("PointZ", ["POINT Z(116.05 39.95 80)", "POINT Z(117 41 5)"]),
+                           ("LineString", ["LINESTRING(115.9 39.95, 116.05 39.95)", "LINESTRING(118 41, 118.1 41)"])):
+        survey = layer_from(wkts, geometry, name="survey")
+        destination = "memory:" if output == "memory" else str(tmp_path / f"{geometry}.gpkg")
+        _result, layer = run(survey, zones, destination)
+        features = list(layer.getFeatures())
+        assert [f["survey_fid"] for f in features] == [1]
+        assert features[0].geometry().asWkt(8) == QgsGeometry.fromWkt(wkts[0]).asWkt(8)
+        assert QgsWkbTypes.hasZ(layer.wkbType()) == (geometry == "PointZ")
+
+
+
+def test_points_are_fetched_in_chunks_with_nothing_lost(qgis_app):
+    """The readers turn rows into numpy a chunk at a time (bounded Python objects on 10M points)."""
+    from classification_plugin.core.wkb import gpkg_point_blobs
+    from classification_plugin.integration.fast_reader import fetch_points
+
+    xs, ys = np.arange(7) * 1.5, -np.arange(7) * 2.25
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE p (fid INTEGER PRIMARY KEY, geom BLOB)")
+    db.executemany("INSERT INTO p VALUES (?, ?)", zip([3, 5, 8, 13, 21, 34, 55], gpkg_point_blobs(xs, ys, 4326)))
+    db.execute("INSERT INTO p VALUES (89, NULL)")
+    for chunk in (1, 2, 3, 100):
+        fids, got_x, got_y = fetch_points(db.execute("SELECT fid, geom FROM p ORDER BY fid"), chunk)
+        assert fids.tolist() == [3, 5, 8, 13, 21, 34, 55, 89]
+        assert np.array_equal(got_x[:7], xs) and np.array_equal(got_y[:7], ys) and np.isnan(got_x[7])
+    fids, got_x, _ = fetch_points(db.execute("SELECT fid, geom FROM p WHERE fid < 0"))
+    assert fids.size == 0 and got_x.size == 0
