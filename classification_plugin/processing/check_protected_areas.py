@@ -43,6 +43,7 @@ def _kind_names() -> list:
 
 class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
     GROUP_ID = "protectedareas"
+    WRITES_INPUT_DATA = True  # its output holds the survey's geometries: the export guard judges it
     INPUT = "INPUT"
     PROTECTED = "PROTECTED"
     ZONE_NAME_FIELD = "ZONE_NAME_FIELD"

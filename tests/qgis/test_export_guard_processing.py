@@ -323,3 +323,26 @@ def test_align_rasters_lets_public_out_labelled(align_rasters, export_guard, ras
     label = LabelStore(SchemeRegistry(), "cn_state_secret").load(QgsRasterLayer(str(out), "check"))
     assert label is not None and label.level == "public"
     assert not [event for event in guard_services.recorder.events if event[0] == "export_blocked"]
+
+
+def test_the_protected_area_checks_output_of_a_secret_survey_is_judged_like_any_export(
+        export_guard, classification_provider, layer_of, clean_project, tmp_path, guard_services):
+    """Its output holds the survey's geometries: to a file it is refused for secret data, to a
+    temporary layer it is allowed and labelled (the plugin's other algorithms write no layer data)."""
+    import processing
+    from conftest import memory_layer
+    from qgis.core import QgsProcessingUtils
+
+    survey = layer_of("secret", "secret_survey")
+    zones = memory_layer(["POLYGON((116.38 39.90, 116.41 39.90, 116.41 39.93, 116.38 39.93, 116.38 39.90))"],
+                         geometry="Polygon", name="zones")
+    clean_project.addMapLayer(zones)
+    target = tmp_path / "conflicts.gpkg"
+    parameters = {"INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name", "BUFFER": 0.0}
+    with pytest.raises(QgsProcessingException, match="secret_survey"):
+        processing.run("classification:checkprotectedareas", {**parameters, "OUTPUT": str(target)})
+    assert not target.exists()
+    result = processing.run("classification:checkprotectedareas", {**parameters, "OUTPUT": "TEMPORARY_OUTPUT"})
+    output = result["OUTPUT"]
+    output = output if not isinstance(output, str) else QgsProcessingUtils.mapLayerFromString(output, None)
+    assert guard_services.labels.label(output).level == "secret"

@@ -185,8 +185,8 @@ def check_processing(gate: Gate, alg, parameters, context, ask=None, refuse=None
                      hint=""):
     """(allowed, message, source labels) for running ``alg`` with ``parameters``."""
     provider = alg.provider()
-    if provider is not None and provider.id() == OWN_PROVIDER:
-        return True, "", []
+    if provider is not None and provider.id() == OWN_PROVIDER and not getattr(alg, "WRITES_INPUT_DATA", False):
+        return True, "", []  # labels, the log, the register: no layer's data (a handover decides itself)
     outputs = processing_outputs(alg, parameters)
     files = [o for o in outputs if not o.temporary] + database_targets(alg, parameters, context)
     inputs = processing_inputs(alg, parameters, context)
