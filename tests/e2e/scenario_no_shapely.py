@@ -13,8 +13,9 @@ def scenario(d):
     d.check("message says to install shapely 2", any("shapely 2" in text for text in bar), bar)
     provider = QgsApplication.processingRegistry().providerById("classification")
     names = sorted(a.name() for a in provider.algorithms())
-    d.check("labels and access-log algorithms still there", names == [
-        "exportauditlog", "getlabel", "setlabel", "verifyauditlog"], names)
+    d.check("labels, access-log and custody algorithms still there, only the zone check gone", names == [
+        "closecopy", "exportauditlog", "exportregister", "getlabel", "handover", "receivehandover", "setlabel",
+        "verifyauditlog"], names)
     layer = d.iface.addVectorLayer("Point?crs=EPSG:4326&field=code:string", "pts", "memory")
     from classification_plugin.core.labels import LabelRequest
     from classification_plugin.integration.services import services
