@@ -109,8 +109,8 @@ class Guard:
         return QgsConfigCache.instance().project(path, self._server_settings)
 
     # -- the rule ----------------------------------------------------------------------------------
-    def allows(self, layer) -> bool:
-        label = self.labels.label(layer, self.project_path())
+    def allows(self, layer, project_path: str | None = None) -> bool:
+        label = self.labels.label(layer, project_path or self.project_path())
         level = server_rules.layer_level(label.level if label is not None else None, self.scheme, self.rules)
         who = self.requester()
         allowed = server_rules.may_see(level, who, self.scheme)
@@ -151,7 +151,8 @@ class Guard:
             if project is not None else None
         if layout is None:
             return  # QGIS answers an unknown template or project itself
-        refused = [layer.name() for layer in layout_layers(layout, project) if not self.allows(layer)]
+        path = project.fileName()  # (the server's own path for it is set only after this)
+        refused = [layer.name() for layer in layout_layers(layout, project) if not self.allows(layer, path)]
         if refused:
             self.refuse(tr("The print layout '{layout}' shows layers above your clearance: {layers}").format(
                 layout=layout.name(), layers=", ".join(refused)))

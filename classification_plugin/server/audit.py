@@ -39,13 +39,29 @@ def request_event(session_id: str, project: str, who, request: dict, decisions: 
         provider=top_layer.providerType(), label=top_level, details=details)
 
 
+def _preload_postgres() -> None:
+    from classification_plugin.core.audit import postgres_log, sqlite_log  # noqa: F401
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pass
+
+
 class BackgroundWriter:
     """Appends events to ``open_log()``'s log on a thread of its own."""
 
     def __init__(self, open_log):
-        self._open_log = open_log
+        # Nothing is imported or opened on the writer thread: a first import there crashed
+        # qgis_mapserv.fcgi (a segmentation fault in the import machinery, 1 start in 6), so the
+        # log is opened here, on the server's thread, with the modules it needs; the writer only
+        # appends (and reopens a lost connection with modules already loaded).
+        self.log = open_log()
+        try:
+            _ = self.log.log  # the underlying log: its module, psycopg's and the connection
+        except Exception:  # noqa: BLE001 - not reachable now: events wait in its spool until it is
+            _preload_postgres()
         self._queue: queue.Queue = queue.Queue()
-        self.log = None
         self._thread = threading.Thread(target=self._run, name="classification-audit", daemon=True)
         self._thread.start()
         atexit.register(self.close)
@@ -54,7 +70,6 @@ class BackgroundWriter:
         self._queue.put(event)
 
     def _run(self) -> None:
-        self.log = self._open_log()
         while True:
             event = self._queue.get()
             if event is _STOP:

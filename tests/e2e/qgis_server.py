@@ -59,6 +59,7 @@ class MapServer:
         environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": str(plugins),
                        "QGIS_PROJECT_FILE": str(self.project), "QGIS_CUSTOM_CONFIG_PATH": str(config),
                        "QGIS_SERVER_LOG_LEVEL": "0", "QGIS_SERVER_LOG_STDERR": "1", "HOME": str(self.folder),
+                       "PYTHONFAULTHANDLER": "1",  # a crash prints every thread's Python stack into the log
                        **self.extra_env}
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [venv_site_packages(),
                                                                  environment.get("PYTHONPATH")]))
