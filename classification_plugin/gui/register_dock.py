@@ -33,6 +33,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from classification_plugin.core import custody
+from classification_plugin.core.audit import open_log
 from classification_plugin.core.custody import CustodyError
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.register_model import ROW_ROLE, RegisterModel
@@ -41,9 +42,8 @@ from classification_plugin.integration.custody import read_register, register_ht
 
 
 def register_in_background(_task, location: str, hmac_key):
-    """The register read on a connection of its own (plain data out)."""
-    from classification_plugin.core.audit import open_log
-
+    """The register read on a connection of its own (plain data out). Runs on a task's thread:
+    nothing is imported here (the log's module is loaded: the plugin's own log uses it)."""
     log = open_log(location, hmac_key, create=False)
     try:
         return read_register(log)
