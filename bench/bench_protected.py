@@ -28,13 +28,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mb  # bench/peak_memory.py
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "build" / "bench"
@@ -294,19 +295,9 @@ def run_case(shape: str, percent: int, repeat: int, buffered: bool = False) -> d
 # -- growth: one size per fresh process --------------------------------------------------------------
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM). Not ``ru_maxrss``: Linux carries that over
-    exec from the parent, so every child reported the benchmark's own 929 MB peak."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
-
-
 def measure_child(job: str, n_points: int) -> None:
     app = start_qgis()  # noqa: F841 - keep QGIS alive
-    started_rss = _peak_rss_mb()
+    started_rss = peak_rss_mb()
     points, zones = points_path("utm", n_points), zones_path("utm", 3, n_points)
     tool, output = job.split("_")
     if tool == "extract":
@@ -315,7 +306,7 @@ def measure_child(job: str, n_points: int) -> None:
     else:
         elapsed, ids, pairs = run_ours(points, zones, output)
     print(json.dumps({"job": job, "points": n_points, "zones": n_points // 100, "seconds": elapsed,
-                      "features": len(ids), "pairs": pairs, "peak_rss_mb": _peak_rss_mb(),
+                      "features": len(ids), "pairs": pairs, "peak_rss_mb": peak_rss_mb(),
                       "rss_after_qgis_start_mb": started_rss}))
 
 

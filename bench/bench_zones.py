@@ -17,12 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mb  # bench/peak_memory.py
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "build" / "bench"
@@ -272,7 +273,7 @@ def measure_child(job: str) -> None:
     import tracemalloc
 
     app = start_qgis()  # noqa: F841 - keep QGIS alive
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_rss_mb()
     tracemalloc.start()
     if job == "extract":
         run_extract()
@@ -280,8 +281,8 @@ def measure_child(job: str) -> None:
         run_ours(0.0 if job == "ours" else BUFFER_M)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"job": job, "peak_rss_mb": after / 1024, "rss_after_qgis_start_mb": before / 1024,
+    after = peak_rss_mb()
+    print(json.dumps({"job": job, "peak_rss_mb": after, "rss_after_qgis_start_mb": before,
                       "python_alloc_peak_mb": None if job == "extract" else traced_peak / 2**20}))
 
 
@@ -408,7 +409,7 @@ def main() -> int:
     ratios = report["speedup_per_repeat"]
     print(f"speedup per repeat (UTM): {', '.join(f'{r:.1f}' for r in ratios)}; median {statistics.median(ratios):.1f}")
     print(f"buffered / unbuffered: {buffered_s / ours_s:.2f} (target <= 2)")
-    print("peak MB = whole-process ru_maxrss in a fresh process; start-up alone: "
+    print("peak MB = whole-process VmHWM in a fresh process; start-up alone: "
           f"{memory['ours']['rss_after_qgis_start_mb']:.0f} MB; Python allocations of our check: "
           f"{memory['ours']['python_alloc_peak_mb']:.0f} MB unbuffered, "
           f"{memory['ours_buffered']['python_alloc_peak_mb']:.0f} MB buffered")
