@@ -150,6 +150,9 @@ class CustodyService:
         folder = Path(destination) / package_id
         try:
             manifest, data = self._write(folder, package_id, layers, labels, request, today, feedback)
+        except CustodyError as error:  # cancelled, or a layer that could not be written: nothing is left
+            shutil.rmtree(folder, ignore_errors=True)
+            return HandoverResult(False, str(error), problems=[str(error)])
         except Exception:
             shutil.rmtree(folder, ignore_errors=True)
             raise

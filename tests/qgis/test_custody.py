@@ -231,3 +231,19 @@ def test_the_export_guard_refuses_a_received_copy_that_may_not_go_on(custody_env
         processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": str(target)})
     assert not target.exists()
     assert processing.run("native:savefeatures", {"INPUT": copy, "OUTPUT": "TEMPORARY_OUTPUT"})["OUTPUT"]
+
+
+def test_a_cancelled_handover_leaves_nothing_and_says_so(custody_env, labelled):
+    from qgis.core import QgsProcessingFeedback
+
+    from classification_plugin.core.custody import HandoverRequest, Party
+    from classification_plugin.integration.custody import CustodyService
+
+    svc, approved = custody_env
+    points, ortho = labelled("secret")
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    result = CustodyService(svc).hand_over([points, ortho], HandoverRequest(
+        Party("Railway Institute", "Zhao Min"), "line design", "HT-2026-118"), str(approved), feedback=feedback)
+    assert not result.ok and result.message == "Cancelled"
+    assert not list(approved.iterdir())
