@@ -34,17 +34,17 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="229" />
+      <location filename="../classification_plugin/integration/custody.py" line="232" />
       <source>'{layer}' could not be read</source>
       <translation>无法读取“{layer}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="234" />
+      <location filename="../classification_plugin/integration/custody.py" line="237" />
       <source>'{layer}' could not be written (error {error})</source>
       <translation>无法写出“{layer}”（错误 {error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="209" />
+      <location filename="../classification_plugin/integration/custody.py" line="212" />
       <source>'{layer}' could not be written: {error}</source>
       <translation>无法写出“{layer}”：{error}</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>缺少“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="290" />
+      <location filename="../classification_plugin/integration/custody.py" line="293" />
       <source>'{value}' is not a date like 2027-06-30</source>
       <translation>“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="274" />
+      <location filename="../classification_plugin/integration/custody.py" line="277" />
       <source>(its handover is not in this log, so the manifest itself could not be checked against the sender's record)</source>
       <translation>（本日志中没有该包的移交记录，因此无法将清单本身与发送方的记录核对）</translation>
     </message>
@@ -94,7 +94,7 @@
       <translation>.qmd 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>1 conflicting pair</source>
       <translation>1 对冲突</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>1 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
       <source>1 survey feature</source>
       <translation>1 个测量要素</translation>
     </message>
@@ -169,7 +169,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="285" />
+      <location filename="../classification_plugin/integration/custody.py" line="288" />
       <source>A destruction needs a witness</source>
       <translation>销毁需要监销人</translation>
     </message>
@@ -319,7 +319,7 @@
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="397" />
+      <location filename="../classification_plugin/integration/custody.py" line="400" />
       <source>Approval or contract</source>
       <translation>审批或合同</translation>
     </message>
@@ -358,7 +358,7 @@ Manifest SHA-256: {digest}</source>
       <translation>缓冲距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="89" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="90" />
       <source>Buffer distance (metres)</source>
       <translation>缓冲距离（米）</translation>
     </message>
@@ -418,7 +418,7 @@ Manifest SHA-256: {digest}</source>
       <translation>检查保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="64" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="65" />
       <source>Check survey data against protected areas</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
@@ -428,7 +428,7 @@ Manifest SHA-256: {digest}</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="148" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="144" />
       <source>Checking the handover package…</source>
       <translation>正在核验移交包…</translation>
     </message>
@@ -458,7 +458,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请选择写入移交包的文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="135" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="131" />
       <source>Choose the handover package folder</source>
       <translation>选择移交包文件夹</translation>
     </message>
@@ -538,12 +538,12 @@ Manifest SHA-256: {digest}</source>
       <translation>已关闭</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="92" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="94" />
       <source>Conflicting survey features</source>
       <translation>冲突的测量要素</translation>
     </message>
@@ -568,7 +568,7 @@ Manifest SHA-256: {digest}</source>
       <translation>副本已归还</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="296" />
+      <location filename="../classification_plugin/integration/custody.py" line="299" />
       <source>Copy {package} recorded as {state}</source>
       <translation>副本 {package} 已记录为{state}</translation>
     </message>
@@ -623,7 +623,7 @@ Manifest SHA-256: {digest}</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="408" />
+      <location filename="../classification_plugin/integration/custody.py" line="411" />
       <source>Datasets</source>
       <translation>数据集</translation>
     </message>
@@ -768,7 +768,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="411" />
+      <location filename="../classification_plugin/integration/custody.py" line="414" />
       <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
       <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
     </message>
@@ -903,7 +903,7 @@ Manifest SHA-256: {digest}</source>
       <translation>筛选区域、图层、类型…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="67" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="68" />
       <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
       <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
     </message>
@@ -983,7 +983,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交涉密数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="129" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="125" />
       <source>Hand over refused</source>
       <translation>移交被拒绝</translation>
     </message>
@@ -1003,7 +1003,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="414" />
+      <location filename="../classification_plugin/integration/custody.py" line="417" />
       <source>Handed over by (name, signature, date)</source>
       <translation>移交人（姓名、签字、日期）</translation>
     </message>
@@ -1033,7 +1033,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包被拒收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="167" />
+      <location filename="../classification_plugin/integration/custody.py" line="170" />
       <source>Handover package {package} written to {folder}</source>
       <translation>移交包 {package} 已写入 {folder}</translation>
     </message>
@@ -1153,7 +1153,7 @@ Manifest SHA-256: {digest}</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="410" />
+      <location filename="../classification_plugin/integration/custody.py" line="413" />
       <source>Label id</source>
       <translation>标签编号</translation>
     </message>
@@ -1343,7 +1343,7 @@ Manifest SHA-256: {digest}</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="401" />
+      <location filename="../classification_plugin/integration/custody.py" line="404" />
       <source>Manifest SHA-256</source>
       <translation>清单 SHA-256</translation>
     </message>
@@ -1388,7 +1388,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写接收单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="283" />
+      <location filename="../classification_plugin/integration/custody.py" line="286" />
       <source>Name who returned or destroyed the copy</source>
       <translation>请填写归还或销毁副本的人员</translation>
     </message>
@@ -1448,11 +1448,6 @@ Manifest SHA-256: {digest}</source>
       <translation>不得再转移（接收方只能将其交回本单位）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="118" />
-      <source>No package was written: {error}</source>
-      <translation>未写入移交包：{error}</translation>
-    </message>
-    <message>
       <location filename="../classification_plugin/gui/role_dialog.py" line="39" />
       <source>No role</source>
       <translation>无角色</translation>
@@ -1488,7 +1483,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未校验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="151" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="147" />
       <source>Nothing was received: {error}</source>
       <translation>未接收任何数据：{error}</translation>
     </message>
@@ -1588,22 +1583,22 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="271" />
+      <location filename="../classification_plugin/integration/custody.py" line="274" />
       <source>Package {package} from {sender} received: {count} dataset(s), every file checked</source>
       <translation>已接收来自 {sender} 的移交包 {package}：{count} 个数据集，每个文件均已核验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="257" />
+      <location filename="../classification_plugin/integration/custody.py" line="260" />
       <source>Package {package} is already {state}</source>
       <translation>移交包 {package} 已{state}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="159" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="155" />
       <source>Package {package} refused: {count} problem(s)</source>
       <translation>移交包 {package} 被拒收：{count} 个问题</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="262" />
+      <location filename="../classification_plugin/integration/custody.py" line="265" />
       <source>Package {package} was not received:</source>
       <translation>未接收移交包 {package}：</translation>
     </message>
@@ -1613,7 +1608,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 未被接收：其中任何内容均未打开，也未登记为已接收。请向发送方索取新的移交包。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="123" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="119" />
       <source>Package {package} written to {folder}. Give the recipient the whole folder and the printed receipt.pdf to sign.</source>
       <translation>移交包 {package} 已写入 {folder}。请将整个文件夹交给接收方，并请其在打印的 receipt.pdf 上签收。</translation>
     </message>
@@ -1728,7 +1723,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="78" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="79" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
     </message>
@@ -1788,12 +1783,12 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="405" />
+      <location filename="../classification_plugin/integration/custody.py" line="408" />
       <source>Receipt for classified data</source>
       <translation>涉密数据交接回执</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="159" />
       <source>Receive</source>
       <translation>接收</translation>
     </message>
@@ -1813,7 +1808,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="412" />
+      <location filename="../classification_plugin/integration/custody.py" line="415" />
       <source>Received by (name, signature, date)</source>
       <translation>接收人（姓名、签字、日期）</translation>
     </message>
@@ -1823,7 +1818,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="395" />
+      <location filename="../classification_plugin/integration/custody.py" line="398" />
       <source>Recipient</source>
       <translation>接收方</translation>
     </message>
@@ -2283,7 +2278,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="143" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="144" />
       <source>The conflicting features could not be written</source>
       <translation>无法写入冲突要素</translation>
     </message>
@@ -2293,7 +2288,7 @@ Manifest SHA-256: {digest}</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="217" />
+      <location filename="../classification_plugin/integration/custody.py" line="220" />
       <source>The copy of '{layer}' cannot be opened</source>
       <translation>无法打开“{layer}”的副本</translation>
     </message>
@@ -2363,7 +2358,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="100" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="101" />
       <source>The input layers could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
@@ -2453,7 +2448,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法导入 {folder} 中的照片：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/server/access.py" line="156" />
+      <location filename="../classification_plugin/server/access.py" line="157" />
       <source>The print layout '{layout}' shows layers above your clearance: {layers}</source>
       <translation>打印布局“{layout}”包含高于您密级权限的图层：{layers}</translation>
     </message>
@@ -2468,7 +2463,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="161" />
+      <location filename="../classification_plugin/integration/custody.py" line="164" />
       <source>The receipt could not be written: {error}</source>
       <translation>无法写出回执：{error}</translation>
     </message>
@@ -2723,17 +2718,17 @@ Manifest SHA-256: {digest}</source>
       <translation>区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="83" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
       <source>Zone kind (when there is no kind field)</source>
       <translation>区域类型（无类型字段时）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="86" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="87" />
       <source>Zone kind field</source>
       <translation>区域类型字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="81" />
       <source>Zone name field</source>
       <translation>区域名称字段</translation>
     </message>
@@ -3118,7 +3113,7 @@ Manifest SHA-256: {digest}</source>
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="145" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
       <source>{count} conflicting pairs</source>
       <translation>{count} 对冲突</translation>
     </message>
@@ -3173,7 +3168,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已写出 {count} 行台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
       <source>{count} survey features</source>
       <translation>{count} 个测量要素</translation>
     </message>
@@ -3238,7 +3233,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{layer}：{features}位于 {zones}内或附近（{seconds} 秒）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/custody_ui.py" line="163" />
+      <location filename="../classification_plugin/gui/custody_ui.py" line="159" />
       <source>{message}. Opened: {layers}</source>
       <translation>{message}。已打开：{layers}</translation>
     </message>
@@ -3293,7 +3288,7 @@ Manifest SHA-256: {digest}</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="148" />
       <source>{pairs}, {features} in or near protected areas</source>
       <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>

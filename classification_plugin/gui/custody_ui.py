@@ -110,14 +110,10 @@ class CustodyUi:
     def write_package(self, layers, request, folder: str, justification: str = ""):
         """Write the package with progress; the message bar says where, or why not."""
         bar = self.iface.messageBar()
-        try:
-            result = run_with_progress(self.iface.mainWindow(), tr("Writing the handover package…"),
-                                       lambda feedback: self.service.hand_over(layers, request, folder, justification,
-                                                                               feedback))
-        except CustodyError as error:  # cancelled, or a layer that could not be written: nothing is left
-            bar.pushMessage(tr("Hand over"), tr("No package was written: {error}").format(error=error),
-                            Qgis.MessageLevel.Warning)
-            return None
+        # (a cancel, or a layer that cannot be written, comes back as a refusal: nothing is left)
+        result = run_with_progress(self.iface.mainWindow(), tr("Writing the handover package…"),
+                                   lambda feedback: self.service.hand_over(layers, request, folder, justification,
+                                                                           feedback))
         self.last_result = result
         if result.ok:
             bar.pushMessage(tr("Hand over"), tr("Package {package} written to {folder}. Give the recipient the whole "
