@@ -109,18 +109,24 @@ def guard_services(qgis_app):
     return SimpleNamespace(settings=Settings(), registry=registry, recorder=recorder, labels=labels)
 
 
+def _labelled_in_project(layer, level, project, guard_services):
+    """``layer`` added to ``project`` and labelled ``level`` (left unlabelled for None)."""
+    from classification_plugin.core.labels import LabelRequest
+
+    project.addMapLayer(layer)
+    if level:
+        guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
+    return layer
+
+
 @pytest.fixture
 def layer_of(guard_services, make_memory_layer, clean_project):
     """``layer_of(level, name)``: a two-point memory layer in the project, labelled ``level``
     (unlabelled for None)."""
-    from classification_plugin.core.labels import LabelRequest
 
     def make(level, name=None):
         layer = make_memory_layer(["POINT(116.39 39.91)", "POINT(116.40 39.92)"], name=name or f"{level}_points")
-        clean_project.addMapLayer(layer)
-        if level:
-            guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
-        return layer
+        return _labelled_in_project(layer, level, clean_project, guard_services)
 
     return make
 
@@ -131,16 +137,10 @@ def raster_of(guard_services, clean_project, tmp_path):
     from gpkg_data import geotiff
     from qgis.core import QgsRasterLayer
 
-    from classification_plugin.core.labels import LabelRequest
-
     def make(level, name=None):
         name = name or f"{level}_dem"
         path = geotiff(tmp_path / f"{name}.tif")
-        layer = QgsRasterLayer(str(path), name)
-        clean_project.addMapLayer(layer)
-        if level:
-            guard_services.labels.change(layer, LabelRequest(level=level, reason="test data"))
-        return layer
+        return _labelled_in_project(QgsRasterLayer(str(path), name), level, clean_project, guard_services)
 
     return make
 
@@ -203,3 +203,54 @@ def synthetic_audit():
     from types import SimpleNamespace
 
     return SimpleNamespace(event=synthetic_event, base_ms=AUDIT_BASE_MS)
+
+
+# -- protected areas and custody ---------------------------------------------------------------
+@pytest.fixture
+def protected_provider(qgis_processing):
+    """``classification:checkprotectedareas`` registered (in a provider of its own when the
+    plugin's is not there), removed again afterwards."""
+    from qgis.core import QgsApplication, QgsProcessingProvider
+
+    from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
+
+    class ZoneCheckProvider(QgsProcessingProvider):
+        def id(self):
+            return "classification"
+
+        def name(self):
+            return "Classification Guard (test)"
+
+        def loadAlgorithms(self):  # noqa: N802 - QGIS's name
+            self.addAlgorithm(CheckProtectedAreasAlgorithm())
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("classification")
+    provider = None
+    if existing is None or existing.algorithm("checkprotectedareas") is None:
+        if existing is not None:
+            registry.removeProvider(existing)
+        provider = ZoneCheckProvider()
+        registry.addProvider(provider)
+    yield
+    if provider is not None:
+        registry.removeProvider(provider)
+
+
+CUSTODY_UNIT = "Survey Office 1"
+
+
+@pytest.fixture
+def approved_services(monkeypatch, tmp_path, clean_project):
+    """The plugin's services() on a workstation of unit ``CUSTODY_UNIT``, their settings approving
+    one folder for secret data: (services, that folder). The settings are put back afterwards."""
+    from classification_plugin.integration import services as services_module
+
+    monkeypatch.setenv("CLASSIFICATION_GUARD_UNIT", CUSTODY_UNIT)
+    svc = services_module.services()
+    approved = tmp_path / "approved"
+    approved.mkdir()
+    saved = (svc.settings.approved_destinations, svc.policy)
+    svc.settings.approved_destinations = [{"folder": str(approved), "max_level": "secret"}]
+    yield svc, approved
+    svc.settings.approved_destinations, svc.policy = saved

@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CUSTODY_UNIT as UNIT
 from qgis.core import QgsProcessingException, QgsRasterLayer, QgsVectorLayer
 
 from classification_plugin.core import custody
-
-UNIT = "Survey Office 1"
 
 
 def run(alg, params):
@@ -22,18 +21,9 @@ def run(alg, params):
 
 
 @pytest.fixture
-def custody_env(classification_provider, monkeypatch, tmp_path, clean_project):
+def custody_env(classification_provider, approved_services):
     """This workstation's unit, a clean services() whose settings approve one folder for secret data."""
-    from classification_plugin.integration import services as services_module
-
-    monkeypatch.setenv("CLASSIFICATION_GUARD_UNIT", UNIT)
-    svc = services_module.services()
-    approved = tmp_path / "approved"
-    approved.mkdir()
-    saved = (svc.settings.approved_destinations, svc.policy)
-    svc.settings.approved_destinations = [{"folder": str(approved), "max_level": "secret"}]
-    yield svc, approved
-    svc.settings.approved_destinations, svc.policy = saved
+    return approved_services
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import CUSTODY_UNIT as UNIT
 from qgis.core import Qgis, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QMenu
@@ -19,7 +20,6 @@ from classification_plugin.core.custody import NO_ONWARD_TRANSFER, HandoverReque
 from classification_plugin.core.labels import LabelRequest
 from classification_plugin.core.policy import ALLOW, BLOCK, JUSTIFY
 
-UNIT = "Survey Office 1"
 RECIPIENT = "Railway Institute"
 
 
@@ -91,18 +91,12 @@ def test_the_dialog_names_every_problem_and_enables_hand_over_only_when_it_can_g
 
 # -- the part, with the real services -------------------------------------------------------------------
 @pytest.fixture
-def custody_ui(qgis_iface, qgis_processing, clean_project, monkeypatch, tmp_path):
+def custody_ui(qgis_iface, qgis_processing, clean_project, approved_services, tmp_path):
     """The custody part on the plugin's services, whose settings approve one folder for secret data;
     (ui, approved folder, a secret GeoPackage layer in the project)."""
     from classification_plugin.gui.custody_ui import CustodyUi
-    from classification_plugin.integration import services as services_module
 
-    monkeypatch.setenv("CLASSIFICATION_GUARD_UNIT", UNIT)
-    svc = services_module.services()
-    approved = tmp_path / "approved"
-    approved.mkdir()
-    saved = (svc.settings.approved_destinations, svc.policy)
-    svc.settings.approved_destinations = [{"folder": str(approved), "max_level": "secret"}]
+    svc, approved = approved_services
     gpkg = tmp_path / "survey.gpkg"
     from conftest import memory_layer, write_gpkg
 
@@ -115,7 +109,6 @@ def custody_ui(qgis_iface, qgis_processing, clean_project, monkeypatch, tmp_path
     ui = CustodyUi(qgis_iface, svc, menu)
     yield ui, approved, layer
     ui.unload()
-    svc.settings.approved_destinations, svc.policy = saved
 
 
 def hand_over_through_the_dialog(ui, layer, folder):

@@ -26,14 +26,12 @@ import numpy as np
 import pytest
 from pyproj import Geod
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
     QgsProcessingFeedback,
-    QgsProcessingProvider,
     QgsProject,
     QgsVectorLayer,
 )
@@ -599,34 +597,6 @@ def test_zone_checker_for_one_edited_feature(qgis_app):
 
 
 # -- the Processing algorithm ---------------------------------------------------------------------
-
-
-class _TestProvider(QgsProcessingProvider):
-    def id(self):
-        return "classification"
-
-    def name(self):
-        return "Classification Guard (test)"
-
-    def loadAlgorithms(self):
-        from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
-
-        self.addAlgorithm(CheckProtectedAreasAlgorithm())
-
-
-@pytest.fixture
-def protected_provider(qgis_processing):
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("classification")
-    provider = None
-    if existing is None or existing.algorithm("checkprotectedareas") is None:
-        if existing is not None:
-            registry.removeProvider(existing)
-        provider = _TestProvider()
-        registry.addProvider(provider)
-    yield
-    if provider is not None:
-        registry.removeProvider(provider)
 
 
 def test_processing_algorithm_output(protected_provider, survey_and_zones):

@@ -13,11 +13,9 @@ from contextlib import closing
 import numpy as np
 import pytest
 from qgis.core import (
-    QgsApplication,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
-    QgsProcessingProvider,
     QgsRectangle,
     QgsVectorLayer,
     QgsWkbTypes,
@@ -72,34 +70,6 @@ def survey_and_zones(tmp_path, qgis_app):
     zones = layer_from(ZONES, "Polygon", "name:string,kind:string",
                        [("Range 7", "military"), ("Wetland", "nature_reserve")], name="zone")
     return survey, to_gpkg(zones, path, "zones")
-
-
-class _TestProvider(QgsProcessingProvider):
-    def id(self):
-        return "classification"
-
-    def name(self):
-        return "Classification Guard (test)"
-
-    def loadAlgorithms(self):
-        from classification_plugin.processing.check_protected_areas import CheckProtectedAreasAlgorithm
-
-        self.addAlgorithm(CheckProtectedAreasAlgorithm())
-
-
-@pytest.fixture
-def protected_provider(qgis_processing):
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById("classification")
-    provider = None
-    if existing is None or existing.algorithm("checkprotectedareas") is None:
-        if existing is not None:
-            registry.removeProvider(existing)
-        provider = _TestProvider()
-        registry.addProvider(provider)
-    yield
-    if provider is not None:
-        registry.removeProvider(provider)
 
 
 def run(survey, zones, output, buffer_m=0.0):
@@ -225,7 +195,6 @@ def test_z_and_line_surveys_keep_their_geometries(protected_provider, qgis_app, 
         assert [f["survey_fid"] for f in features] == [1]
         assert features[0].geometry().asWkt(8) == QgsGeometry.fromWkt(wkts[0]).asWkt(8)
         assert QgsWkbTypes.hasZ(layer.wkbType()) == (geometry == "PointZ")
-
 
 
 def test_points_are_fetched_in_chunks_with_nothing_lost(qgis_app):
