@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from peak_memory import peak_rss_mb  # bench/peak_memory.py
+from benchlib import peak_rss_mb, start_qgis  # bench/benchlib.py
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "build" / "bench"
@@ -175,32 +175,6 @@ def _write(path: Path, table: str, epsg: int, wkbs, count: int, rng) -> None:
 # -- the jobs ---------------------------------------------------------------------------------------
 
 
-def start_qgis():
-    sys.path.insert(0, str(ROOT))
-    from qgis.core import QgsApplication
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    if QgsApplication.processingRegistry().providerById("native") is None:
-        from qgis.analysis import QgsNativeAlgorithms
-
-        QgsApplication.processingRegistry().addProvider(QgsNativeAlgorithms())
-    from classification_plugin.processing.provider import ClassificationProvider
-
-    global _PROVIDER  # Python must keep its own reference, or the provider's methods go with it
-    if QgsApplication.processingRegistry().providerById("classification") is None:
-        _PROVIDER = ClassificationProvider()
-        QgsApplication.processingRegistry().addProvider(_PROVIDER)
-    return app
-
-
-_PROVIDER = None
-
-
 def _destination(output: str, name: str) -> str:
     if output == "memory":
         return "memory:"
@@ -296,7 +270,7 @@ def run_case(shape: str, percent: int, repeat: int, buffered: bool = False) -> d
 
 
 def measure_child(job: str, n_points: int) -> None:
-    app = start_qgis()  # noqa: F841 - keep QGIS alive
+    app = start_qgis(with_plugin=True)  # noqa: F841 - keep QGIS alive
     started_rss = peak_rss_mb()
     points, zones = points_path("utm", n_points), zones_path("utm", 3, n_points)
     tool, output = job.split("_")
@@ -358,7 +332,7 @@ def main() -> int:
 
     for shape in ("utm", "lonlat", "lonlat_utm"):
         generate(shape)
-    app = start_qgis()  # noqa: F841 - keep QGIS alive
+    app = start_qgis(with_plugin=True)  # noqa: F841 - keep QGIS alive
     report = {"data": {"points": N_POINTS, "zones": N_ZONES, "cpus": os.cpu_count(), "repeat": args.repeat,
                        "shapes": {"utm": f"EPSG:{UTM} points and zones, 600 x 600 km",
                                   "lonlat": f"EPSG:{LONLAT} points and zones, 10 x 10 degrees",

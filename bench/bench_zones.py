@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from peak_memory import peak_rss_mb  # bench/peak_memory.py
+from benchlib import peak_rss_mb, start_qgis  # bench/benchlib.py
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "build" / "bench"
@@ -41,23 +41,6 @@ ORIGIN = (200_000.0, 4_000_000.0)
 CRS_EPSG = 32650
 BUFFER_M = 200.0
 SEED = 20240601
-
-
-def start_qgis():
-    sys.path.insert(0, str(ROOT))
-    from qgis.core import QgsApplication
-
-    app = QgsApplication([], False)
-    app.initQgis()
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    if QgsApplication.processingRegistry().providerById("native") is None:
-        from qgis.analysis import QgsNativeAlgorithms
-
-        QgsApplication.processingRegistry().addProvider(QgsNativeAlgorithms())
-    return app
 
 
 # -- data -----------------------------------------------------------------------------------------

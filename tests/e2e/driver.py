@@ -14,8 +14,23 @@ import traceback
 from pathlib import Path
 
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from qgis.PyQt.QtWidgets import QApplication, QDialog, QInputDialog, QMenu, QMessageBox
 from qgis.utils import iface, plugins
+
+
+def context_menu_action(d, layer, object_name):
+    """Open the real layer tree context menu for ``layer`` and find our entry in one of its
+    submenus: (menu, the submenu's title, the entry), the entry None when it is not there."""
+    view = d.iface.layerTreeView()
+    view.setCurrentLayer(layer)
+    menu = view.menuProvider().createContextMenu()
+    for action in menu.actions():
+        submenu = action.menu()
+        if isinstance(submenu, QMenu):
+            for entry in submenu.actions():
+                if entry.objectName() == object_name:
+                    return menu, action.text(), entry
+    return menu, "", None
 
 
 def write_gpkg(path, tables) -> None:

@@ -15,25 +15,11 @@ import json
 import os
 from pathlib import Path
 
-from driver import write_gpkg
+from driver import context_menu_action, write_gpkg
 from qgis.core import QgsProject, QgsVectorLayer
-from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMenu
+from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 RECIPIENT = "Unit B Railway Design Institute"
-
-
-def context_menu_action(d, layer, object_name):
-    """Our entry in the real layer tree context menu of ``layer`` (in its Classification submenu)."""
-    view = d.iface.layerTreeView()
-    view.setCurrentLayer(layer)
-    menu = view.menuProvider().createContextMenu()
-    for action in menu.actions():
-        submenu = action.menu()
-        if isinstance(submenu, QMenu):
-            for entry in submenu.actions():
-                if entry.objectName() == object_name:
-                    return menu, action.text(), entry
-    return menu, "", None
 
 
 def visible(object_name):

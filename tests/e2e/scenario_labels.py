@@ -3,9 +3,8 @@ indicator, banner and panel, and get the label back after re-adding the file to 
 
 from pathlib import Path
 
-from driver import write_gpkg
+from driver import context_menu_action, write_gpkg
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtWidgets import QMenu
 
 
 def make_gpkg(path: Path) -> None:
@@ -13,20 +12,6 @@ def make_gpkg(path: Path) -> None:
         ("control_points", "Point", "code:string", [("POINT(116.39 39.91)", ["GP001"])]),
         ("flight_track", "LineString", "code:string", [("LINESTRING(116.36 39.90, 116.42 39.95)", ["GP001"])]),
     ])
-
-
-def context_menu_action(d, layer, object_name):
-    """Open the real layer tree context menu for ``layer`` and find our entry in it."""
-    view = d.iface.layerTreeView()
-    view.setCurrentLayer(layer)
-    menu = view.menuProvider().createContextMenu()
-    for action in menu.actions():
-        submenu = action.menu()
-        if isinstance(submenu, QMenu):
-            for entry in submenu.actions():
-                if entry.objectName() == object_name:
-                    return menu, entry
-    return menu, None
 
 
 def our_indicators(view, node):
@@ -47,7 +32,7 @@ def scenario(d):
     from classification_plugin.integration.services import services
 
     store = services().labels
-    menu, action = context_menu_action(d, points, "ClassificationGuardClassifyAs_secret")
+    menu, _submenu, action = context_menu_action(d, points, "ClassificationGuardClassifyAs_secret")
     d.check("context menu has 'Classify as Secret'", action is not None,
             [a.text() for a in menu.actions()])
     d.later(400, lambda: d.answer_input("Survey control points, catalogue item 2.1"))
