@@ -239,22 +239,17 @@ class CustodyService:
         return QgsRasterLayer(str(path), layer.name(), "gdal")
 
     # -- receiving -----------------------------------------------------------------------------
-    def sent_manifest_hash(self, package_id: str) -> str | None:
-        """The manifest hash the handover event of ``package_id`` holds in this log (None: not in it)."""
-        for row in self._custody_rows(rules.EVENT_HANDOVER, package_id):
-            return str(row["details"].get("manifest_hash", ""))
-        return None
-
     def receive(self, folder: str, feedback=None) -> ReceiveResult:
         """Check a package and record it as received; nothing is received when a check fails."""
         folder = Path(folder)
         if folder.is_file() and folder.name == rules.MANIFEST_NAME:
             folder = folder.parent
         package_id = _package_id(folder)
-        sent = self.sent_manifest_hash(package_id) if package_id else None
+        known = self.package_copy(package_id) if package_id else None  # its events in this log
+        sent = known.manifest_hash if known is not None else None
         check = rules.check_package(folder, sent, cancelled=(feedback.isCanceled if feedback else lambda: False),
                                     progress=(lambda f: feedback.setProgress(100 * f)) if feedback else lambda f: None)
-        state = self.copy_state(package_id) if package_id else None
+        state = known.state if known is not None else None
         problems = check.messages()
         if check.ok and state in (rules.RECEIVED, *rules.CLOSED):
             problems.append(tr("Package {package} is already {state}").format(package=package_id,
@@ -292,7 +287,8 @@ class CustodyService:
         except ValueError:
             raise CustodyError(tr("'{value}' is not a date like 2027-06-30").format(value=when)) from None
         event = rules.EVENT_DESTROYED if destroyed else rules.EVENT_RETURNED
-        rules.next_state(self.copy_state(package_id), event)  # raises when it cannot happen now
+        known = self.package_copy(package_id)
+        rules.next_state(known.state if known is not None else None, event)  # raises when it cannot happen now
         action = Action.COPY_DESTROYED if destroyed else Action.COPY_RETURNED
         self.svc.recorder.record(action, None, details={"package_id": package_id, "by": by.strip(),
                                                         "witness": witness.strip(), "when": when})
@@ -308,11 +304,11 @@ class CustodyService:
         rows = log.query(AuditFilter(action=action, text=package_id), limit=REGISTER_QUERY_LIMIT, descending=False)
         return [row for row in rows if not package_id or row["details"].get("package_id") == package_id]
 
-    def copy_state(self, package_id: str) -> str | None:
-        """The recorded state of one copy, from that package's events only."""
+    def package_copy(self, package_id: str):
+        """The copy ``package_id`` is in this log (its state, the manifest hash it was handed over
+        with), from that package's events only; None when its handover is not in the log."""
         rows = [row for action in rules.CUSTODY_EVENTS for row in self._custody_rows(action, package_id)]
-        copy = rules.derive_register(sorted(rows, key=lambda row: row["seq"])).copies.get(package_id)
-        return copy.state if copy is not None else None
+        return rules.derive_register(sorted(rows, key=lambda row: row["seq"])).copies.get(package_id)
 
     def register(self) -> rules.Register:
         return read_register(self.svc.log)
