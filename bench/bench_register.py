@@ -4,10 +4,18 @@ datasets and 100,000 handed-over copies (plus 200,000 other events), as the Regi
 
     python bench/bench_register.py [--copies N] [--datasets N]
 
-Target (issue 17): the register opens in under 1 s. Side by side, in the same run: QGIS itself
-reading the same log table through its OGR provider (every row, attributes only), the cheapest
-way QGIS has to look at those events. The log is built once with ``append_many`` (a real hash
-chain) and cached under build/bench/. Writes ``bench/output/register.json``.
+Target (issue 17): the register opens in under 1 s. Measured, each the median of 5:
+
+* the panel's opening: the register's snapshot (taken when 99 % of the log was written, so the
+  custody events of the last 1,000 copies are read from the log and applied on top) and its rows,
+  as the panel's model takes them;
+* the first opening, with no snapshot: the register derived from the whole log, the snapshot written;
+* the check the panel then runs in the background: derived from the whole log and compared;
+* side by side, in the same run: QGIS itself reading the same log table through its OGR provider
+  (every row, attributes only), the cheapest way QGIS has to look at those events.
+
+The log is built once with ``append_many`` (a real hash chain) and cached under build/bench/.
+Writes ``bench/output/register.json``.
 """
 
 from __future__ import annotations
@@ -19,7 +27,6 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parent.parent
 try:
@@ -84,14 +91,40 @@ def build_log(path: Path, copies: int, datasets: int) -> None:
     marker.write_text(f"{copies} {datasets}")
 
 
-def open_register(path: Path):
-    """What the Register panel does when it opens: the custody events from the log, the register
-    derived from them, and every row of it."""
-    from classification_plugin.integration.custody import CustodyService
+TODAY = date(2026, 12, 6)
+NOW_MS = BASE_MS + 400 * 86_400_000
+
+
+def take_snapshot(path: Path, snapshot: Path, fraction: float = 0.99) -> int:
+    """Write the register's snapshot as it stood when ``fraction`` of the log was written; its seq."""
+    from classification_plugin.integration.custody import log_head, read_register, write_snapshot
 
     with open_log(str(path)) as log:
-        register = CustodyService(SimpleNamespace(log=log, labels=SimpleNamespace(user="bench"))).register()
-    return register, register.rows(date(2026, 12, 6), BASE_MS + 400 * 86_400_000)
+        seq, entry_hash = log_head(log, int(log_head(log)[0] * fraction) + 1)
+        assert write_snapshot(str(snapshot), read_register(log, seq + 1), seq, entry_hash, None)
+    return seq
+
+
+def open_panel(path: Path, snapshot: Path):
+    """What the Register panel does when it opens: the register (from ``snapshot`` when it is
+    there and good) and every row of it, as its model takes them."""
+    from classification_plugin.integration.custody import open_register
+
+    with open_log(str(path)) as log:
+        opened = open_register(log, str(snapshot))
+    return opened, opened.register.rows(TODAY, NOW_MS)
+
+
+def first_open(path: Path, snapshot: Path):
+    snapshot.unlink(missing_ok=True)
+    return open_panel(path, snapshot)
+
+
+def check(path: Path, opened):
+    from classification_plugin.integration.custody import check_register
+
+    with open_log(str(path)) as log:
+        return check_register(log, opened)
 
 
 def qgis_reads_the_log(path: Path) -> int:
@@ -130,16 +163,24 @@ def main() -> int:
     started = time.perf_counter()
     build_log(path, args.copies, args.datasets)
     built_s = time.perf_counter() - started
-    ours_s, (register, rows) = timed(lambda: open_register(path))
+    snapshot = path.with_suffix(".sqlite.register")
+    first_s, (first, _rows) = timed(lambda: first_open(path, snapshot))
+    at_seq = take_snapshot(path, snapshot)
+    open_s, (opened, rows) = timed(lambda: open_panel(path, snapshot))
+    check_s, (register, same) = timed(lambda: check(path, opened))
     qgis_s, read = timed(lambda: qgis_reads_the_log(path))
+    assert opened.snapshot and same and not first.snapshot, (opened.note, same)
     states = {}
     for _entry, _copy, status in rows:
         states[status] = states.get(status, 0) + 1
     report = {
         "copies": len(register.copies), "datasets": len(register.datasets), "log_entries": read,
         "rows": len(rows), "states": states, "log_built_s": round(built_s, 1),
-        "register_open_s_median": round(ours_s, 3), "qgis_reads_log_s_median": round(qgis_s, 3),
-        "ratio_register_to_qgis_read": round(ours_s / qgis_s, 2), "target_s": 1.0, "met": ours_s < 1.0,
+        "snapshot_at_seq": at_seq, "entries_after_snapshot": opened.seq - at_seq,
+        "snapshot_mb": round(snapshot.stat().st_size / 1e6, 1),
+        "register_open_s_median": round(open_s, 3), "register_first_open_s_median": round(first_s, 3),
+        "register_check_s_median": round(check_s, 3), "qgis_reads_log_s_median": round(qgis_s, 3),
+        "ratio_open_to_qgis_read": round(open_s / qgis_s, 2), "target_s": 1.0, "met": open_s < 1.0,
         "runs": RUNS,
     }
     assert len(register.copies) == args.copies and len(register.datasets) == args.datasets, report

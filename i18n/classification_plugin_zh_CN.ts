@@ -34,27 +34,27 @@
       <translation>“{folder}”是{level}数据的批准导出位置</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="232" />
+      <location filename="../classification_plugin/integration/custody.py" line="235" />
       <source>'{layer}' could not be read</source>
       <translation>无法读取“{layer}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="237" />
+      <location filename="../classification_plugin/integration/custody.py" line="240" />
       <source>'{layer}' could not be written (error {error})</source>
       <translation>无法写出“{layer}”（错误 {error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="212" />
+      <location filename="../classification_plugin/integration/custody.py" line="215" />
       <source>'{layer}' could not be written: {error}</source>
       <translation>无法写出“{layer}”：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="122" />
+      <location filename="../classification_plugin/integration/custody.py" line="125" />
       <source>'{layer}' has no label: classify it before handing it over</source>
       <translation>“{layer}”没有密级标签：移交前请先定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="125" />
+      <location filename="../classification_plugin/integration/custody.py" line="128" />
       <source>'{layer}' is neither a vector nor a raster layer</source>
       <translation>“{layer}”既不是矢量图层也不是栅格图层</translation>
     </message>
@@ -69,12 +69,12 @@
       <translation>缺少“{name}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="293" />
+      <location filename="../classification_plugin/integration/custody.py" line="291" />
       <source>'{value}' is not a date like 2027-06-30</source>
       <translation>“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="277" />
+      <location filename="../classification_plugin/integration/custody.py" line="275" />
       <source>(its handover is not in this log, so the manifest itself could not be checked against the sender's record)</source>
       <translation>（本日志中没有该包的移交记录，因此无法将清单本身与发送方的记录核对）</translation>
     </message>
@@ -169,7 +169,7 @@
       <translation>PostgreSQL 访问日志需要 Python 包 psycopg（第 3 版），但尚未安装。请安装它，或改用 SQLite 文件作为日志位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="288" />
+      <location filename="../classification_plugin/integration/custody.py" line="286" />
       <source>A destruction needs a witness</source>
       <translation>销毁需要监销人</translation>
     </message>
@@ -199,7 +199,7 @@
       <translation>已保存的标签不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="468" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="469" />
       <source>Access Log</source>
       <translation>访问日志</translation>
     </message>
@@ -209,7 +209,7 @@
       <translation>拒绝访问</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="450" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="451" />
       <source>Access log</source>
       <translation>访问日志</translation>
     </message>
@@ -219,7 +219,7 @@
       <translation>访问日志记录与面板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Action</source>
       <translation>操作</translation>
     </message>
@@ -284,42 +284,42 @@
       <translation>已更改：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="519" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="520" />
       <source>Any action</source>
       <translation>任意操作</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="517" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
       <source>Any layer</source>
       <translation>任意图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="520" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="521" />
       <source>Any level</source>
       <translation>任意密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="521" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="522" />
       <source>Any outcome</source>
       <translation>任意结果</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="129" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="151" />
       <source>Any state</source>
       <translation>任意状态</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="124" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="146" />
       <source>Any unit</source>
       <translation>任意单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="514" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="515" />
       <source>Any user</source>
       <translation>任意用户</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="400" />
+      <location filename="../classification_plugin/integration/custody.py" line="487" />
       <source>Approval or contract</source>
       <translation>审批或合同</translation>
     </message>
@@ -363,7 +363,7 @@ Manifest SHA-256: {digest}</source>
       <translation>缓冲距离（米）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="80" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="98" />
       <source>By</source>
       <translation>经办人</translation>
     </message>
@@ -373,12 +373,12 @@ Manifest SHA-256: {digest}</source>
       <translation>CSV 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="741" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="742" />
       <source>CSV files (*.csv)</source>
       <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="278" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="362" />
       <source>CSV files (*.csv);;PDF files (*.pdf)</source>
       <translation>CSV 文件 (*.csv);;PDF 文件 (*.pdf)</translation>
     </message>
@@ -388,7 +388,7 @@ Manifest SHA-256: {digest}</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="198" />
+      <location filename="../classification_plugin/core/custody.py" line="200" />
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
@@ -408,7 +408,7 @@ Manifest SHA-256: {digest}</source>
       <translation>变更</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="256" />
+      <location filename="../classification_plugin/core/custody.py" line="258" />
       <source>Changed since it was handed over: {path}</source>
       <translation>移交后已被更改：{path}</translation>
     </message>
@@ -423,7 +423,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
       <source>Check the whole hash chain and the checkpoint</source>
       <translation>检查完整的哈希链和检查点</translation>
     </message>
@@ -431,6 +431,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/gui/custody_ui.py" line="144" />
       <source>Checking the handover package…</source>
       <translation>正在核验移交包…</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="257" />
+      <source>Checking the register against the access log</source>
+      <translation>正在对照访问日志核对登记簿</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/survey_watcher.py" line="268" />
@@ -448,7 +453,7 @@ Manifest SHA-256: {digest}</source>
       <translation>根据哈希链（使用密钥时还包括管理员签名）以及保护日志末尾的检查点，检查访问日志的每一条记录。LOCATION 为 SQLite 文件或 postgresql:// 地址；为空表示本 QGIS 正在写入的日志。日志完整时 VALID 为真；FIRST_BAD 为第一条被修改、插入或删除的记录编号（没有时为空）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="114" />
+      <location filename="../classification_plugin/integration/custody.py" line="117" />
       <source>Choose at least one layer to hand over</source>
       <translation>请至少选择一个要移交的图层</translation>
     </message>
@@ -568,7 +573,7 @@ Manifest SHA-256: {digest}</source>
       <translation>副本已归还</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="299" />
+      <location filename="../classification_plugin/integration/custody.py" line="298" />
       <source>Copy {package} recorded as {state}</source>
       <translation>副本 {package} 已记录为{state}</translation>
     </message>
@@ -623,12 +628,12 @@ Manifest SHA-256: {digest}</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="411" />
+      <location filename="../classification_plugin/integration/custody.py" line="498" />
       <source>Datasets</source>
       <translation>数据集</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="82" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="100" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
@@ -658,12 +663,12 @@ Manifest SHA-256: {digest}</source>
       <translation>目标文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="68" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="86" />
       <source>Destroyed</source>
       <translation>已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="191" />
       <source>Details</source>
       <translation>详情</translation>
     </message>
@@ -718,7 +723,7 @@ Manifest SHA-256: {digest}</source>
       <translation>异常结束</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="577" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="578" />
       <source>Entries</source>
       <translation>条目</translation>
     </message>
@@ -768,17 +773,17 @@ Manifest SHA-256: {digest}</source>
       <translation>未定密图层的事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="414" />
+      <location filename="../classification_plugin/integration/custody.py" line="501" />
       <source>Every file of the package is listed with its SHA-256 in manifest.json.</source>
       <translation>包内每个文件及其 SHA-256 均列于 manifest.json 中。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="558" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
       <source>Export CSV…</source>
       <translation>导出 CSV…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="740" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="741" />
       <source>Export access log</source>
       <translation>导出访问日志</translation>
     </message>
@@ -803,7 +808,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出被阻止</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="763" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="764" />
       <source>Export failed: {error}</source>
       <translation>导出失败：{error}</translation>
     </message>
@@ -823,7 +828,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="277" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="361" />
       <source>Export the register</source>
       <translation>导出台账</translation>
     </message>
@@ -853,7 +858,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出布局“{layout}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="750" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="751" />
       <source>Exporting the access log</source>
       <translation>正在导出访问日志</translation>
     </message>
@@ -863,7 +868,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将地图导出为 DXF</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="149" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="171" />
       <source>Export…</source>
       <translation>导出…</translation>
     </message>
@@ -938,7 +943,7 @@ Manifest SHA-256: {digest}</source>
       <translation>例如：按 2024-17 号合同交付测绘局</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="502" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="503" />
       <source>From</source>
       <translation>从</translation>
     </message>
@@ -963,12 +968,12 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写定密依据（例如保密事项目录条目）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="227" />
+      <location filename="../classification_plugin/core/custody.py" line="229" />
       <source>Give the approval or contract number</source>
       <translation>请填写审批或合同编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="225" />
+      <location filename="../classification_plugin/core/custody.py" line="227" />
       <source>Give the purpose of the handover</source>
       <translation>请填写移交用途</translation>
     </message>
@@ -1003,17 +1008,17 @@ Manifest SHA-256: {digest}</source>
       <translation>已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="417" />
+      <location filename="../classification_plugin/integration/custody.py" line="504" />
       <source>Handed over by (name, signature, date)</source>
       <translation>移交人（姓名、签字、日期）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="135" />
+      <location filename="../classification_plugin/integration/custody.py" line="138" />
       <source>Handing over '{layer}' refused: {reason}</source>
       <translation>拒绝移交“{layer}”：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="143" />
+      <location filename="../classification_plugin/integration/custody.py" line="146" />
       <source>Handing over '{layer}' to {folder} refused: {reason}</source>
       <translation>拒绝将“{layer}”移交到 {folder}：{reason}</translation>
     </message>
@@ -1033,7 +1038,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包被拒收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="170" />
+      <location filename="../classification_plugin/integration/custody.py" line="173" />
       <source>Handover package {package} written to {folder}</source>
       <translation>移交包 {package} 已写入 {folder}</translation>
     </message>
@@ -1093,7 +1098,7 @@ Manifest SHA-256: {digest}</source>
       <translation>完整</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="708" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="709" />
       <source>Intact ({n} entries)</source>
       <translation>完整（{n} 条记录）</translation>
     </message>
@@ -1103,7 +1108,7 @@ Manifest SHA-256: {digest}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="299" />
+      <location filename="../classification_plugin/core/custody.py" line="301" />
       <source>It came in handover package {package} from {unit} with no onward transfer: it can only go back to {unit}</source>
       <translation>该数据来自 {unit} 的移交包 {package}，且不得再转移：只能交还 {unit}</translation>
     </message>
@@ -1153,7 +1158,7 @@ Manifest SHA-256: {digest}</source>
       <translation>变更密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="413" />
+      <location filename="../classification_plugin/integration/custody.py" line="500" />
       <source>Label id</source>
       <translation>标签编号</translation>
     </message>
@@ -1198,7 +1203,7 @@ Manifest SHA-256: {digest}</source>
       <translation>最后事件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Layer</source>
       <translation>图层</translation>
     </message>
@@ -1233,7 +1238,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层菜单项</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="518" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="519" />
       <source>Layer name (or part of it)</source>
       <translation>图层名称（或其中一部分）</translation>
     </message>
@@ -1258,7 +1263,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Level</source>
       <translation>密级</translation>
     </message>
@@ -1298,7 +1303,7 @@ Manifest SHA-256: {digest}</source>
       <translation>列表</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="510" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="511" />
       <source>Local time; leave unticked for any time</source>
       <translation>本地时间；不勾选则不限时间</translation>
     </message>
@@ -1343,7 +1348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>强制定密：标记未定密图层并要求定密</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="404" />
+      <location filename="../classification_plugin/integration/custody.py" line="491" />
       <source>Manifest SHA-256</source>
       <translation>清单 SHA-256</translation>
     </message>
@@ -1373,22 +1378,22 @@ Manifest SHA-256: {digest}</source>
       <translation>军事管理区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="257" />
+      <location filename="../classification_plugin/core/custody.py" line="259" />
       <source>Missing from the package: {path}</source>
       <translation>包中缺失：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="223" />
+      <location filename="../classification_plugin/core/custody.py" line="225" />
       <source>Name the person in the recipient unit who receives the data</source>
       <translation>请填写接收单位中接收数据的人员</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="218" />
+      <location filename="../classification_plugin/core/custody.py" line="220" />
       <source>Name the recipient unit</source>
       <translation>请填写接收单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="286" />
+      <location filename="../classification_plugin/integration/custody.py" line="284" />
       <source>Name who returned or destroyed the copy</source>
       <translation>请填写归还或销毁副本的人员</translation>
     </message>
@@ -1398,7 +1403,7 @@ Manifest SHA-256: {digest}</source>
       <translation>自然保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="76" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="94" />
       <source>Needed for a destruction</source>
       <translation>销毁时必填</translation>
     </message>
@@ -1418,7 +1423,7 @@ Manifest SHA-256: {digest}</source>
       <translation>尚未进行检查</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="341" />
+      <location filename="../classification_plugin/core/custody.py" line="365" />
       <source>No handover of this package is in the log</source>
       <translation>日志中没有该包的移交记录</translation>
     </message>
@@ -1453,7 +1458,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="269" />
+      <location filename="../classification_plugin/core/custody.py" line="271" />
       <source>No {name} in {folder}: this is not a handover package</source>
       <translation>{folder} 中没有 {name}：这不是移交包</translation>
     </message>
@@ -1468,7 +1473,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="258" />
+      <location filename="../classification_plugin/core/custody.py" line="260" />
       <source>Not part of the package: {path}</source>
       <translation>不属于该包：{path}</translation>
     </message>
@@ -1478,7 +1483,7 @@ Manifest SHA-256: {digest}</source>
       <translation>不是测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="716" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="717" />
       <source>Not verified</source>
       <translation>未校验</translation>
     </message>
@@ -1548,7 +1553,7 @@ Manifest SHA-256: {digest}</source>
       <translation>其他限制，以“;”分隔</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Outcome</source>
       <translation>结果</translation>
     </message>
@@ -1583,12 +1588,12 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="274" />
+      <location filename="../classification_plugin/integration/custody.py" line="272" />
       <source>Package {package} from {sender} received: {count} dataset(s), every file checked</source>
       <translation>已接收来自 {sender} 的移交包 {package}：{count} 个数据集，每个文件均已核验</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="260" />
+      <location filename="../classification_plugin/integration/custody.py" line="258" />
       <source>Package {package} is already {state}</source>
       <translation>移交包 {package} 已{state}</translation>
     </message>
@@ -1598,7 +1603,7 @@ Manifest SHA-256: {digest}</source>
       <translation>移交包 {package} 被拒收：{count} 个问题</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="265" />
+      <location filename="../classification_plugin/integration/custody.py" line="263" />
       <source>Package {package} was not received:</source>
       <translation>未接收移交包 {package}：</translation>
     </message>
@@ -1753,12 +1758,12 @@ Manifest SHA-256: {digest}</source>
       <translation>正在读取日志…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="178" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="201" />
       <source>Reading the register from the access log…</source>
       <translation>正在从访问日志读取台账…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="188" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="212" />
       <source>Reading the register of classified holdings</source>
       <translation>正在读取涉密数据台账</translation>
     </message>
@@ -1783,7 +1788,7 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据：</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="408" />
+      <location filename="../classification_plugin/integration/custody.py" line="495" />
       <source>Receipt for classified data</source>
       <translation>涉密数据交接回执</translation>
     </message>
@@ -1808,7 +1813,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="415" />
+      <location filename="../classification_plugin/integration/custody.py" line="502" />
       <source>Received by (name, signature, date)</source>
       <translation>接收人（姓名、签字、日期）</translation>
     </message>
@@ -1818,7 +1823,7 @@ Manifest SHA-256: {digest}</source>
       <translation>接收的图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="398" />
+      <location filename="../classification_plugin/integration/custody.py" line="485" />
       <source>Recipient</source>
       <translation>接收方</translation>
     </message>
@@ -1838,12 +1843,12 @@ Manifest SHA-256: {digest}</source>
       <translation>记录副本归还或销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="61" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="79" />
       <source>Record copy {package} returned or destroyed</source>
       <translation>登记副本 {package} 已归还或已销毁</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="147" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="169" />
       <source>Record returned / destroyed…</source>
       <translation>登记归还 / 销毁…</translation>
     </message>
@@ -1853,12 +1858,12 @@ Manifest SHA-256: {digest}</source>
       <translation>在访问日志中记录以 PACKAGE_ID 移交的副本已归还或已销毁、经办人、监销人（销毁时必填）和日期（YYYY-MM-DD，留空为今天）。该副本随后在台账中关闭；日志中不存在或已关闭的包将被拒绝。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="132" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="154" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="270" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="354" />
       <source>Register</source>
       <translation>台账</translation>
     </message>
@@ -1873,14 +1878,19 @@ Manifest SHA-256: {digest}</source>
       <translation>台账（PDF）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="113" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="132" />
       <source>Register of Classified Holdings</source>
       <translation>涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="284" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="368" />
       <source>Register of classified holdings</source>
       <translation>涉密数据台账</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="90" />
+      <source>Register snapshot did not match the log</source>
+      <translation>登记簿快照与日志不符</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/classify_dialog.py" line="103" />
@@ -1898,7 +1908,7 @@ Manifest SHA-256: {digest}</source>
       <translation>归还或销毁期限（YYYY-MM-DD）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="66" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="84" />
       <source>Returned</source>
       <translation>已归还</translation>
     </message>
@@ -1988,7 +1998,7 @@ Manifest SHA-256: {digest}</source>
       <translation>方案文件夹 {folder} 不存在</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="523" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="524" />
       <source>Search every field…</source>
       <translation>搜索所有字段…</translation>
     </message>
@@ -2103,7 +2113,7 @@ Manifest SHA-256: {digest}</source>
       <translation>测量图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="712" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="713" />
       <source>Tampered: first bad entry {seq}</source>
       <translation>已被篡改：第一条损坏的记录为第 {seq} 条</translation>
     </message>
@@ -2138,7 +2148,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="427" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="428" />
       <source>The access log cannot be written: {error} {n} events are held and will be written when possible.</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
@@ -2288,7 +2298,7 @@ Manifest SHA-256: {digest}</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="220" />
+      <location filename="../classification_plugin/integration/custody.py" line="223" />
       <source>The copy of '{layer}' cannot be opened</source>
       <translation>无法打开“{layer}”的副本</translation>
     </message>
@@ -2303,7 +2313,7 @@ Manifest SHA-256: {digest}</source>
       <translation>访问日志 {location} 的数据库服务器磁盘已满；事件已暂存，待有空间时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="117" />
+      <location filename="../classification_plugin/integration/custody.py" line="120" />
       <source>The destination folder '{folder}' does not exist</source>
       <translation>目标文件夹“{folder}”不存在</translation>
     </message>
@@ -2408,32 +2418,32 @@ Manifest SHA-256: {digest}</source>
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="129" />
+      <location filename="../classification_plugin/core/custody.py" line="131" />
       <source>The manifest is not a Classification Guard handover manifest (format {found})</source>
       <translation>该清单不是 Classification Guard 移交清单（格式 {found}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="279" />
+      <location filename="../classification_plugin/core/custody.py" line="281" />
       <source>The manifest is not the one package {package} was handed over with (its SHA-256 is {found}, the sender's log has {sent})</source>
       <translation>该清单不是移交包 {package} 移交时的清单（其 SHA-256 为 {found}，发送方日志记录为 {sent}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="126" />
+      <location filename="../classification_plugin/core/custody.py" line="128" />
       <source>The manifest is not valid JSON: {error}</source>
       <translation>清单不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="148" />
+      <location filename="../classification_plugin/core/custody.py" line="150" />
       <source>The manifest lacks a field or has a wrong one: {error}</source>
       <translation>清单缺少字段或字段有误：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="152" />
+      <location filename="../classification_plugin/core/custody.py" line="154" />
       <source>The manifest names a file outside its package: {path}</source>
       <translation>清单列出了包外的文件：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="134" />
+      <location filename="../classification_plugin/core/custody.py" line="136" />
       <source>The manifest's file list is not a list of SHA-256 hashes</source>
       <translation>清单的文件列表不是 SHA-256 哈希列表</translation>
     </message>
@@ -2463,27 +2473,22 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="164" />
+      <location filename="../classification_plugin/integration/custody.py" line="167" />
       <source>The receipt could not be written: {error}</source>
       <translation>无法写出回执：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="206" />
-      <source>The register could not be read</source>
-      <translation>无法读取台账</translation>
-    </message>
-    <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="240" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="323" />
       <source>The register could not be read: {error}</source>
       <translation>无法读取台账：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="232" />
+      <location filename="../classification_plugin/core/custody.py" line="234" />
       <source>The return-or-destroy date '{value}' is not a date like 2027-06-30</source>
       <translation>归还或销毁期限“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="236" />
+      <location filename="../classification_plugin/core/custody.py" line="238" />
       <source>The return-or-destroy date {value} is in the past</source>
       <translation>归还或销毁期限 {value} 已过</translation>
     </message>
@@ -2493,7 +2498,7 @@ Manifest SHA-256: {digest}</source>
       <translation>测量图层中没有要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="220" />
+      <location filename="../classification_plugin/core/custody.py" line="222" />
       <source>The unit '{unit}' is not in the policy's list of units ({units})</source>
       <translation>单位“{unit}”不在策略的单位列表中（{units}）</translation>
     </message>
@@ -2518,27 +2523,27 @@ Manifest SHA-256: {digest}</source>
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="343" />
+      <location filename="../classification_plugin/core/custody.py" line="367" />
       <source>This copy is already closed ({state})</source>
       <translation>该副本已关闭（{state}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="338" />
+      <location filename="../classification_plugin/core/custody.py" line="362" />
       <source>This package was already handed over</source>
       <translation>该包已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="346" />
+      <location filename="../classification_plugin/core/custody.py" line="370" />
       <source>This package was already received</source>
       <translation>该包已接收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="504" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="505" />
       <source>To</source>
       <translation>到</translation>
     </message>
@@ -2553,7 +2558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>UTC 时间，ISO 8601 格式</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="375" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="376" />
       <source>UTC: {time} (entry {seq})</source>
       <translation>UTC：{time}（第 {seq} 条）</translation>
     </message>
@@ -2568,7 +2573,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="352" />
+      <location filename="../classification_plugin/core/custody.py" line="376" />
       <source>Unknown custody event '{event}'</source>
       <translation>未知的保管事件“{event}”</translation>
     </message>
@@ -2583,7 +2588,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请使用“要素另存为”，它会要求填写理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="189" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
       <source>User</source>
       <translation>用户</translation>
     </message>
@@ -2593,7 +2598,7 @@ Manifest SHA-256: {digest}</source>
       <translation>用户登录名（精确）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="703" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="704" />
       <source>Verification did not finish.</source>
       <translation>校验未完成。</translation>
     </message>
@@ -2603,7 +2608,7 @@ Manifest SHA-256: {digest}</source>
       <translation>校验已取消。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="556" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="557" />
       <source>Verify</source>
       <translation>校验</translation>
     </message>
@@ -2618,12 +2623,12 @@ Manifest SHA-256: {digest}</source>
       <translation>校验或导出 Classification Guard 访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="691" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="692" />
       <source>Verifying the access log</source>
       <translation>正在校验访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="687" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="688" />
       <source>Verifying…</source>
       <translation>正在校验…</translation>
     </message>
@@ -2668,17 +2673,17 @@ Manifest SHA-256: {digest}</source>
       <translation>为什么必须将这些数据导出 QGIS？该说明将记入访问日志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="81" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="99" />
       <source>Witness</source>
       <translation>监销人</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="579" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="580" />
       <source>Workstations</source>
       <translation>工作站</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="559" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="560" />
       <source>Write the entries shown (all pages) to a CSV file for auditors</source>
       <translation>将当前显示的记录（所有页）写入 CSV 文件供审计使用</translation>
     </message>
@@ -2738,7 +2743,7 @@ Manifest SHA-256: {digest}</source>
       <translation>区域要求</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/custody.py" line="142" />
+      <location filename="../classification_plugin/integration/custody.py" line="145" />
       <source>a written justification is needed</source>
       <translation>需要书面理由</translation>
     </message>
@@ -2748,12 +2753,12 @@ Manifest SHA-256: {digest}</source>
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="97" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="98" />
       <source>allowed</source>
       <translation>已允许</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="98" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="99" />
       <source>allowed with justification</source>
       <translation>凭理由允许</translation>
     </message>
@@ -2768,7 +2773,7 @@ Manifest SHA-256: {digest}</source>
       <translation>定密依据，例如保密事项目录条目</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="96" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="97" />
       <source>blocked</source>
       <translation>已阻止</translation>
     </message>
@@ -2798,7 +2803,12 @@ Manifest SHA-256: {digest}</source>
       <translation>默认：QGIS 配置文件夹中的 audit.sqlite；或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="236" />
+      <source>derived from the whole log (its snapshot was not used: {reason})</source>
+      <translation>由完整日志推导（未使用快照：{reason}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>destroyed</source>
       <translation>已销毁</translation>
     </message>
@@ -2808,7 +2818,7 @@ Manifest SHA-256: {digest}</source>
       <translation>例如：不得分包；仅限本单位</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="100" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="101" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
@@ -2833,7 +2843,7 @@ Manifest SHA-256: {digest}</source>
       <translation>用户组 {group}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <location filename="../classification_plugin/core/custody.py" line="71" />
       <source>handed over</source>
       <translation>已移交</translation>
     </message>
@@ -2913,7 +2923,7 @@ Manifest SHA-256: {digest}</source>
       <translation>自然保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>never acknowledged</source>
       <translation>从未确认接收</translation>
     </message>
@@ -2928,7 +2938,7 @@ Manifest SHA-256: {digest}</source>
       <translation>没有涉密资格规则</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="75" />
+      <location filename="../classification_plugin/core/custody.py" line="77" />
       <source>no onward transfer</source>
       <translation>不得再转移</translation>
     </message>
@@ -2936,6 +2946,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/core/audit/cli.py" line="39" />
       <source>no progress output</source>
       <translation>不输出进度</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="270" />
+      <source>no result</source>
+      <translation>无结果</translation>
     </message>
     <message>
       <location filename="../classification_plugin/server/plugin.py" line="40" />
@@ -2958,7 +2973,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未标注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="382" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="383" />
       <source>not saved</source>
       <translation>未保存</translation>
     </message>
@@ -2968,9 +2983,24 @@ Manifest SHA-256: {digest}</source>
       <translation>不是有效的 JSON：{message}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="95" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="96" />
       <source>ok</source>
       <translation>成功</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="276" />
+      <source>opened from its snapshot, checked against the whole log</source>
+      <translation>由快照打开，已对照完整日志核对</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="269" />
+      <source>opened from its snapshot; checking it against the log failed: {error}</source>
+      <translation>由快照打开；对照日志核对失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="233" />
+      <source>opened from the snapshot at log entry {seq}; checking it against the whole log…</source>
+      <translation>由日志第 {seq} 条处的快照打开；正在对照完整日志核对…</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/roles.py" line="47" />
@@ -2978,7 +3008,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正射影像 / 无人机栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="70" />
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>overdue</source>
       <translation>已逾期</translation>
     </message>
@@ -2988,12 +3018,12 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <location filename="../classification_plugin/core/custody.py" line="71" />
       <source>received</source>
       <translation>已接收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="69" />
+      <location filename="../classification_plugin/core/custody.py" line="71" />
       <source>returned</source>
       <translation>已归还</translation>
     </message>
@@ -3033,6 +3063,16 @@ Manifest SHA-256: {digest}</source>
       <translation>文件不是 UTF-8 文本（第 {offset} 字节）</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="82" />
+      <source>the file is not a register snapshot of this version</source>
+      <translation>该文件不是本版本的登记簿快照</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/custody.py" line="385" />
+      <source>the log's entry {seq} is not the one the snapshot was taken at</source>
+      <translation>日志第 {seq} 条已不是快照所依据的那一条</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/core/admin_policy.py" line="168" />
       <source>the policy's default</source>
       <translation>策略的默认值</translation>
@@ -3041,6 +3081,36 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/core/admin_policy.py" line="251" />
       <source>the public key named in the global settings is not a 32-byte Ed25519 key</source>
       <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="115" />
+      <source>the register snapshot cannot be read ({error})</source>
+      <translation>无法读取登记簿快照（{error}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="84" />
+      <source>the register snapshot was not written with this log's key</source>
+      <translation>登记簿快照不是用本日志的密钥写入的</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="92" />
+      <source>the register snapshot's content does not parse ({error})</source>
+      <translation>登记簿快照的内容无法解析（{error}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="86" />
+      <source>the register snapshot's digest does not match its content</source>
+      <translation>登记簿快照的摘要与其内容不符</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/core/register_snapshot.py" line="79" />
+      <source>the register snapshot's header does not parse ({error})</source>
+      <translation>登记簿快照的文件头无法解析（{error}）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/gui/register_dock.py" line="279" />
+      <source>the register's snapshot did not match the access log: the register shown is now the one derived from the log</source>
+      <translation>登记簿快照与访问日志不符：现在显示的是由日志推导出的登记簿</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/admin_policy.py" line="259" />
@@ -3093,7 +3163,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已安装的版本为 {version}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="99" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="100" />
       <source>warning</source>
       <translation>警告</translation>
     </message>
@@ -3238,7 +3308,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{message}。已打开：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="378" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="379" />
       <source>{name} on {host}</source>
       <translation>{name}，主机 {host}</translation>
     </message>
@@ -3248,12 +3318,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 天</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="670" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="671" />
       <source>{n} entries</source>
       <translation>{n} 条记录</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="762" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="763" />
       <source>{n} entries exported to {path}</source>
       <translation>已将 {n} 条记录导出到 {path}</translation>
     </message>
@@ -3273,7 +3343,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 分钟</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="293" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="377" />
       <source>{n} rows exported to {path}</source>
       <translation>已将 {n} 行导出到 {path}</translation>
     </message>
@@ -3298,12 +3368,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{part}在此 QGIS 版本上已停用（{reason}）。Classification Guard 的其余部分仍正常工作；详情见 QGIS 日志（Classification Guard 标签页）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/register_dock.py" line="243" />
+      <location filename="../classification_plugin/gui/register_dock.py" line="326" />
       <source>{rows} rows shown; {copies} copies of {datasets} datasets in the log</source>
       <translation>显示 {rows} 行；日志中共有 {datasets} 个数据集的 {copies} 份副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/gui/access_log_dock.py" line="380" />
+      <location filename="../classification_plugin/gui/access_log_dock.py" line="381" />
       <source>{source} ({provider})
 Project: {project}</source>
       <translation>{source}（{provider}）

@@ -21,11 +21,13 @@ Nothing here imports QGIS.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -301,6 +303,21 @@ def onward_refusal(custody, destination_unit: str | None = None) -> str:
 
 
 # -- copies and the register -----------------------------------------------------------------------
+@contextmanager
+def paused_gc():
+    """Python's cyclic garbage collector off while a register is built. Building 100,000 copies
+    makes it walk every live object again and again (QGIS holds millions): the snapshot of such a
+    register decodes in 0.2 s with it off against 0.5-1.4 s with it on. Nothing built here forms
+    cycles, so nothing waits for the collector."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class Copy:
     package_id: str
@@ -322,13 +339,20 @@ class Copy:
 
     def status(self, today: date, now_ms: int) -> str:
         """The state the register shows: the recorded one, or overdue / never acknowledged."""
-        if self.state in CLOSED:
-            return self.state
-        if self.return_by and self.return_by < today.isoformat():
-            return OVERDUE
-        if self.state == HANDED_OVER and now_ms - self.handed_over_ms > ACKNOWLEDGE_DAYS * 86_400_000:
-            return NEVER_ACKNOWLEDGED
-        return self.state
+        return shown_state(self, today.isoformat(), now_ms - ACKNOWLEDGE_DAYS * 86_400_000)
+
+
+def shown_state(copy: Copy, today_iso: str, unacknowledged_ms: int) -> str:
+    """:meth:`Copy.status` with the day as ISO text and the handover time before which a copy not
+    received is never acknowledged (worked out once for a whole register)."""
+    state = copy.state
+    if state in CLOSED:
+        return state
+    if copy.return_by and copy.return_by < today_iso:
+        return OVERDUE
+    if state == HANDED_OVER and copy.handed_over_ms < unacknowledged_ms:
+        return NEVER_ACKNOWLEDGED
+    return state
 
 
 def next_state(current: str | None, event: str) -> str:
@@ -370,17 +394,22 @@ class Register:
         """One row per (dataset, copy), filtered: (dataset entry, copy, status). ``unit`` matches the
         sender's or the recipient's unit."""
         out = []
-        for entry in self.datasets.values():
-            if level and entry.level != level:
-                continue
-            for package_id in entry.copies:
-                copy = self.copies[package_id]
-                if unit and unit not in (copy.sender.unit, copy.recipient.unit):
+        append = out.append
+        copies = self.copies
+        today_iso = today.isoformat()
+        unacknowledged_ms = now_ms - ACKNOWLEDGE_DAYS * 86_400_000
+        with paused_gc():
+            for entry in self.datasets.values():
+                if level and entry.level != level:
                     continue
-                status = copy.status(today, now_ms)
-                if state and status != state:
-                    continue
-                out.append((entry, copy, status))
+                for package_id in entry.copies:
+                    copy = copies[package_id]
+                    if unit and unit != copy.sender.unit and unit != copy.recipient.unit:
+                        continue
+                    status = shown_state(copy, today_iso, unacknowledged_ms)
+                    if state and status != state:
+                        continue
+                    append((entry, copy, status))
         return out
 
     def holders(self, uid: str, today: date, now_ms: int) -> list[str]:
@@ -392,10 +421,17 @@ class Register:
                        if self.copies[p].status(today, now_ms) not in CLOSED})
 
 
-def derive_register(events) -> Register:
+def derive_register(events, register: Register | None = None) -> Register:
     """The register from the log's custody events, in log order. ``events`` are dicts as the log's
-    ``query`` returns them (``action``, ``time_ms``, ``user``, ``details``)."""
-    register = Register()
+    ``query`` returns them (``action``, ``time_ms``, ``user``, ``details``). With ``register``
+    (one derived from the events before these, such as a snapshot's) the events are applied to it."""
+    register = Register() if register is None else register
+    with paused_gc():
+        _apply(register, events)
+    return register
+
+
+def _apply(register: Register, events) -> None:
     for event in events:
         action = event.get("action")
         if action not in CUSTODY_EVENTS:
@@ -429,7 +465,6 @@ def derive_register(events) -> Register:
             copy.closed_ms, copy.closed_by = int(event["time_ms"]), str(details.get("by") or event.get("user", ""))
             copy.witness = str(details.get("witness", ""))
         copy.state = state
-    return register
 
 
 def _party(value) -> Party:

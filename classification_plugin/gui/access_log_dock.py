@@ -87,6 +87,7 @@ def action_names() -> dict:
         Action.COPY_RETURNED.value: tr("Copy returned"),
         Action.COPY_DESTROYED.value: tr("Copy destroyed"),
         Action.ONWARD_TRANSFER_REFUSED.value: tr("Onward transfer refused"),
+        Action.REGISTER_SNAPSHOT_MISMATCH.value: tr("Register snapshot did not match the log"),
     }
 
 

@@ -2,9 +2,12 @@
 state, filtered by unit, level and state; a copy can be recorded as returned or destroyed and the
 register exported (CSV, PDF).
 
-The register is derived from the log's custody events (:func:`integration.custody.read_register`).
-That reads and parses every custody event, which for 100,000 copies takes seconds, so it runs as a
-QgsTask on a connection of its own: the panel opens at once and fills when the task ends.
+The register is derived from the log's custody events. That reads and parses every custody event,
+seconds for 100,000 copies, so the panel opens from a snapshot of the register bound to the log
+(:mod:`core.register_snapshot`; under a second for 100,000 copies) plus the events after it, then
+derives the register from the whole log in a second task and compares: a snapshot that does not
+match is reported, recorded in the log and replaced. Both run as QgsTasks on connections of their
+own, so QGIS never waits for them.
 """
 
 from __future__ import annotations
@@ -34,21 +37,36 @@ from qgis.PyQt.QtWidgets import (
 
 from classification_plugin.core import custody
 from classification_plugin.core.audit import open_log
+from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.custody import CustodyError
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.gui.register_model import ROW_ROLE, RegisterModel
 from classification_plugin.gui.table_panel import filter_combo, log_table
-from classification_plugin.integration.custody import read_register, register_html, write_pdf, write_register_csv
+from classification_plugin.integration.custody import (
+    check_register,
+    open_register,
+    register_html,
+    write_pdf,
+    write_register_csv,
+)
 
 
-def register_in_background(_task, location: str, hmac_key):
-    """The register read on a connection of its own (plain data out). Runs on a task's thread:
+def _on_own_connection(work, location: str, hmac_key, *args):
+    """``work(log, *args)`` on a connection of its own (plain data out). Runs on a task's thread:
     nothing is imported here (the log's module is loaded: the plugin's own log uses it)."""
     log = open_log(location, hmac_key, create=False)
     try:
-        return read_register(log)
+        return work(log, *args)
     finally:
         log.close()
+
+
+def open_in_background(_task, location: str, hmac_key, snapshot_path: str):
+    return _on_own_connection(open_register, location, hmac_key, snapshot_path)
+
+
+def check_in_background(_task, location: str, hmac_key, opened):
+    return _on_own_connection(check_register, location, hmac_key, opened)
 
 
 class CloseCopyDialog(QDialog):
@@ -106,6 +124,7 @@ class CloseCopyDialog(QDialog):
 
 class RegisterDock(QgsDockWidget):
     loaded = pyqtSignal()  # the register was read (or its reading failed: see ``error``)
+    checked = pyqtSignal(bool)  # a register opened from its snapshot was checked: True when it matched
 
     def __init__(self, service, levels=(), level_of=None, message_bar=None, parent=None):
         """``service``: a :class:`CustodyService` (its log, and close_copy); ``levels``: the
@@ -115,7 +134,10 @@ class RegisterDock(QgsDockWidget):
         self.service = service
         self.message_bar = message_bar
         self.error = ""
+        self.source = ""  # where the register shown came from, for the status line
+        self.opened = None  # the OpenedRegister shown
         self._task = None
+        self._check_task = None
         self._loaded_once = False
         self.model = RegisterModel(level_of, self)
         body = QWidget()
@@ -166,10 +188,11 @@ class RegisterDock(QgsDockWidget):
             self.refresh()
 
     def refresh(self, background: bool = True):
-        """Read the register again from the log; in a QgsTask unless ``background`` is False.
-        Returns the task (None when it ran at once or one is already running)."""
+        """Read the register again: from its snapshot plus the log's newer events when the snapshot
+        is good, then checked against the whole log; in QgsTasks unless ``background`` is False.
+        Returns the reading task (None when it ran at once or one is already running)."""
         self._loaded_once = True
-        if self._task is not None:
+        if self._task is not None or self._check_task is not None:
             return None
         log = self.service.svc.log
         flush = getattr(log, "flush", None)
@@ -177,35 +200,95 @@ class RegisterDock(QgsDockWidget):
             flush()  # events still held in the buffer belong in the register
         self.status.setText(tr("Reading the register from the access log…"))
         self.refresh_button.setEnabled(False)
+        snapshot_path = self.service.register_snapshot_path()
         if not background or log is None:
             try:
-                register = read_register(log)
+                opened = open_register(log, snapshot_path) if log is not None else None
             except Exception as error:  # noqa: BLE001 - shown in the panel, like a failed task
-                self._read(error, None)
+                self._opened(error, None, background=False)
             else:
-                self._read(None, register)
+                self._opened(None, opened, background=False)
             return None
-        task = QgsTask.fromFunction(tr("Reading the register of classified holdings"), register_in_background,
-                                    log.location, getattr(log, "hmac_key", None),
-                                    on_finished=lambda exception, result=None: self._read(exception, result))
+        task = QgsTask.fromFunction(tr("Reading the register of classified holdings"), open_in_background,
+                                    log.location, getattr(log, "hmac_key", None), snapshot_path,
+                                    on_finished=lambda exception, result=None: self._opened(exception, result))
         self._task = task
         QgsApplication.taskManager().addTask(task)
         return task
 
     @property
     def reading(self) -> bool:
-        """Whether the register is being read in the background."""
-        return self._task is not None
+        """Whether the register is being read, or checked against the log, in the background."""
+        return self._task is not None or self._check_task is not None
 
-    def _read(self, exception, register) -> None:
+    def _opened(self, exception, opened, background: bool = True) -> None:
         self._task = None
         if sip.isdeleted(self):
             return
-        self.refresh_button.setEnabled(True)
-        if exception is not None or register is None:
-            self.error = str(exception) if exception is not None else tr("The register could not be read")
-            register = custody.Register()
+        if exception is not None:
+            self.error = str(exception)
+        self.opened = opened if exception is None else None
+        register = opened.register if self.opened is not None else custody.Register()
+        if self.opened is not None and self.opened.snapshot:
+            self.source = tr("opened from the snapshot at log entry {seq}; checking it against the whole log…").format(
+                seq=f"{opened.seq:,}")
+        elif self.opened is not None and self.opened.note:
+            self.source = tr("derived from the whole log (its snapshot was not used: {reason})").format(
+                reason=opened.note)
         else:
+            self.source = ""
+        self._show(register, exception)
+        if self.opened is not None and self.opened.snapshot:
+            self._check(background)
+        else:
+            self.refresh_button.setEnabled(True)
+
+    def _check(self, background: bool) -> None:
+        """Derive the register from the whole log and compare it with the one opened from the snapshot."""
+        log, opened = self.service.svc.log, self.opened
+        if not background:
+            try:
+                result = check_register(log, opened)
+            except Exception as error:  # noqa: BLE001 - shown in the panel
+                self._checked(error, None)
+            else:
+                self._checked(None, result)
+            return
+        task = QgsTask.fromFunction(tr("Checking the register against the access log"), check_in_background,
+                                    log.location, getattr(log, "hmac_key", None), opened,
+                                    on_finished=lambda exception, result=None: self._checked(exception, result))
+        self._check_task = task
+        QgsApplication.taskManager().addTask(task)
+
+    def _checked(self, exception, result) -> None:
+        self._check_task = None
+        if sip.isdeleted(self):
+            return
+        self.refresh_button.setEnabled(True)
+        if exception is not None or result is None:
+            self.source = tr("opened from its snapshot; checking it against the log failed: {error}").format(
+                error=exception if exception is not None else tr("no result"))
+            self._update_status()
+            self.checked.emit(False)
+            return
+        register, same = result
+        if same:
+            self.source = tr("opened from its snapshot, checked against the whole log")
+            self._update_status()
+        else:
+            self.source = tr("the register's snapshot did not match the access log: the register shown is now "
+                             "the one derived from the log")
+            self.service.svc.recorder.record(Action.REGISTER_SNAPSHOT_MISMATCH, None, outcome=Outcome.WARNING,
+                                             details={"snapshot": self.opened.snapshot, "seq": self.opened.seq})
+            if self.message_bar is not None:
+                self.message_bar.pushMessage(tr("Register"), self.source, Qgis.MessageLevel.Warning)
+            self._show(register, None)
+        self.checked.emit(same)
+
+    def _show(self, register, exception) -> None:
+        if exception is not None:
+            self.error = str(exception)
+        elif register is not None:
             self.error = ""
         self.model.set_register(register, date.today(), int(time.time() * 1000))
         self._fill_units()
@@ -240,9 +323,10 @@ class RegisterDock(QgsDockWidget):
             self.status.setText(tr("The register could not be read: {error}").format(error=self.error))
             return
         register = self.model.register
-        self.status.setText(tr("{rows} rows shown; {copies} copies of {datasets} datasets in the log").format(
+        text = tr("{rows} rows shown; {copies} copies of {datasets} datasets in the log").format(
             rows=f"{self.model.rowCount():,}", copies=f"{len(register.copies):,}",
-            datasets=f"{len(register.datasets):,}"))
+            datasets=f"{len(register.datasets):,}")
+        self.status.setText(f"{text} ({self.source})" if self.source else text)
 
     # -- closing a copy --------------------------------------------------------------------------
     def selected(self):
@@ -294,6 +378,7 @@ class RegisterDock(QgsDockWidget):
         return path
 
     def unload(self) -> None:
-        if self._task is not None and not sip.isdeleted(self._task):
-            self._task.cancel()
-        self._task = None
+        for task in (self._task, self._check_task):
+            if task is not None and not sip.isdeleted(task):
+                task.cancel()
+        self._task = self._check_task = None

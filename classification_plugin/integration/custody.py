@@ -11,6 +11,7 @@ package id, the sender and any restriction. The log's handover event holds the m
 from __future__ import annotations
 
 import csv
+import hashlib
 import heapq
 import os
 import re
@@ -22,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from qgis.core import (
+    QgsApplication,
     QgsProject,
     QgsRasterFileWriter,
     QgsRasterLayer,
@@ -31,6 +33,7 @@ from qgis.core import (
 )
 
 from classification_plugin.core import custody as rules
+from classification_plugin.core import register_snapshot as snapshot
 from classification_plugin.core.audit import AuditFilter
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.custody import CustodyError, HandoverRequest, Manifest, PackagedDataset, Party
@@ -313,16 +316,104 @@ class CustodyService:
     def register(self) -> rules.Register:
         return read_register(self.svc.log)
 
+    def register_snapshot_path(self) -> str:
+        """Where the Register panel keeps the register's snapshot of this log ("" without a log)."""
+        log = self.svc.log
+        if log is None:
+            return ""
+        return snapshot_path_for(log.location, QgsApplication.qgisSettingsDirPath())
 
-def read_register(log) -> rules.Register:
-    """The register derived from ``log``'s custody events only (an empty one without a log): the
-    log's database reads just the fields it needs. Plain data in and out, so the Register panel
-    can run it in a task on a connection of its own."""
+
+def read_register(log, before_seq: int | None = None) -> rules.Register:
+    """The register derived from ``log``'s custody events only (an empty one without a log), of the
+    entries below ``before_seq`` when given: the log's database reads just the fields it needs.
+    Plain data in and out, so the Register panel can run it in a task on a connection of its own."""
     if log is None:
         return rules.Register()
-    handovers = log.extract((rules.EVENT_HANDOVER,), HANDOVER_PATHS)
-    others = log.extract((rules.EVENT_RECEIVED, rules.EVENT_RETURNED, rules.EVENT_DESTROYED), OTHER_PATHS)
-    return rules.derive_register(custody_events(heapq.merge(handovers, others)))
+    return _apply_events(log, rules.Register(), None, before_seq)
+
+
+def _apply_events(log, register: rules.Register, after_seq, before_seq) -> rules.Register:
+    handovers = log.extract((rules.EVENT_HANDOVER,), HANDOVER_PATHS, after_seq=after_seq, before_seq=before_seq)
+    others = log.extract((rules.EVENT_RECEIVED, rules.EVENT_RETURNED, rules.EVENT_DESTROYED), OTHER_PATHS,
+                         after_seq=after_seq, before_seq=before_seq)
+    return rules.derive_register(custody_events(heapq.merge(handovers, others)), register)
+
+
+@dataclass
+class OpenedRegister:
+    """The register as the Register panel opens it, standing at the log's entry ``seq``.
+    ``snapshot`` says where it came from: "" derived from the whole log (and the snapshot
+    written), else read from the snapshot file plus the events after it, to be checked against
+    the whole log (:func:`check_register`). ``note`` says why a snapshot present was not used."""
+
+    register: rules.Register
+    seq: int
+    entry_hash: str
+    snapshot: str = ""
+    note: str = ""
+
+
+def snapshot_path_for(location: str, settings_dir: str = "") -> str:
+    """Where the register's snapshot of the log at ``location`` is kept: beside a log file, or for
+    a PostgreSQL log in the QGIS profile's folder (``settings_dir``), one file per database."""
+    from classification_plugin.core.audit.postgres_log import is_postgres_uri, redact
+
+    if not is_postgres_uri(location):
+        return location + ".register"
+    name = hashlib.sha256(redact(location).encode("utf-8")).hexdigest()[:16]
+    return str(Path(settings_dir) / "classification_guard" / f"register-{name}.json")
+
+
+def log_head(log, before_seq: int | None = None) -> tuple:
+    """``(seq, hash)`` of the log's newest entry (below ``before_seq``); ``(0, "")`` when none."""
+    rows = log.query(None, limit=1, descending=True, before_seq=before_seq)
+    return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else (0, "")
+
+
+def open_register(log, snapshot_path: str) -> OpenedRegister:
+    """The register for the panel: from the snapshot at ``snapshot_path`` when it is intact and
+    still bound to the log (its entry there with the same chain hash), plus the custody events
+    after it; otherwise derived from the whole log, and the snapshot written for next time."""
+    key = getattr(log, "hmac_key", None)
+    seq, entry_hash = log_head(log)
+    note = ""
+    if snapshot_path and os.path.exists(snapshot_path):
+        try:
+            register, at_seq, at_hash = snapshot.read(snapshot_path, key)
+            if at_seq > seq or log_head(log, at_seq + 1) != (at_seq, at_hash):
+                raise snapshot.SnapshotError(tr("the log's entry {seq} is not the one the snapshot was taken at")
+                                             .format(seq=at_seq))
+        except snapshot.SnapshotError as error:
+            note = str(error)
+        else:
+            register = _apply_events(log, register, at_seq, seq + 1)
+            return OpenedRegister(register, seq, entry_hash, snapshot=snapshot_path)
+    register = read_register(log, seq + 1)
+    if snapshot_path:
+        write_snapshot(snapshot_path, register, seq, entry_hash, key)
+    return OpenedRegister(register, seq, entry_hash, note=note)
+
+
+def check_register(log, opened: OpenedRegister) -> tuple:
+    """``(register, same)``: the register derived from the whole log up to the entry ``opened``
+    stands at, and whether ``opened`` (read from a snapshot) holds the same. The snapshot is
+    rewritten from the derived register either way, at that entry."""
+    register = read_register(log, opened.seq + 1)
+    same = snapshot.same_register(register, opened.register)
+    if opened.snapshot:
+        write_snapshot(opened.snapshot, register, opened.seq, opened.entry_hash, getattr(log, "hmac_key", None))
+    return register, same
+
+
+def write_snapshot(path: str, register, seq: int, entry_hash: str, key) -> bool:
+    """Write the register's snapshot; False when the folder is not writable (the register is then
+    derived from the log each time, as without a snapshot)."""
+    try:
+        snapshot.write(path, register, seq, entry_hash, key)
+    except OSError:
+        return False
+    return True
 
 
 # what the register shows of a handover (not its manifest hash, purpose or folder: less to decode)

@@ -278,13 +278,14 @@ class AuditLog(ABC):
     def distinct_values(self, field: str) -> list:
         """Sorted distinct values of one filterable field (user, action, label, outcome), for combos."""
 
-    def extract(self, actions, paths) -> list:
-        """``[(seq, value, ...)]`` of the entries whose action is one of ``actions``, oldest first:
-        the value at each path of ``paths`` (tuples of keys into the entry, such as ``("details",
-        "package_id")``; None where absent). The logs' databases read the fields, one parse of
-        each entry, so Python decodes only those values (the register of 100,000 copies)."""
+    def extract(self, actions, paths, *, after_seq: Optional[int] = None, before_seq: Optional[int] = None) -> list:
+        """``[(seq, value, ...)]`` of the entries whose action is one of ``actions``, oldest first
+        (with ``after_seq < seq < before_seq`` when given): the value at each path of ``paths``
+        (tuples of keys into the entry, such as ``("details", "package_id")``; None where absent).
+        The logs' databases read the fields, one parse of each entry, so Python decodes only those
+        values (the register of 100,000 copies)."""
         out = []
-        for row in self.query(None, limit=10 ** 12, descending=False):
+        for row in self.query(None, limit=10 ** 12, descending=False, before_seq=before_seq, after_seq=after_seq):
             if row["action"] in actions:
                 out.append((row["seq"], *(_at(row, path) for path in paths)))
         return out

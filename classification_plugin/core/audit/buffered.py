@@ -222,8 +222,8 @@ class BufferedAuditLog:
     def distinct_values(self, field: str) -> list:
         return self.log.distinct_values(field)
 
-    def extract(self, actions, paths) -> list:
-        return self.log.extract(actions, paths)
+    def extract(self, actions, paths, *, after_seq: Optional[int] = None, before_seq: Optional[int] = None) -> list:
+        return self.log.extract(actions, paths, after_seq=after_seq, before_seq=before_seq)
 
     def workstations(self) -> list:
         return self.log.workstations()

@@ -48,6 +48,7 @@ class Action(str, Enum):
     COPY_RETURNED = "copy_returned"  # details: package_id, by, witness, when
     COPY_DESTROYED = "copy_destroyed"  # details: package_id, by, witness, when
     ONWARD_TRANSFER_REFUSED = "onward_transfer_refused"  # outcome "blocked"; details: package_id, destination
+    REGISTER_SNAPSHOT_MISMATCH = "register_snapshot_mismatch"  # outcome "warning"; details: snapshot, seq
     LOG_VERIFIED = "log_verified"
     LOG_EXPORTED = "log_exported"
 

@@ -269,11 +269,13 @@ class PostgresAuditLog(AuditLog):
         params.append(max(1, int(page_size)))
         return [row[0] for row in self._run(lambda conn: conn.execute(sql, params).fetchall())]
 
-    def extract(self, actions, paths) -> list:
+    def extract(self, actions, paths, *, after_seq: Optional[int] = None, before_seq: Optional[int] = None) -> list:
         fields = ", ".join("e #> %s" for _path in paths)
-        sql = (f"SELECT seq, jsonb_build_array({fields})::text FROM "
-               f"(SELECT seq, entry::jsonb AS e FROM {LOG_TABLE} WHERE action = ANY(%s)) AS custody ORDER BY seq")
-        params = [list(path) for path in paths] + [list(actions)]
+        where, bounds = range_clause(None, "%s", "ILIKE", before_seq, after_seq)
+        where = where.replace(" WHERE ", " AND ", 1)
+        sql = (f"SELECT seq, jsonb_build_array({fields})::text FROM (SELECT seq, entry::jsonb AS e "
+               f"FROM {LOG_TABLE} WHERE action = ANY(%s){where}) AS custody ORDER BY seq")
+        params = [list(path) for path in paths] + [list(actions)] + bounds
         return extracted(self._run(lambda conn: conn.execute(sql, params).fetchall()))
 
     def distinct_values(self, field: str) -> list:

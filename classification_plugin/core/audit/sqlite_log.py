@@ -302,13 +302,15 @@ class SQLiteAuditLog(AuditLog):
 
         return self._fetch(f"SELECT seq FROM {LOG_TABLE}{where} ORDER BY seq DESC", params, every_step)
 
-    def extract(self, actions, paths) -> list:
+    def extract(self, actions, paths, *, after_seq: Optional[int] = None, before_seq: Optional[int] = None) -> list:
         # json_extract with several paths parses the entry once and returns a JSON array
         fields = ", ".join("?" for _path in paths)
         marks = ", ".join("?" for _action in actions)
-        params = ["$." + ".".join(path) for path in paths] + list(actions)
+        where, bounds = range_clause(None, "?", "LIKE", before_seq, after_seq)
+        where = where.replace(" WHERE ", " AND ", 1)
+        params = ["$." + ".".join(path) for path in paths] + list(actions) + bounds
         array = f"json_extract(entry, {fields})" if len(paths) > 1 else f"json_array(json_extract(entry, {fields}))"
-        return extracted(self._fetch(f"SELECT seq, {array} FROM {LOG_TABLE} WHERE action IN ({marks}) "
+        return extracted(self._fetch(f"SELECT seq, {array} FROM {LOG_TABLE} WHERE action IN ({marks}){where} "
                                      "ORDER BY seq", params))
 
     def distinct_values(self, field: str) -> list:

@@ -176,3 +176,9 @@ def test_extract_reads_the_fields_of_some_actions_as_the_entries_hold_them(backe
             ("handover", 5, "HO-1", {"unit": "Survey Office 1", "person": "王力"}, [{"uid": "u"}], None, None),
             ("copy_destroyed", 7, "HO-1", None, None, "陈洁", None)]
         assert rows == AuditLog.extract(log, ("handover", "copy_destroyed"), paths)  # the generic reading
+        first, last = rows[0][0], rows[1][0]
+        for extract in (log.extract, lambda *args, **bounds: AuditLog.extract(log, *args, **bounds)):
+            # the register's snapshot reads only the events after its entry
+            assert extract(("handover", "copy_destroyed"), paths, after_seq=first) == rows[1:]
+            assert extract(("handover", "copy_destroyed"), paths, before_seq=last) == rows[:1]
+            assert extract(("handover", "copy_destroyed"), paths, after_seq=first, before_seq=last) == []
