@@ -1,5 +1,5 @@
 """Real QGIS, custody between two units (tests/e2e/test_custody_e2e.py). Both instances run under
-one administrator's policy (an approved folder for secret data, a central SQLite log, the units a
+one administrator's policy (an approved folder for secret data, a central PostgreSQL log, the units a
 package may go to); each names its own unit through CLASSIFICATION_GUARD_UNIT.
 
 send (unit A): hand a secret GeoPackage layer over through the layer tree's Classification menu and
@@ -9,14 +9,15 @@ receive (unit B): a fresh profile receives the first package through the plugin 
 entry (its layer opens, carrying the custody), and the tampered one is refused naming the file; the
 Register panel shows the first copy as received.
 register (unit A): the sender's Register panel, read from the same central log, shows the copy as
-received and the tampered one still handed over."""
+received and the tampered one still handed over; opened again, it comes from the register's snapshot
+(kept in the profile for a PostgreSQL log) and is checked against the whole log."""
 
 import json
 import os
 from pathlib import Path
 
 from driver import context_menu_action, write_gpkg
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 RECIPIENT = "Unit B Railway Design Institute"
@@ -69,7 +70,7 @@ def scenario(d):
 
     svc = services()
     d.check("this instance's unit", own_unit(svc) == os.environ["CLASSIFICATION_GUARD_UNIT"], own_unit(svc))
-    d.check("the central log is the one the policy names", Path(svc.log.location) == shared / "central.sqlite",
+    d.check("the central log is the one the policy names", svc.log.location == os.environ["CG_CUSTODY_LOG"],
             svc.log.location)
     yield 300
     if phase == "send":
@@ -85,6 +86,25 @@ def scenario(d):
         d.check("and the tampered package still handed over",
                 states.get(packages["tampered"]["package_id"]) == "handed over", states)
         d.screenshot("register_sender")
+        yield from reopen_register(d, states)
+
+
+def reopen_register(d, states):
+    """Refresh: the register from its snapshot (written when the panel first read the log), then
+    checked against the whole log in the background."""
+    dock = d.plugin.custody.dock
+    checked = []
+    dock.checked.connect(checked.append)
+    dock.refresh()
+    yield from wait_for(lambda: checked)
+    opened = dock.opened
+    d.check("opened again, the register comes from its snapshot in the profile",
+            opened is not None and opened.snapshot.startswith(QgsApplication.qgisSettingsDirPath()),
+            opened and (opened.snapshot, opened.note))
+    d.check("the snapshot is checked against the whole log", checked == [True], (checked, dock.status.text()))
+    d.check("and shows the same copies", register_states(d) == states, register_states(d))
+    yield 300
+    d.screenshot("register_from_snapshot")
 
 
 def send(d, ui, svc, shared, state_file):

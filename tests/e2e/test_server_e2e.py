@@ -9,16 +9,15 @@ log."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import postgres_server
 import pytest
 from harness import OUTPUT
 from owslib.util import ServiceException
@@ -29,11 +28,7 @@ from qgis_server import FcgiServer, MapServer, qgis_python
 E2E = Path(__file__).resolve().parent
 if Path("/usr/share/proj/proj.db").is_file():  # OWSLib's WFS 1.0.0 reads CRSs with pyproj, which in a venv
     os.environ.setdefault("PROJ_DATA", "/usr/share/proj")  # looks for its data under the venv (3.7+)
-_spec = importlib.util.spec_from_file_location("audit_backends", E2E.parent / "unit" / "audit" / "conftest.py")
-_backends = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _backends
-_spec.loader.exec_module(_backends)
-pg_server = _backends.pg_server  # a private PostgreSQL for this session, as the audit tests start it
+pg_server = postgres_server.pg_server  # a private PostgreSQL for this session, as the audit tests start it
 
 ANONYMOUS = {}
 INTERNAL = {"X-Remote-User": "li.internal"}
@@ -47,7 +42,7 @@ def published(tmp_path_factory, pg_server):
     """The demo project, a policy with clearances and the central log, and the server running it."""
     folder = tmp_path_factory.mktemp("server")
     project = Path(qgis_python(E2E / "server_project.py", str(folder / "data")).strip().splitlines()[-1])
-    log = _backends.new_pg_database(pg_server)
+    log = postgres_server.new_pg_database(pg_server)
     policy = folder / "policy.json"
     policy.write_text(json.dumps({
         "version": 1, "default_level": "internal", "audit_log": log,

@@ -3,10 +3,7 @@ workstations (the server of tests/unit/audit/conftest.py, started for this sessi
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import postgres_server
 import pytest
 from qgis.PyQt.QtCore import QCoreApplication, QDateTime
 from test_access_log_panel import wait_until  # tests/qgis is on sys.path (pytest's rootdir import)
@@ -16,19 +13,14 @@ from classification_plugin.core.audit.sqlite_log import SQLiteAuditLog
 from classification_plugin.gui.access_log_dock import AccessLogDock
 from classification_plugin.gui.workstations_view import HOUR_MS, SILENT_COLOR
 
-_spec = importlib.util.spec_from_file_location(
-    "audit_backends", Path(__file__).resolve().parents[1] / "unit" / "audit" / "conftest.py")
-_backends = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _backends  # dataclasses look their module up
-_spec.loader.exec_module(_backends)
-pg_server = _backends.pg_server  # the session fixture, shared with the unit ring's PostgreSQL tests
+pg_server = postgres_server.pg_server  # the session fixture, shared with the unit ring's PostgreSQL tests
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def shared_log(pg_server):
-    location = _backends.new_pg_database(pg_server)
+    location = postgres_server.new_pg_database(pg_server)
     now = QDateTime.currentMSecsSinceEpoch()
     log = BufferedAuditLog(location)
     for host, user, session, action, ago_h in (

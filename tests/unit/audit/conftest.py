@@ -1,70 +1,23 @@
-"""Backends for the audit tests: an SQLite file, and a real PostgreSQL server started here.
-
-The server runs as the ``postgres`` system user when the tests run as root (PostgreSQL refuses
-root), in a temporary folder that user owns, on a unix socket there and a free loopback port.
-Missing server binaries fail the PostgreSQL tests: CI installs them (``make deps``).
-"""
+"""Backends for the audit tests: an SQLite file, and a real PostgreSQL server (postgres_server.py)."""
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import uuid
 from dataclasses import dataclass
 
+import postgres_server
 import pytest
+from postgres_server import new_pg_database
 
 from classification_plugin.core.audit import Action, AuditEvent, Outcome
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 
-def _pg_bin() -> str:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        pytest.fail("PostgreSQL server binaries are missing: apt-get install postgresql (make deps does it)")
-    return os.path.dirname(found[-1])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_postgres(args: list) -> list:
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *args]
-    return args
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    """``postgresql://`` URI prefix (without database) of a private server for this session."""
-    bindir = _pg_bin()
-    root = tempfile.mkdtemp(prefix="cg-audit-pg-")
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    data = os.path.join(root, "data")
-    port = _free_port()
-    subprocess.run(_as_postgres([f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres",
-                                 "--no-sync", "-E", "UTF8", "--locale", "C"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([f"{bindir}/pg_ctl", "-D", data, "-l", os.path.join(root, "server.log"), "-w",
-                                 "-o", f"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off",
-                                 "start"]), check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+pg_server = postgres_server.pg_server  # the session fixture, for this folder's tests
 
 
 @dataclass
@@ -87,15 +40,6 @@ class Backend:
         with psycopg.connect(self.location, autocommit=True) as conn:
             cursor = conn.execute(sql.replace("?", "%s"), params)
             return cursor.fetchall() if cursor.description else []
-
-
-def new_pg_database(pg_server: str) -> str:
-    import psycopg
-
-    name = "t_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{pg_server}/{name}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
