@@ -21,7 +21,16 @@ from qgis.core import QgsLayerItem, QgsProject, QgsRasterLayer
 from qgis.gui import QgsBrowserTreeView, QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QMenu, QTextEdit, QWidget
+from qgis.PyQt.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMenu,
+    QTextEdit,
+    QWidget,
+)
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.policy import BLOCK
@@ -274,12 +283,12 @@ class DialogWatch(Channel):
         mesh = self.gate.iface.activeLayer()  # the layer QGIS handed the dialog as it opened
 
         def judge():
-            virtual = dialog.findChild(QCheckBox, "mUseVirtualProviderCheckBox")
+            virtual = dialog.findChild(QAbstractButton, "mUseVirtualProviderCheckBox")
             if virtual is not None and virtual.isChecked():
                 return True
             layers = [mesh] if mesh is not None else []
-            use_mask = dialog.findChild(QCheckBox, "useMaskCb")
-            mask = dialog.findChild(QgsMapLayerComboBox, "cboLayerMask")
+            use_mask = dialog.findChild(QAbstractButton, "useMaskCb")  # a radio button (QGIS's .ui)
+            mask = qgis_child(dialog, QgsMapLayerComboBox, "cboLayerMask")
             if use_mask is not None and use_mask.isChecked() and mask is not None and mask.currentLayer():
                 layers.append(mask.currentLayer())
             files = dialog.findChild(QgsFileWidget, "mOutputDatasetFileWidget")
@@ -298,7 +307,7 @@ class DialogWatch(Channel):
             return
 
         def judge():
-            combo = dialog.findChild(QgsMapLayerComboBox)
+            combo = qgis_child(dialog, QgsMapLayerComboBox)
             layer = combo.currentLayer() if combo is not None else None
             edit = dialog.findChild(QLineEdit)
             path = edit.text() if edit is not None else ""
@@ -327,6 +336,21 @@ class DialogWatch(Channel):
                                      "offline_editing", {"dialog": OFFLINE_DIALOG}, edit.text() if edit else "")
 
         self._watch_accept(dialog, judge)
+
+
+def qgis_child(parent, cls, name: str = ""):
+    """The child of ``parent`` whose C++ class is ``cls`` (a QGIS widget class), named ``name`` when
+    given, wrapped as ``cls``; None when there is none. A widget a C++ dialog of QGIS made can reach
+    Python as its Qt base class: in the real Mesh Calculator, ``findChild(QgsMapLayerComboBox,
+    "cboLayerMask")`` finds nothing and the combo comes as a QComboBox. So match on the class
+    name Qt reports and cast."""
+    for child in parent.findChildren(QWidget, name) if name else parent.findChildren(QWidget):
+        meta = child.metaObject()
+        while meta is not None and meta.className() != cls.__name__:
+            meta = meta.superClass()
+        if meta is not None:
+            return child if isinstance(child, cls) else sip.cast(child, cls)
+    return None
 
 
 def view_3d_export(modal) -> bool:
