@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="306" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="315" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="313" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="322" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="49" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="326" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="335" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -613,7 +613,12 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
+      <source>DB Manager export to file</source>
+      <translation>DB 管理器导出到文件</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -648,7 +653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="263" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="272" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -838,17 +843,27 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="176" />
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="73" />
+      <source>Exported by DB Manager</source>
+      <translation>由 DB 管理器导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="59" />
+      <source>Exporting '{layer}' to a file (DB Manager)</source>
+      <translation>将“{layer}”导出到文件（DB 管理器）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="185" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="191" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="180" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="189" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -863,7 +878,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="185" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="194" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1078,12 +1093,12 @@ Manifest SHA-256: {digest}</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="75" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="77" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="60" />
       <source>Importing '{layer}' into a database (DB Manager)</source>
       <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
@@ -1218,7 +1233,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1363,7 +1378,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="287" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="296" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1643,7 +1658,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1658,17 +1673,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="50" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1748,7 +1763,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="256" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="265" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1953,12 +1968,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -1968,7 +1983,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="173" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -1983,7 +1998,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="186" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="195" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>

@@ -154,6 +154,57 @@ def export_guard(qgis_processing, qgis_iface, guard_services, clean_project):
     guard.unload()
 
 
+# -- DB Manager (a core plugin) on real GeoPackage connections ------------------------------------
+# DB Manager's database objects hold the GeoPackage open twice (a GDAL dataset and an SQLite
+# connection) and close them in __del__. After an import DB Manager reconnects; the old database,
+# collected during a test's teardown, freed memory twice (QGIS 3.22), and those left for the
+# interpreter's exit crashed it there. So each one is kept while its module runs and closed at its
+# end, explicitly, while GDAL and Qt are still there.
+@pytest.fixture(scope="module")
+def db_manager_kept():
+    kept = []
+    yield kept
+    import gc
+
+    for database in kept:
+        connector = getattr(database, "connector", None)
+        if connector is None:
+            continue
+        connector.gdal_ds = None
+        if getattr(connector, "_connection", None) is not None:
+            connector._connection.close()
+        database.connector = None
+    kept.clear()
+    gc.collect()
+
+
+@pytest.fixture
+def db_manager_connect(db_manager_kept, monkeypatch, qgis_app):
+    """``connect(path, name)``: DB Manager's GeoPackage plugin connected to ``path`` through a saved
+    connection ``name`` (removed after the test), its databases kept as above."""
+    pytest.importorskip("db_manager.db_plugins.gpkg.plugin")
+    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
+    from qgis.core import QgsDataSourceUri, QgsProviderRegistry
+
+    names = []
+
+    def connect(path, name):
+        uri = QgsDataSourceUri()
+        uri.setDatabase(str(path))
+        GPKGDBPlugin.addConnection(name, uri)
+        names.append(name)
+        plugin = GPKGDBPlugin(name)
+        assert plugin.connect()
+        db_manager_kept.append(plugin.database())
+        reconnect = plugin.reconnect
+        monkeypatch.setattr(plugin, "reconnect", lambda: db_manager_kept.append(plugin.db) or reconnect())
+        return plugin
+
+    yield connect
+    for name in names:
+        QgsProviderRegistry.instance().providerMetadata("ogr").deleteConnection(name)
+
+
 # -- access log (appended for the Access Log panel tests) --------------------------------------------
 AUDIT_USERS = ("alice", "bob", "chen", "dana")
 AUDIT_ACTIONS = ("layer_added", "layer_shown", "layer_hidden", "attribute_table_opened", "export_blocked")

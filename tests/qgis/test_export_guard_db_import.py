@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog, QMessageBox
 
@@ -13,52 +11,22 @@ from classification_plugin.core.schemes import SchemeRegistry
 from classification_plugin.integration.label_store import LabelStore
 
 CONNECTION = "classification_guard_test"
-# DB Manager's database objects hold the GeoPackage open twice (a GDAL dataset and an SQLite
-# connection) and close them in __del__. After an import DB Manager reconnects; the old database,
-# collected during a test's teardown, freed memory twice (QGIS 3.22), and those left for the
-# interpreter's exit crashed it there. So each one is kept while its test runs and closed at the
-# end of this module, explicitly, while GDAL and Qt are still there.
-_KEPT = []
 
-
-@pytest.fixture(scope="module", autouse=True)
-def close_db_manager_connections():
-    yield
-    for database in _KEPT:
-        connector = getattr(database, "connector", None)
-        if connector is None:
-            continue
-        connector.gdal_ds = None
-        if getattr(connector, "_connection", None) is not None:
-            connector._connection.close()
-        database.connector = None
-    _KEPT.clear()
-    gc.collect()
 
 @pytest.fixture
-def target_db(qgis_app, tmp_path, monkeypatch):
+def target_db(db_manager_connect, tmp_path, monkeypatch):
     """An empty GeoPackage as DB Manager opens it (a saved connection), and DB Manager's own
     message boxes answered (its success box is modal)."""
     from osgeo import ogr
 
     db_manager = pytest.importorskip("db_manager.dlg_import_vector")
-    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
-
     path = tmp_path / "target.gpkg"
     ogr.GetDriverByName("GPKG").CreateDataSource(str(path)).FlushCache()
-    uri = QgsDataSourceUri()
-    uri.setDatabase(str(path))
-    GPKGDBPlugin.addConnection(CONNECTION, uri)
-    plugin = GPKGDBPlugin(CONNECTION)
-    assert plugin.connect()
-    _KEPT.append(plugin.database())
-    reconnect = plugin.reconnect
-    monkeypatch.setattr(plugin, "reconnect", lambda: _KEPT.append(plugin.db) or reconnect())
+    plugin = db_manager_connect(path, CONNECTION)
     boxes = []
     monkeypatch.setattr(QMessageBox, "information", lambda *args: boxes.append(args[2]))
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: boxes.append(args[2]))
-    yield plugin.database(), path, db_manager.DlgImportVector, boxes
-    QgsProviderRegistry.instance().providerMetadata("ogr").deleteConnection(CONNECTION)
+    return plugin.database(), path, db_manager.DlgImportVector, boxes
 
 
 def run_import(target_db, layer, table):

@@ -21,6 +21,8 @@ from classification_plugin.integration.export_guard.patches import PatchingChann
 
 IMPORT_DIALOG = "DlgImportVector"  # db_manager/dlg_import_vector.py, 3.22 to 3.44
 FILE_DATABASES = ("gpkg", "spatialite")  # DB Manager type names whose database is a local file
+# QGIS providers whose layers name a table by a QgsDataSourceUri (DB Manager's databases among them)
+DATABASE_PROVIDERS = ("postgres", "spatialite", "oracle", "mssql", "hana", "DB2")
 
 
 class DbManagerImportChannel(PatchingChannel):
@@ -86,16 +88,34 @@ def import_inputs(dialog) -> list:
     layer = getattr(dialog, "inLayer", None)
     if layer is None or sip.isdeleted(layer):
         return []
-    key = _table_of(layer)
-    same = [other for other in QgsProject.instance().mapLayers().values()
-            if other is not layer and key is not None and _table_of(other) == key]
-    return [layer, *same]
+    return [layer, *layers_reading_the_same_table(layer)]
 
 
-def _table_of(layer) -> tuple[str, str] | None:
-    """(file, table) a file-based layer reads; None for other sources."""
+def layers_reading_the_same_table(layer) -> list:
+    """The project's other layers reading the table ``layer`` reads (a file's table, or a database
+    table named by its connection, schema and table)."""
+    key = table_key(layer)
+    if key is None:
+        return []
+    return [other for other in QgsProject.instance().mapLayers().values()
+            if other is not layer and table_key(other) == key]
+
+
+def table_key(layer) -> tuple | None:
+    """What names the table ``layer`` reads (:func:`source_table_key` of its provider and source)."""
+    return source_table_key(layer.providerType(), layer.source())
+
+
+def source_table_key(provider: str, source: str) -> tuple | None:
+    """(file, table) for a file's table, (provider, host, port, database, service, schema, table)
+    for a database table; None for other sources."""
+    if provider in DATABASE_PROVIDERS:
+        uri = QgsDataSourceUri(source)
+        if not uri.table():
+            return None
+        return (provider, uri.host(), uri.port(), uri.database(), uri.service(), uri.schema(), uri.table())
     try:
-        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+        parts = QgsProviderRegistry.instance().decodeUri(provider, source)
     except Exception:  # noqa: BLE001 - providers raise various errors on odd URIs
         return None
     path = parts.get("path") or ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.clipboard import ClipboardChannel
+from classification_plugin.integration.export_guard.db_export import DbManagerExportChannel
 from classification_plugin.integration.export_guard.db_import import DbManagerImportChannel
 from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
@@ -38,6 +39,7 @@ class ExportGuard:
         self.saved_as = SaveAsLabelling(gate)
         self.clipboard = ClipboardChannel(gate)
         self.db_import = DbManagerImportChannel(gate)
+        self.db_export = DbManagerExportChannel(gate)
         self.record_only = RecordOnlyActions(gate)
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
@@ -55,6 +57,7 @@ class ExportGuard:
                 (tr("Save As labelling"), self.saved_as),
                 (tr("Clipboard"), self.clipboard),
                 (tr("DB Manager import"), self.db_import),
+                (tr("DB Manager export to file"), self.db_export),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
 
@@ -68,7 +71,7 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "db_import", "record_only", "clipboard", "saved_as", "layouts", "map_export",
+        names = ("dialogs", "db_import", "db_export", "record_only", "clipboard", "saved_as", "layouts", "map_export",
                  "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 

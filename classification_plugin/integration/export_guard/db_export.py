@@ -1,0 +1,94 @@
+"""DB Manager's *Export to File* (Database > DB Manager > Table > Export to File, a core plugin).
+
+Its dialog (``db_manager.dlg_export_vector.DlgExportVector``) is handed a layer reading the table
+selected in DB Manager's tree and writes it to the chosen file through ``QgsVectorLayerExporter``
+inside its own ``accept()``: so the method itself is wrapped, as for *Import Layer/File*. The table
+counts with the label its data carries (a GeoPackage table's is in the file's metadata tables) and
+those of the project's layers reading the same table. A refusal closes the dialog with nothing
+written; an allowed export gets the table's label in the file it wrote.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsDataProvider, QgsVectorLayer
+from qgis.PyQt import sip
+from qgis.PyQt.QtWidgets import QDialog
+
+from classification_plugin.core.i18n import tr
+from classification_plugin.integration.export_guard.db_import import layers_reading_the_same_table
+from classification_plugin.integration.export_guard.patches import PatchingChannel
+
+EXPORT_DIALOG = "DlgExportVector"  # db_manager/dlg_export_vector.py, 3.22 to 3.44
+
+
+class DbManagerExportChannel(PatchingChannel):
+    def install(self) -> None:
+        try:
+            from db_manager.dlg_export_vector import DlgExportVector
+        except ImportError:  # DB Manager not installed: nothing to guard
+            return
+        channel = self
+
+        def wrap_accept(original):
+            def accept(dialog):
+                path = export_destination(dialog)
+                if not path:  # their accept() asks for a file name first
+                    return original(dialog)
+                allowed, labels = channel.judge(dialog, path)
+                if not allowed:
+                    return None
+                result = original(dialog)
+                if dialog.result() == QDialog.DialogCode.Accepted:  # their accept() ends with QDialog.accept
+                    channel.label_output(path, labels)
+                return result
+
+            accept.classification_guard = True
+            accept.__wrapped__ = original
+            return accept
+
+        self.patches.patch(DlgExportVector, "accept", wrap_accept)
+
+    def judge(self, dialog, path: str) -> tuple[bool, list]:
+        """(allowed, labels of the table) for the export ``dialog`` is about to write to ``path``.
+        A refusal closes the dialog."""
+        gate = self.gate
+        layer = getattr(dialog, "inLayer", None)
+        if layer is None or sip.isdeleted(layer):
+            return True, []
+        layers = [layer, *layers_reading_the_same_table(layer)]
+        what = tr("Exporting '{layer}' to a file (DB Manager)").format(layer=layer.name())
+        ok, _message = gate.gate(layers, what, "db_manager_export",
+                                 {"dialog": EXPORT_DIALOG, "destination": path},
+                                 destinations=(path,), ask=lambda prompt: gate.ask(prompt, dialog),
+                                 refuse=gate.refuse_later)
+        if not ok and not sip.isdeleted(dialog):
+            dialog.reject()
+        return ok, [gate.label(one) for one in layers]
+
+    def label_output(self, path: str, labels) -> None:
+        if not any(labels):
+            return
+        written = written_layer(path)
+        if written is not None:
+            self.gate.label_written_layers([written], labels, tr("Exported by DB Manager"))
+
+
+def written_layer(path: str):
+    """The layer of the file DB Manager wrote, named by its table where the file has tables (a
+    GeoPackage's label is kept per table); None when it cannot be read."""
+    layer = QgsVectorLayer(path, "exported", "ogr")
+    if not layer.isValid():
+        return None
+    tables = layer.dataProvider().subLayers()
+    if len(tables) == 1 and path.lower().endswith(".gpkg"):
+        # "index!!::!!name!!::!!count!!::!!geometry type..." (QgsOgrProvider::subLayers, 3.22-3.44)
+        parts = tables[0].split(QgsDataProvider.sublayerSeparator())
+        if len(parts) > 1 and parts[1]:
+            layer = QgsVectorLayer(f"{path}|layername={parts[1]}", parts[1], "ogr")
+    return layer if layer.isValid() else None
+
+
+def export_destination(dialog) -> str:
+    """The file the export dialog is about to write ('' while none is typed)."""
+    edit = getattr(dialog, "editOutputFile", None)
+    return edit.text().strip() if edit is not None else ""
