@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="51" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -583,6 +583,11 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="123" />
+      <source>Copying {count} query result rows to the clipboard (DB Manager)</source>
+      <translation>将 {count} 行查询结果复制到剪贴板（DB 管理器）</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/gate.py" line="191" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
@@ -613,12 +618,17 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
+      <source>DB Manager SQL window</source>
+      <translation>DB 管理器 SQL 窗口</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
       <source>DB Manager export to file</source>
       <translation>DB 管理器导出到文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -651,6 +661,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/gui/options_page.py" line="60" />
       <source>Default level</source>
       <translation>默认密级</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="135" />
+      <source>Derived by a DB Manager query</source>
+      <translation>由 DB 管理器查询派生</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="272" />
@@ -1233,7 +1248,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1658,7 +1673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1673,17 +1688,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1968,12 +1983,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>

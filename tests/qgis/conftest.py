@@ -165,6 +165,7 @@ def db_manager_kept():
     kept = []
     yield kept
     import gc
+    import sqlite3
 
     for database in kept:
         connector = getattr(database, "connector", None)
@@ -172,7 +173,11 @@ def db_manager_kept():
             continue
         connector.gdal_ds = None
         if getattr(connector, "_connection", None) is not None:
-            connector._connection.close()
+            try:
+                connector._connection.close()
+            except sqlite3.ProgrammingError:  # opened by a query's task in its thread: that thread closes it
+                pass
+            connector._connection = None
         database.connector = None
     kept.clear()
     gc.collect()

@@ -6,6 +6,7 @@ from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.clipboard import ClipboardChannel
 from classification_plugin.integration.export_guard.db_export import DbManagerExportChannel
 from classification_plugin.integration.export_guard.db_import import DbManagerImportChannel
+from classification_plugin.integration.export_guard.db_sql import DbManagerSqlChannel
 from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
@@ -40,6 +41,7 @@ class ExportGuard:
         self.clipboard = ClipboardChannel(gate)
         self.db_import = DbManagerImportChannel(gate)
         self.db_export = DbManagerExportChannel(gate)
+        self.db_sql = DbManagerSqlChannel(gate)
         self.record_only = RecordOnlyActions(gate)
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
@@ -58,6 +60,7 @@ class ExportGuard:
                 (tr("Clipboard"), self.clipboard),
                 (tr("DB Manager import"), self.db_import),
                 (tr("DB Manager export to file"), self.db_export),
+                (tr("DB Manager SQL window"), self.db_sql),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
 
@@ -71,8 +74,8 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "db_import", "db_export", "record_only", "clipboard", "saved_as", "layouts", "map_export",
-                 "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
+        names = ("dialogs", "db_import", "db_export", "db_sql", "record_only", "clipboard", "saved_as", "layouts",
+                 "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------
