@@ -75,6 +75,11 @@ class DialogWatch(Channel):
         self._poll = QTimer()
         self._poll.setInterval(POLL_MS)
 
+    def watch_dialog(self, class_name: str, watcher) -> None:
+        """Hand each dialog of ``class_name`` to ``watcher(dialog)`` while it is open (another
+        channel's: the Georeferencer's Transformation Settings tell where its output goes)."""
+        self._judged_on_accept[class_name] = watcher
+
     def install(self) -> None:
         self.connections.connect(self._poll.timeout, self.check_now)
         self._poll.start()

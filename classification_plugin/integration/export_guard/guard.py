@@ -9,6 +9,7 @@ from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
 from classification_plugin.integration.export_guard.gate import Gate
+from classification_plugin.integration.export_guard.georeferencer import SETTINGS_DIALOG, GeoreferencerChannel
 from classification_plugin.integration.export_guard.layouts import LayoutsChannel
 from classification_plugin.integration.export_guard.map_export import MapExportChannel
 from classification_plugin.integration.export_guard.processing import (
@@ -39,6 +40,8 @@ class ExportGuard:
         self.clipboard = ClipboardChannel(gate)
         self.db_import = DbManagerImportChannel(gate)
         self.record_only = RecordOnlyActions(gate)
+        self.georeferencer = GeoreferencerChannel(gate)
+        self.dialogs.watch_dialog(SETTINGS_DIALOG, self.georeferencer.watch_transform_settings)
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
         # Each way out is installed on its own: one whose QGIS hook is missing or changed on this
@@ -55,6 +58,7 @@ class ExportGuard:
                 (tr("Save As labelling"), self.saved_as),
                 (tr("Clipboard"), self.clipboard),
                 (tr("DB Manager import"), self.db_import),
+                (tr("Georeferencer"), self.georeferencer),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
 
@@ -68,8 +72,8 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "db_import", "record_only", "clipboard", "saved_as", "layouts", "map_export",
-                 "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
+        names = ("dialogs", "georeferencer", "db_import", "record_only", "clipboard", "saved_as", "layouts",
+                 "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------
