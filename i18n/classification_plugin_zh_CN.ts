@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="52" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -613,7 +613,12 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
+      <source>DB Manager export</source>
+      <translation>数据库管理器导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -838,6 +843,16 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="80" />
+      <source>Exported by DB Manager</source>
+      <translation>由数据库管理器导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="58" />
+      <source>Exporting '{layer}' to a file (DB Manager)</source>
+      <translation>将“{layer}”导出为文件（数据库管理器）</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="190" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
@@ -963,7 +978,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由地理配准工具配准生成</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
       <source>Georeferencer</source>
       <translation>地理配准工具</translation>
     </message>
@@ -1233,7 +1248,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1658,7 +1673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1673,17 +1688,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1968,12 +1983,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>

@@ -28,6 +28,7 @@ refuses, records every refusal, justification and allowed export of classified d
   mark) after it (Align Rasters from 3.26 included);
 - :mod:`.db_import`: a wrapper around DB Manager's import dialog's ``accept()``, which writes into
   the database before the dialog's accepted signal (:mod:`.patches` holds the wrapping helpers);
+- :mod:`.db_export`: the same for DB Manager's Export to File, judged by the table's own label;
 - :mod:`.layouts`: proxies for the print layout designer's export and print actions
   (:mod:`.proxies` puts a checking proxy in place of a C++ window's action);
 - :mod:`.georeferencer`: proxies for the Georeferencer's Start Georeferencing, Save GCP Points and

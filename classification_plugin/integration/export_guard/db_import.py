@@ -86,13 +86,13 @@ def import_inputs(dialog) -> list:
     layer = getattr(dialog, "inLayer", None)
     if layer is None or sip.isdeleted(layer):
         return []
-    key = _table_of(layer)
+    key = table_of(layer)
     same = [other for other in QgsProject.instance().mapLayers().values()
-            if other is not layer and key is not None and _table_of(other) == key]
+            if other is not layer and key is not None and table_of(other) == key]
     return [layer, *same]
 
 
-def _table_of(layer) -> tuple[str, str] | None:
+def table_of(layer) -> tuple[str, str] | None:
     """(file, table) a file-based layer reads; None for other sources."""
     try:
         parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())

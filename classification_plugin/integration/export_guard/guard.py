@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.clipboard import ClipboardChannel
+from classification_plugin.integration.export_guard.db_export import DbManagerExportChannel
 from classification_plugin.integration.export_guard.db_import import DbManagerImportChannel
 from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
@@ -39,6 +40,7 @@ class ExportGuard:
         self.saved_as = SaveAsLabelling(gate)
         self.clipboard = ClipboardChannel(gate)
         self.db_import = DbManagerImportChannel(gate)
+        self.db_export = DbManagerExportChannel(gate)
         self.record_only = RecordOnlyActions(gate)
         self.georeferencer = GeoreferencerChannel(gate)
         self.dialogs.watch_dialog(SETTINGS_DIALOG, self.georeferencer.watch_transform_settings)
@@ -58,6 +60,7 @@ class ExportGuard:
                 (tr("Save As labelling"), self.saved_as),
                 (tr("Clipboard"), self.clipboard),
                 (tr("DB Manager import"), self.db_import),
+                (tr("DB Manager export"), self.db_export),
                 (tr("Georeferencer"), self.georeferencer),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
@@ -72,8 +75,8 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "georeferencer", "db_import", "record_only", "clipboard", "saved_as", "layouts",
-                 "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
+        names = ("dialogs", "georeferencer", "db_export", "db_import", "record_only", "clipboard", "saved_as",
+                 "layouts", "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------
