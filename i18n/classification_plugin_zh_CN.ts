@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="320" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="324" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="327" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="331" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="340" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="361" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -653,7 +653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="277" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="281" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -853,17 +853,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出为文件（数据库管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="190" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="194" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="196" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="194" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="198" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -878,7 +878,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="199" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="203" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1111,6 +1111,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/integration/export_guard/db_import.py" line="75" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="347" />
+      <source>Importing '{layer}' into a database (Browser)</source>
+      <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/db_import.py" line="58" />
@@ -1393,7 +1398,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="301" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="305" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1778,7 +1783,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="270" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="274" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1998,7 +2003,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="187" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="191" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2018,7 +2023,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="204" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
