@@ -4,7 +4,9 @@ QGIS's own Georeferencer window (C++ only): a scan is opened through its Open Ra
 (its control points come from the ``.points`` file beside it, which QGIS loads with the scan), the
 output is set in its Transformation Settings dialog, and Start Georeferencing is pressed on its
 toolbar. A secret scan is refused and nothing is written (its control points are not saved
-either); a public scan is georeferenced, loaded into the project and labelled."""
+either); a public scan is georeferenced, loaded into the project and labelled; a confidential one
+asks for a justification, and its copy (not loaded: found from the Transformation Settings) is
+labelled."""
 
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
     QToolBar,
     QWidget,
 )
-from scenario_export import events_of, press_save, refusal_boxes
+from scenario_export import answer_justification, events_of, press_save, refusal_boxes
 
 from classification_plugin.integration.export_guard.dialogs import qgis_child
 
@@ -96,7 +98,7 @@ def scenario(d):
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
     scans = {}
-    for level in ("secret", "public"):
+    for level in ("secret", "public", "confidential"):
         path = data / f"plan_{level}.tif"
         make_scan(path)
         layer = QgsRasterLayer(str(path), f"plan_{level}")
@@ -133,7 +135,7 @@ def scenario(d):
         yield 3000
         return seen
 
-    def transform_settings(output):
+    def transform_settings(output, load=True):
         seen, names = [], []
 
         def fill(dialog):
@@ -155,7 +157,7 @@ def scenario(d):
             for name in ("cbxLoadInQgisWhenDone", "cbxLoadInProjectsWhenDone"):
                 box = dialog.findChild(QAbstractButton, name)
                 if box is not None:
-                    box.setChecked(True)
+                    box.setChecked(load)
             d.screenshot("transform_settings", dialog)
 
         d.later(1500, lambda: press_save("QgsTransformSettingsDialog", seen, fill))
@@ -214,3 +216,21 @@ def scenario(d):
              [(e.action, e.details) for e in events[before:]]))
     d.screenshot("georeferencer_public_done", window)
     d.screenshot("main_window_public_loaded")
+
+    # -- a confidential scan: a justification, and the copy found from the settings ----------------
+    seen = yield from open_scan(scans["confidential"])
+    confidential_out = data / "plan_confidential_georef.tif"
+    yield from transform_settings(confidential_out, load=False)
+    before = len(events)
+    asked = []
+    d.later(800, lambda: asked.append(answer_justification("Plan for the archive, request 42")))
+    start_button.click()  # the justification dialog is modal: returns once QGIS has warped
+    yield 3000
+    on_file = LabelStore(svc.registry, "cn_state_secret").load(QgsRasterLayer(str(confidential_out), "check")) \
+        if confidential_out.exists() else None
+    justified = [e for e in events_of(events[before:], "export_allowed", "georeferencer")
+                 if e.details.get("justification") == "Plan for the archive, request 42"]
+    d.check("confidential scan: asked for a justification, georeferenced, the file labelled confidential",
+            asked == [True] and confidential_out.exists() and justified and on_file is not None
+            and on_file.level == "confidential",
+            (asked, sorted(p.name for p in data.iterdir()), on_file, [(e.action, e.details) for e in events[before:]]))

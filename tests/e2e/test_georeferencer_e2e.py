@@ -14,4 +14,5 @@ def test_the_georeferencer_is_guarded(tmp_path):
         "secret scan: Save GCP Points refused",
         "the public scan opens in the Georeferencer",
         "public scan: georeferenced with nothing refused, loaded and labelled public",
+        "confidential scan: asked for a justification, georeferenced, the file labelled confidential",
     ])
