@@ -121,7 +121,13 @@ def georeferencer(export_guard, raster_of, clean_project, tmp_path, qgis_iface):
 
     yield make
     for window in windows:
+        # the window's raster goes now, while QGIS is up (left to the interpreter's exit, QGIS
+        # crashed destroying it)
         window.close()
+        window.findChild(QgsMapCanvas).setLayers([])
+        window.layer = None
+        window.deleteLater()
+    settle()
 
 
 def press(window, name):
