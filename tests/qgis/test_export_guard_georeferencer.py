@@ -12,7 +12,16 @@ import shutil
 import pytest
 from qgis.core import QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget, QgsMapCanvas, QgsMessageBar
-from qgis.PyQt.QtWidgets import QAction, QApplication, QCheckBox, QDialog, QMainWindow, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from classification_plugin.core.schemes import SchemeRegistry
 from classification_plugin.integration.export_guard.georeferencer import (
@@ -226,3 +235,42 @@ def test_without_qgis_georeferencer_action_the_channel_is_left_off(qgis_iface, g
         guard.unload()
     finally:
         action.setObjectName("mActionShowGeoreferencer")
+
+
+def gcp_file_dialog(window):
+    """The file dialog QGIS opens itself to save control points (its "Save GCP points?" question
+    when another file is opened or the window is closed): modal, a child of the window."""
+    dialog = QFileDialog(window, "Save GCP Points")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setModal(True)
+    dialog.show()
+    return dialog
+
+
+def test_a_gcp_file_dialog_qgis_opens_itself_is_judged(export_guard, georeferencer, guard_services):
+    window = georeferencer("secret")
+    dialog = gcp_file_dialog(window)
+    export_guard.dialogs.check_now()
+    settle()
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected  # no name: nothing saved
+    assert events(guard_services) == [("export_blocked", "scan_secret", "blocked")]
+    assert guard_services.recorder.events[-1][3]["action"] == "save_gcp_dialog"
+
+
+def test_a_public_gcp_file_dialog_and_an_open_dialog_are_left_alone(export_guard, georeferencer, guard_services):
+    window = georeferencer("public")
+    dialog = gcp_file_dialog(window)
+    export_guard.dialogs.check_now()
+    settle()
+    assert dialog.isVisible() and dialog.isEnabled()  # left to the user
+    dialog.reject()
+    opening = QFileDialog(window, "Open Raster")  # opening a file is no export
+    opening.setOption(QFileDialog.Option.DontUseNativeDialog)
+    opening.setModal(True)
+    opening.show()
+    export_guard.dialogs.check_now()
+    settle()
+    assert opening.isVisible()
+    opening.reject()
+    assert [e[0] for e in events(guard_services)] == ["export_allowed"]

@@ -14,6 +14,10 @@ before QGIS runs the original:
 - Save GCP Points writes the control points: where the (classified) raster lies in the world.
 - Generate GDAL Script shows the gdal_translate/gdalwarp commands (the control points and the
   file's path) to copy to the clipboard.
+- QGIS also asks "Save GCP points?" when another file is opened or the window is closed, and then
+  opens its save dialog itself: a modal save-mode file dialog of the window, found by the dialog
+  watch, is judged as Save GCP Points is (refused, it is closed and nothing is saved). Points QGIS
+  saves silently into the ``.points`` file they came from are not seen.
 
 Where the warped copy goes is known only from the Transformation Settings dialog
 (``QgsTransformSettingsDialog``, found by the dialog watch, :mod:`.dialogs`): it is read when that
@@ -32,7 +36,7 @@ from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.gui import QgsFileWidget, QgsMapCanvas, QgsMessageBar
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QLineEdit, QMainWindow
+from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QFileDialog, QLineEdit, QMainWindow
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.dialogs import qgis_child
@@ -58,6 +62,7 @@ class GeoreferencerChannel(Channel):
         super().__init__(gate)
         self._windows: dict = {}  # id(window) -> (window, ActionProxies)
         self._installed = False
+        self._running = False  # a proxy is running its original (its own dialogs are judged already)
         # what the last accepted Transformation Settings dialog said (output, PDFs, world file only, ...)
         self.settings: dict = {}
 
@@ -153,15 +158,21 @@ class GeoreferencerChannel(Channel):
             return False
         labels = [gate.label(layer) for layer in layers]
         if name != START or not any(labels):
-            original.trigger()
+            self._running = True
+            try:
+                original.trigger()
+            finally:
+                self._running = False
             return True
         added = []
         started = time.time()
         project = QgsProject.instance()
         project.layersAdded.connect(added.extend)
         try:
+            self._running = True
             original.trigger()  # QGIS warps in a loop of its own: done when trigger() returns
         finally:
+            self._running = False
             project.layersAdded.disconnect(added.extend)
         self.label_output(added, labels, output, started)
         return True
@@ -178,6 +189,35 @@ class GeoreferencerChannel(Channel):
             gate.label_written_file(output, labels, reason)
             return [output]
         return []
+
+    def watch_modal(self, window) -> None:
+        """A modal dialog of the Georeferencer ``window`` is open (the dialog watch found it): a
+        file dialog saving control points that QGIS opens itself, not through Save GCP Points
+        (its "Save GCP points?" question when another file is opened or the window is closed), is
+        judged as Save GCP Points is; refused, it is closed and nothing is saved."""
+        modal = QApplication.activeModalWidget()
+        if self._running or not isinstance(modal, QFileDialog) or \
+                modal.acceptMode() != QFileDialog.AcceptMode.AcceptSave or modal.property("classificationGuardChecked"):
+            return
+        modal.setProperty("classificationGuardChecked", True)
+        modal.setEnabled(False)
+        QTimer.singleShot(0, lambda: self._judge_gcp_dialog(window, modal))
+
+    def _judge_gcp_dialog(self, window, dialog) -> None:
+        gate = self.gate
+        if sip.isdeleted(dialog) or sip.isdeleted(window):
+            return
+        layers = self.source_layers(window)
+        name = layers[0].name() if layers else ""
+        what = tr("Saving the control points of '{layer}' (Georeferencer)").format(layer=name)
+        source = layers[0].source().split("|")[0] if layers else ""
+        ok, _message = gate.gate(layers, what, "georeferencer", {"action": "save_gcp_dialog", "source": source},
+                                 ask=lambda prompt: gate.ask(prompt, dialog), refuse=gate.refuse_later)
+        if sip.isdeleted(dialog):
+            return
+        dialog.setEnabled(True)
+        if not ok:
+            dialog.reject()  # QGIS's getSaveFileName returns no name: nothing is saved
 
     # -- unload --------------------------------------------------------------------------------
     def hooked(self) -> int:

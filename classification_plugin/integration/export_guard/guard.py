@@ -10,7 +10,11 @@ from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
 from classification_plugin.integration.export_guard.gate import Gate
-from classification_plugin.integration.export_guard.georeferencer import SETTINGS_DIALOG, GeoreferencerChannel
+from classification_plugin.integration.export_guard.georeferencer import (
+    GEOREF_WINDOW,
+    SETTINGS_DIALOG,
+    GeoreferencerChannel,
+)
 from classification_plugin.integration.export_guard.layouts import LayoutsChannel
 from classification_plugin.integration.export_guard.map_export import MapExportChannel
 from classification_plugin.integration.export_guard.processing import (
@@ -44,6 +48,7 @@ class ExportGuard:
         self.record_only = RecordOnlyActions(gate)
         self.georeferencer = GeoreferencerChannel(gate)
         self.dialogs.watch_dialog(SETTINGS_DIALOG, self.georeferencer.watch_transform_settings)
+        self.dialogs.watch_dialog(GEOREF_WINDOW, self.georeferencer.watch_modal)  # its modal dialogs
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
         # Each way out is installed on its own: one whose QGIS hook is missing or changed on this
