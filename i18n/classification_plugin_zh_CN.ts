@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="324" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="325" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="331" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="332" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="66" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="361" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="362" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -613,12 +613,12 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="68" />
       <source>DB Manager export</source>
       <translation>数据库管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="67" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -653,7 +653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="281" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -853,17 +853,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出为文件（数据库管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="194" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="195" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="200" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="201" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="198" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="199" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -878,7 +878,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="203" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="204" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -973,17 +973,17 @@ Manifest SHA-256: {digest}</source>
       <translation>GeoPackage</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="173" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="184" />
       <source>Georeferenced by the Georeferencer</source>
       <translation>由地理配准工具配准生成</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="69" />
       <source>Georeferencer</source>
       <translation>地理配准工具</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="136" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="141" />
       <source>Georeferencing '{layer}'</source>
       <translation>地理配准“{layer}”</translation>
     </message>
@@ -1113,7 +1113,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="347" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="348" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1253,7 +1253,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="70" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1398,7 +1398,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="305" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="306" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1678,7 +1678,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1693,17 +1693,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1783,7 +1783,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="274" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="275" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1988,12 +1988,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -2003,7 +2003,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="191" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="192" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2013,7 +2013,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保存编辑失败</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="137" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="212" />
       <source>Saving the control points of '{layer}' (Georeferencer)</source>
       <translation>保存“{layer}”的控制点（地理配准工具）</translation>
     </message>
@@ -2023,7 +2023,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="204" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="205" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2188,17 +2188,17 @@ Manifest SHA-256: {digest}</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="138" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="143" />
       <source>The GDAL script of '{layer}' (Georeferencer)</source>
       <translation>“{layer}”的 GDAL 脚本（地理配准工具）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="93" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="98" />
       <source>The Georeferencer's Start Georeferencing action ({name}) was not found on this QGIS version: georeferencing is not guarded.</source>
       <translation>在此 QGIS 版本中未找到地理配准工具的“开始配准”操作（{name}）：地理配准不受保护。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="68" />
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="73" />
       <source>The QGIS main window</source>
       <translation>QGIS 主窗口</translation>
     </message>
