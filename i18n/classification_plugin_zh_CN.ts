@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="315" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="325" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="322" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="332" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="53" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="60" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="68" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="335" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="362" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -618,17 +618,17 @@ Manifest SHA-256: {digest}</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="71" />
       <source>DB Manager SQL window</source>
       <translation>DB 管理器 SQL 窗口</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="70" />
       <source>DB Manager export to file</source>
       <translation>DB 管理器导出到文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="69" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -668,7 +668,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="272" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,17 +868,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="185" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="195" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="191" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="201" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="189" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="199" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -893,7 +893,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="194" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="204" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -986,6 +986,21 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/integration/label_store.py" line="52" />
       <source>GeoPackage</source>
       <translation>GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="184" />
+      <source>Georeferenced by the Georeferencer</source>
+      <translation>由地理配准工具配准生成</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="72" />
+      <source>Georeferencer</source>
+      <translation>地理配准工具</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="141" />
+      <source>Georeferencing '{layer}'</source>
+      <translation>地理配准“{layer}”</translation>
     </message>
     <message>
       <location filename="../classification_plugin/processing/get_label.py" line="24" />
@@ -1111,6 +1126,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/integration/export_guard/db_import.py" line="77" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="348" />
+      <source>Importing '{layer}' into a database (Browser)</source>
+      <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/db_import.py" line="60" />
@@ -1248,7 +1268,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="73" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1393,7 +1413,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="296" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="306" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1673,7 +1693,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="58" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="66" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1688,17 +1708,17 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="56" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="54" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
@@ -1778,7 +1798,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="265" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="275" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -1983,12 +2003,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="67" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -1998,7 +2018,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="182" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="192" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2008,12 +2028,17 @@ Manifest SHA-256: {digest}</source>
       <translation>保存编辑失败</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="212" />
+      <source>Saving the control points of '{layer}' (Georeferencer)</source>
+      <translation>保存“{layer}”的控制点（地理配准工具）</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/map_export.py" line="66" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="195" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="205" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2176,6 +2201,21 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/integration/export_guard/dxf.py" line="95" />
       <source>The DXF file {path} was written although the export was refused, so it was removed.</source>
       <translation>导出已被拒绝，但 DXF 文件 {path} 仍被写入，已将其删除。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="143" />
+      <source>The GDAL script of '{layer}' (Georeferencer)</source>
+      <translation>“{layer}”的 GDAL 脚本（地理配准工具）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="98" />
+      <source>The Georeferencer's Start Georeferencing action ({name}) was not found on this QGIS version: georeferencing is not guarded.</source>
+      <translation>在此 QGIS 版本中未找到地理配准工具的“开始配准”操作（{name}）：地理配准不受保护。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/georeferencer.py" line="73" />
+      <source>The QGIS main window</source>
+      <translation>QGIS 主窗口</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="428" />

@@ -53,6 +53,18 @@ def clean_project(qgis_app):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def georeferencer_menu_entry(qgis_iface):
+    """The stub main window gets QGIS's Raster > Georeferencer action (by its object name), as the
+    real one has from 3.22 on: the guard's Georeferencer channel hooks it."""
+    from qgis.PyQt.QtWidgets import QAction
+
+    main = qgis_iface.mainWindow()
+    action = QAction("Georeferencer…", main)
+    action.setObjectName("mActionShowGeoreferencer")
+    yield action
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_audit_log(tmp_path_factory):
     """Every test writes its access log into a temporary folder, never the user's profile."""
     import os

@@ -271,3 +271,30 @@ def test_save_as_from_a_browser_entry_is_judged_by_that_entry(export_guard, laye
     assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
     assert "control_points" in export_guard.gate.refusals[-1] and "secret" in export_guard.gate.refusals[-1].lower()
     view.close()
+
+
+# -- Browser > a database connection's Import Vector Layer (QGIS 3.44) -------------------------------
+class QgsDbImportVectorLayerDialog(QDialog):  # noqa: N801 - as in qgsdbimportvectorlayerdialogbase.ui
+    def __init__(self, layer):
+        super().__init__()
+        combo = QgsMapLayerComboBox(self)
+        combo.setObjectName("mSourceLayerComboBox")
+        combo.setLayer(layer)
+        QLineEdit("copied_table", self).setObjectName("mEditTable")
+
+
+def test_connection_import_refuses_secret_asks_confidential_allows_public(export_guard, layer_of, guard_services):
+    assert run_as_qgis(export_guard, QgsDbImportVectorLayerDialog(layer_of("secret"))) == QDialog.DialogCode.Rejected
+    confidential = layer_of("confidential")
+    export_guard.ask_justification = lambda text, parent: None
+    assert run_as_qgis(export_guard, QgsDbImportVectorLayerDialog(confidential)) == QDialog.DialogCode.Rejected
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    assert run_as_qgis(export_guard, QgsDbImportVectorLayerDialog(confidential)) == QDialog.DialogCode.Accepted
+    export_guard.ask_justification = lambda text, parent: pytest.fail("nothing to ask")
+    assert run_as_qgis(export_guard, QgsDbImportVectorLayerDialog(layer_of("public"))) == QDialog.DialogCode.Accepted
+    assert events(guard_services, "browser_db_import") == [
+        ("export_blocked", "secret_points", "blocked"), ("export_attempted", "confidential_points", "ok"),
+        ("export_blocked", "confidential_points", "blocked"), ("export_attempted", "confidential_points", "ok"),
+        ("export_allowed", "confidential_points", "allowed_with_justification"),
+        ("export_allowed", "public_points", "allowed")]
+    assert guard_services.recorder.events[-2][3]["table"] == "copied_table"

@@ -28,7 +28,12 @@ refuses, records every refusal, justification and allowed export of classified d
   mark) after it (Align Rasters from 3.26 included);
 - :mod:`.db_import`: a wrapper around DB Manager's import dialog's ``accept()``, which writes into
   the database before the dialog's accepted signal (:mod:`.patches` holds the wrapping helpers);
-- :mod:`.layouts`: proxies for the print layout designer's export and print actions;
+- :mod:`.db_export`: the same for DB Manager's Export to File, judged by the table's own label;
+- :mod:`.layouts`: proxies for the print layout designer's export and print actions
+  (:mod:`.proxies` puts a checking proxy in place of a C++ window's action);
+- :mod:`.georeferencer`: proxies for the Georeferencer's Start Georeferencing, Save GCP Points and
+  Generate GDAL Script, judged by the file in its own map canvas; the output named in its
+  Transformation Settings (read by the dialog watch) or the layer it loads is labelled;
 - :mod:`.clipboard`: a clipboard watch that clears copied features of a blocked layer;
 - :mod:`.records`: connections recording Save as Layer Definition / Copy Layer and labelling
   Save As outputs.

@@ -4,8 +4,9 @@
   they open (or need a justification first). An allowed DXF dialog is handed to :mod:`.dxf` (its
   ticked layers are judged again when it is accepted, the file is marked), an allowed Save Map
   dialog to :mod:`.map_export` (no geospatial PDF while a marking is needed).
-- Raster Calculator, Mesh Calculator, a raster added to Align Rasters (QGIS before 3.26) and
-  Convert to Offline Project (the Offline Editing core plugin) are judged when they are accepted:
+- Raster Calculator, Mesh Calculator, a raster added to Align Rasters (QGIS before 3.26),
+  Convert to Offline Project (the Offline Editing core plugin) and a Browser database
+  connection's Import Vector Layer (3.44) are judged when they are accepted:
   a refusal makes ``exec()`` return Rejected, so nothing is written (or added to the list).
 - The temporal controller's Export Animation and the elevation profile's image / PDF export are
   refused as they open; so are the exports of a 3D map view (Save as Image's file dialog, Export
@@ -47,6 +48,9 @@ MESH_CALC_DIALOG = "QgsMeshCalculatorDialog"  # Mesh > Mesh Calculator (QgisApp:
 ALIGN_LAYER_DIALOG = "QgsAlignRasterLayerConfigDialog"
 ALIGN_DIALOG = "QgsAlignRasterDialog"
 OFFLINE_DIALOG = "QgsOfflineEditingPluginGui"  # Database > Offline Editing > Convert to Offline Project
+# Browser > a database connection's Import Vector Layer (3.44, src/gui/qgsdbimportvectorlayerdialog.cpp):
+# its caller makes the exporter task only when exec() returns Accepted
+DB_IMPORT_DIALOG = "QgsDbImportVectorLayerDialog"
 ANIMATION_DIALOG = "QgsAnimationExportDialog"  # the temporal controller's Export Animation (image frames)
 PROFILE_DIALOGS = {"QgsElevationProfileImageExportDialog", "QgsElevationProfilePdfExportDialog"}  # 3.30+
 # a 3D map view: a dock (3.22) or a widget in a dock or window of its own (3.28+)
@@ -68,12 +72,18 @@ class DialogWatch(Channel):
         self._judged_on_accept = {RASTER_CALC_DIALOG: self.watch_raster_calculator,
                                   MESH_CALC_DIALOG: self.watch_mesh_calculator,
                                   ALIGN_LAYER_DIALOG: self.watch_align_layer,
-                                  OFFLINE_DIALOG: self.watch_offline_conversion}
+                                  OFFLINE_DIALOG: self.watch_offline_conversion,
+                                  DB_IMPORT_DIALOG: self.watch_connection_import}
         # Export dialogs are modal: a short poll of QApplication.activeModalWidget() finds them.
         # (An application-wide Python event filter crashed QGIS 3.22: sip converting the receiver
         # of every event, some of them half-built, aborted in a dynamic_cast.)
         self._poll = QTimer()
         self._poll.setInterval(POLL_MS)
+
+    def watch_dialog(self, class_name: str, watcher) -> None:
+        """Hand each dialog of ``class_name`` to ``watcher(dialog)`` while it is open (another
+        channel's: the Georeferencer's Transformation Settings tell where its output goes)."""
+        self._judged_on_accept[class_name] = watcher
 
     def install(self) -> None:
         self.connections.connect(self._poll.timeout, self.check_now)
@@ -324,6 +334,23 @@ class DialogWatch(Channel):
 
         self._watch_accept(dialog, judge)
 
+    def watch_connection_import(self, dialog) -> None:
+        """Browser > a database connection's Import Vector Layer (QGIS 3.44): the layer in its
+        source combo, when it is accepted; refused, QGIS makes no exporter task. The table it makes
+        is written later by that task, out of the guard's reach: recorded, not labelled."""
+        if not self._first_look(dialog):
+            return
+
+        def judge():
+            layers = connection_import_layers(dialog)
+            table = dialog.findChild(QLineEdit, "mEditTable")
+            name = layers[0].name() if layers else ""
+            return self._gate_dialog(dialog, layers, tr("Importing '{layer}' into a database (Browser)").format(
+                layer=name), "browser_db_import", {"dialog": DB_IMPORT_DIALOG, "table": table.text() if table else ""},
+                "")
+
+        self._watch_accept(dialog, judge)
+
     def watch_offline_conversion(self, dialog) -> None:
         """Database > Offline Editing > Convert to Offline Project (a core plugin,
         ``QgsOfflineEditingPlugin::convertProject``): the layers ticked in its dialog."""
@@ -336,6 +363,18 @@ class DialogWatch(Channel):
                                      "offline_editing", {"dialog": OFFLINE_DIALOG}, edit.text() if edit else "")
 
         self._watch_accept(dialog, judge)
+
+
+def connection_import_layers(dialog) -> list:
+    """The layer a connection's Import Vector Layer dialog copies (its source combo: a project
+    layer, or one opened from a Browser entry), and the project's layers with the same source."""
+    combo = qgis_child(dialog, QgsMapLayerComboBox, "mSourceLayerComboBox")
+    layer = combo.currentLayer() if combo is not None else None
+    if layer is None:
+        return []
+    same = [other for other in QgsProject.instance().mapLayers().values()
+            if other is not layer and other.source() == layer.source() and other.providerType() == layer.providerType()]
+    return [layer, *same]
 
 
 def qgis_child(parent, cls, name: str = ""):

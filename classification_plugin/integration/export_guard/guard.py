@@ -11,6 +11,11 @@ from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
 from classification_plugin.integration.export_guard.gate import Gate
+from classification_plugin.integration.export_guard.georeferencer import (
+    GEOREF_WINDOW,
+    SETTINGS_DIALOG,
+    GeoreferencerChannel,
+)
 from classification_plugin.integration.export_guard.layouts import LayoutsChannel
 from classification_plugin.integration.export_guard.map_export import MapExportChannel
 from classification_plugin.integration.export_guard.processing import (
@@ -43,6 +48,9 @@ class ExportGuard:
         self.db_export = DbManagerExportChannel(gate)
         self.db_sql = DbManagerSqlChannel(gate)
         self.record_only = RecordOnlyActions(gate)
+        self.georeferencer = GeoreferencerChannel(gate)
+        self.dialogs.watch_dialog(SETTINGS_DIALOG, self.georeferencer.watch_transform_settings)
+        self.dialogs.watch_dialog(GEOREF_WINDOW, self.georeferencer.watch_modal)  # its modal dialogs
         # the dialog watch is a timer of the plugin's own, not a QGIS hook: always on
         self.dialogs.install()
         # Each way out is installed on its own: one whose QGIS hook is missing or changed on this
@@ -61,6 +69,7 @@ class ExportGuard:
                 (tr("DB Manager import"), self.db_import),
                 (tr("DB Manager export to file"), self.db_export),
                 (tr("DB Manager SQL window"), self.db_sql),
+                (tr("Georeferencer"), self.georeferencer),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
 
@@ -74,8 +83,9 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "db_import", "db_export", "db_sql", "record_only", "clipboard", "saved_as", "layouts",
-                 "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops", "dxf")
+        names = ("dialogs", "georeferencer", "db_import", "db_export", "db_sql", "record_only", "clipboard",
+                 "saved_as", "layouts", "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops",
+                 "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QObject, QTimer
-from qgis.PyQt.QtGui import QKeySequence
-from qgis.PyQt.QtWidgets import QAction, QApplication, QMenu, QMenuBar, QToolBar, QToolButton
+from qgis.PyQt.QtWidgets import QAction, QApplication
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.connections import Connections
 from classification_plugin.integration.export_guard.gate import Channel
+from classification_plugin.integration.export_guard.proxies import ActionProxies
 from classification_plugin.integration.layout_marking import add_layout_marking, layout_layers, remove_layout_marking
 
 LAYOUT_ACTIONS = (
@@ -139,64 +139,8 @@ class _DesignerGuard:
     """Puts a checking proxy in place of each export/print action of one layout designer."""
 
     def __init__(self, channel: LayoutsChannel, designer):
-        self.swaps: list = []  # (original, proxy, [(kind, widget)], shortcut)
-        self.connections = Connections()  # each original's changed -> its proxy's sync
-        window = designer.window()
-        for name in LAYOUT_ACTIONS:
-            original = window.findChild(QAction, name)
-            if original is None:
-                continue
-            proxy = QAction(original.icon(), original.text(), original.parent())
-            proxy.setObjectName(name + "_ClassificationGuard")
-
-            def sync(o=original, p=proxy):
-                p.setText(o.text())
-                p.setToolTip(o.toolTip())
-                p.setStatusTip(o.statusTip())
-                p.setEnabled(o.isEnabled())
-                p.setVisible(o.isVisible())
-
-            sync()
-            shortcut = original.shortcut()
-            proxy.setShortcut(shortcut)
-            original.setShortcut(QKeySequence())
-            self.connections.connect(original.changed, sync, owner=original)
-            proxy.triggered.connect(lambda _c=False, o=original: channel.layout_export(designer, o))
-            places = []
-            widgets = list(original.associatedWidgets())
-            for widget in widgets:  # tool buttons of their own (not the ones a toolbar makes per action)
-                parent = widget.parentWidget()
-                made_by_toolbar = isinstance(parent, QToolBar) and original in parent.actions()
-                if isinstance(widget, QToolButton) and widget.defaultAction() is original and not made_by_toolbar:
-                    widget.setDefaultAction(proxy)
-                    places.append(("default", widget))
-            for widget in widgets:
-                if isinstance(widget, (QMenu, QMenuBar, QToolBar)):
-                    widget.insertAction(original, proxy)
-                    widget.removeAction(original)
-                    places.append(("list", widget))
-            self.swaps.append((original, proxy, places, shortcut))
+        self.proxies = ActionProxies(designer.window(), LAYOUT_ACTIONS,
+                                     lambda original: channel.layout_export(designer, original))
 
     def restore(self) -> None:
-        self.connections.disconnect_all()
-        for original, proxy, places, shortcut in reversed(self.swaps):
-            try:
-                original.setShortcut(shortcut)
-            except RuntimeError:  # the designer window is already gone
-                continue
-            for kind, widget in places:
-                try:
-                    _put_back(widget, kind, original, proxy)
-                except RuntimeError:  # one of its widgets is already gone
-                    pass
-            proxy.deleteLater()
-        self.swaps = []
-
-
-def _put_back(widget, kind, original, proxy) -> None:
-    if kind == "default":
-        widget.setDefaultAction(original)
-        widget.removeAction(proxy)
-    else:
-        widget.insertAction(proxy, original)
-        widget.removeAction(proxy)
+        self.proxies.restore()
