@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 
 from classification_plugin.core.gpkg_rtree import RtreeNotPackableError, fill_rtree
+from classification_plugin.core.gpkg_table import GEOMETRY_TYPES, create_geopackage
 from classification_plugin.core.wkb import gpkg_blobs, gpkg_point_blobs
 
 OUTPUT_FIELDS = (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
@@ -30,14 +31,19 @@ class TableNotWritableError(Exception):
     """The GeoPackage table is not one this module can fill directly; the caller uses QGIS."""
 
 
-def attribute_rows(result, start: int = 0, stop: int | None = None):
-    """The pairs' attribute rows, in the order of :data:`OUTPUT_FIELDS`."""
+def attribute_columns(result, start: int = 0, stop: int | None = None) -> tuple:
+    """The pairs' attributes as one list per field, in the order of :data:`OUTPUT_FIELDS`."""
     from classification_plugin.integration.protected_check import INSIDE, WITHIN_BUFFER
 
     part = slice(start, stop)
     relation = np.where(result.inside[part], INSIDE, WITHIN_BUFFER).tolist()
-    return zip(result.survey_fids[part].tolist(), result.zone_fids[part].tolist(), result.zone_names[part],
-               result.zone_kinds[part], result.distances_m[part].tolist(), relation)
+    return (result.survey_fids[part].tolist(), result.zone_fids[part].tolist(), result.zone_names[part],
+            result.zone_kinds[part], result.distances_m[part].tolist(), relation)
+
+
+def attribute_rows(result, start: int = 0, stop: int | None = None):
+    """The pairs' attribute rows, in the order of :data:`OUTPUT_FIELDS`."""
+    return zip(*attribute_columns(result, start, stop))
 
 
 def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) -> bool:
@@ -82,7 +88,7 @@ def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) 
     return True
 
 
-def memory_layer(result, fields, wkb_type, crs, transform_context, name: str = "output"):
+def memory_layer(result, fields, wkb_type, crs, name: str = "output"):
     """A new memory layer holding the pairs (``fields``: the sink's, :data:`OUTPUT_FIELDS` in order),
     or None when this way cannot make it (then the caller adds features to its sink).
 
@@ -91,33 +97,29 @@ def memory_layer(result, fields, wkb_type, crs, transform_context, name: str = "
     QGIS reads that table into a memory layer in C++ (``QgsFeatureSource.materialize``, only
     :data:`OUTPUT_FIELDS`: not the table's fid). The scratch file is removed before returning.
     """
-    from qgis.core import QgsFeatureRequest, QgsVectorFileWriter, QgsVectorLayer
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer, QgsWkbTypes
 
     names = [n for n, _ in OUTPUT_FIELDS]
-    if fields.names() != names or (result.survey_xy is None and result.survey_geometries is None):
+    geometry_type = QgsWkbTypes.displayString(QgsWkbTypes.flatType(wkb_type)).upper()
+    if (fields.names() != names or (result.survey_xy is None and result.survey_geometries is None)
+            or geometry_type not in GEOMETRY_TYPES or QgsWkbTypes.hasZ(wkb_type) or QgsWkbTypes.hasM(wkb_type)):
         return None
     with tempfile.TemporaryDirectory(prefix="classification_pairs_") as folder:
         path = os.path.join(folder, "pairs.gpkg")
-        options = QgsVectorFileWriter.SaveVectorOptions()
-        options.driverName, options.layerName = "GPKG", "pairs"
-        options.layerOptions = ["SPATIAL_INDEX=NO"]
-        writer = QgsVectorFileWriter.create(path, fields, wkb_type, crs, transform_context, options)
-        failed = writer.hasError() != QgsVectorFileWriter.WriterError.NoError
-        del writer  # closes the file
-        if failed:
-            return None
+        create_geopackage(path, "pairs", geometry_type, OUTPUT_FIELDS)
         try:
             write_geopackage(path, "pairs", result, scratch=True)
         except TableNotWritableError:
             return None
         source = QgsVectorLayer(f"{path}|layername=pairs", name, "ogr")
-        if not source.isValid() or source.crs() != crs:
+        if not source.isValid() or source.wkbType() != wkb_type:
             return None
+        source.setCrs(crs)  # the file's is undefined: materialize() gives the layer's own
         layer = source.materialize(QgsFeatureRequest().setSubsetOfAttributes([source.fields().indexOf(n)
                                                                               for n in names]))
         del source
-    if (layer is None or layer.fields().names() != names or layer.featureCount() != result.pair_count
-            or layer.crs() != crs):
+    if (layer is None or [(f.name(), f.type()) for f in layer.fields()] != [(f.name(), f.type()) for f in fields]
+            or layer.featureCount() != result.pair_count or layer.crs() != crs or layer.wkbType() != wkb_type):
         return None
     layer.setName(name)
     return layer
@@ -193,7 +195,7 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
         db.executemany(
             f"INSERT INTO {_quote(table)} ({_quote(fid_column[0])}, {_quote(geom_column)}, "
             f"{', '.join(_quote(n) for n in names)}) VALUES ({placeholders})",
-            ((fid, blob, *values) for fid, blob, values in zip(fids, blobs, attribute_rows(result))))
+            zip(fids, blobs, *attribute_columns(result)))
         if has_rtree:
             _index(db, rtree, np.arange(1, count + 1), bounds)
         for _name, sql in triggers:
@@ -236,5 +238,5 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-__all__ = ["OUTPUT_FIELDS", "TableNotWritableError", "add_pairs", "attribute_rows", "memory_layer",
+__all__ = ["OUTPUT_FIELDS", "TableNotWritableError", "add_pairs", "attribute_columns", "attribute_rows", "memory_layer",
            "write_geopackage"]

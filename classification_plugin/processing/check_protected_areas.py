@@ -171,7 +171,7 @@ def _memory_output(context, dest_id: str, result, fields, wkb_type, crs):
     made = context.temporaryLayerStore().mapLayer(dest_id)
     if made is None or made.providerType() != "memory" or made.featureCount() != 0:
         return None
-    return memory_layer(result, fields, wkb_type, crs, context.transformContext(), made.name())
+    return memory_layer(result, fields, wkb_type, crs, made.name())
 
 
 def _replace_temporary_layer(context, dest_id: str, layer) -> str:
