@@ -92,7 +92,7 @@ def memory_layer(result, fields, wkb_type, crs, name: str = "output"):
     """A new memory layer holding the pairs (``fields``: the sink's, :data:`OUTPUT_FIELDS` in order),
     or None when this way cannot make it (then the caller adds features to its sink).
 
-    Each QgsFeature built in Python and added to the memory provider costs ~15 us; here the pairs
+    Each QgsFeature built in Python and added to the memory provider costs ~13 us; here the pairs
     go into a scratch GeoPackage table (no index, no journal) with :func:`write_geopackage`, and
     QGIS reads that table into a memory layer in C++ (``QgsFeatureSource.materialize``, only
     :data:`OUTPUT_FIELDS`: not the table's fid). The scratch file is removed before returning.
