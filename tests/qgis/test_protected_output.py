@@ -13,6 +13,7 @@ from contextlib import closing
 import numpy as np
 import pytest
 from qgis.core import (
+    NULL,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
@@ -329,3 +330,36 @@ def test_geopackage_output_index_is_sound_for_gdal_and_answers_every_box(protect
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("SELECT rtreecheck('rtree_conflicts_geom')").fetchone()[0] == "ok"
         assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count - 20
+
+
+def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider, qgis_app, monkeypatch):
+    """Lines (held as shapely geometries, not x/y), a zone without a name and one named in Chinese:
+    the C++-filled layer holds the same as the one built feature by feature."""
+    import processing
+
+    from classification_plugin.processing import check_protected_areas
+
+    zones = layer_from(ZONES, "Polygon", "name:string,kind:string", [(None, "military"), ("湿地保护区", None)],
+                       name="zone")
+    survey = layer_from(["LINESTRING(115.9 39.95, 116.05 39.95)", "LINESTRING(116.06 39.96, 116.07 39.97)",
+                         "LINESTRING(118 41, 118.1 41)"], "LineString", name="survey")
+    parameters = {"INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name", "ZONE_KIND_FIELD": "kind",
+                  "BUFFER": 0.0, "OUTPUT": "memory:"}
+    real, made = check_protected_areas.memory_layer, []
+
+    def spy(*args):
+        layer = real(*args)
+        made.append(None if layer is None else layer.id())
+        return layer
+
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", spy)
+        fast = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", lambda *args: None)
+        slow = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
+    assert made == [fast.id()]
+    assert features_of(fast) == features_of(slow) and len(features_of(fast)) == 4  # two lines, each in both zones
+    names = {f["zone_name"] for f in fast.getFeatures()}
+    assert "湿地保护区" in names and any(n is None or n == NULL for n in names)
+    assert fast.wkbType() == slow.wkbType() == survey.wkbType()
