@@ -2,19 +2,24 @@
 
 One feature per (survey feature, zone) pair, with the survey feature's geometry as the check
 read it (:meth:`~.protected_check.CheckResult.survey_wkb`): nothing is fetched again by feature
-id. A GeoPackage table that QGIS created empty is filled with sqlite3 in one transaction (its
-R-tree in bulk); any other sink gets QgsFeatures built and added in chunks, so that at most one
-chunk of them exists at a time.
+id. A GeoPackage table that QGIS created empty is filled with sqlite3 in one transaction, its
+R-tree packed in bulk (:mod:`~classification_plugin.core.gpkg_rtree`). A memory layer is filled
+in C++ by QGIS from such a table written to a scratch file (:func:`memory_layer`). Any other sink
+gets QgsFeatures built and added in chunks, so that at most one chunk of them exists at a time.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 from contextlib import closing
 
 import numpy as np
 import shapely
 
+from classification_plugin.core.gpkg_rtree import RtreeNotPackableError, fill_rtree
+from classification_plugin.core.gpkg_table import GEOMETRY_TYPES, create_geopackage
 from classification_plugin.core.wkb import gpkg_blobs, gpkg_point_blobs
 
 OUTPUT_FIELDS = (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
@@ -26,14 +31,19 @@ class TableNotWritableError(Exception):
     """The GeoPackage table is not one this module can fill directly; the caller uses QGIS."""
 
 
-def attribute_rows(result, start: int = 0, stop: int | None = None):
-    """The pairs' attribute rows, in the order of :data:`OUTPUT_FIELDS`."""
+def attribute_columns(result, start: int = 0, stop: int | None = None) -> tuple:
+    """The pairs' attributes as one list per field, in the order of :data:`OUTPUT_FIELDS`."""
     from classification_plugin.integration.protected_check import INSIDE, WITHIN_BUFFER
 
     part = slice(start, stop)
     relation = np.where(result.inside[part], INSIDE, WITHIN_BUFFER).tolist()
-    return zip(result.survey_fids[part].tolist(), result.zone_fids[part].tolist(), result.zone_names[part],
-               result.zone_kinds[part], result.distances_m[part].tolist(), relation)
+    return (result.survey_fids[part].tolist(), result.zone_fids[part].tolist(), result.zone_names[part],
+            result.zone_kinds[part], result.distances_m[part].tolist(), relation)
+
+
+def attribute_rows(result, start: int = 0, stop: int | None = None):
+    """The pairs' attribute rows, in the order of :data:`OUTPUT_FIELDS`."""
+    return zip(*attribute_columns(result, start, stop))
 
 
 def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) -> bool:
@@ -78,15 +88,54 @@ def add_pairs(sink, result, fields, geometries=None, flags=None, feedback=None) 
     return True
 
 
-def write_geopackage(path: str, table: str, result) -> int:
+def memory_layer(result, fields, wkb_type, crs, name: str = "output"):
+    """A new memory layer holding the pairs (``fields``: the sink's, :data:`OUTPUT_FIELDS` in order),
+    or None when this way cannot make it (then the caller adds features to its sink).
+
+    Each QgsFeature built in Python and added to the memory provider costs ~13 us; here the pairs
+    go into a scratch GeoPackage table (no index, no journal) with :func:`write_geopackage`, and
+    QGIS reads that table into a memory layer in C++ (``QgsFeatureSource.materialize``, only
+    :data:`OUTPUT_FIELDS`: not the table's fid). The scratch file is removed before returning.
+    """
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer, QgsWkbTypes
+
+    names = [n for n, _ in OUTPUT_FIELDS]
+    geometry_type = QgsWkbTypes.displayString(QgsWkbTypes.flatType(wkb_type)).upper()
+    if (fields.names() != names or (result.survey_xy is None and result.survey_geometries is None)
+            or geometry_type not in GEOMETRY_TYPES or QgsWkbTypes.hasZ(wkb_type) or QgsWkbTypes.hasM(wkb_type)):
+        return None
+    with tempfile.TemporaryDirectory(prefix="classification_pairs_") as folder:
+        path = os.path.join(folder, "pairs.gpkg")
+        create_geopackage(path, "pairs", geometry_type, OUTPUT_FIELDS)
+        try:
+            write_geopackage(path, "pairs", result, scratch=True)
+        except TableNotWritableError:
+            return None
+        source = QgsVectorLayer(f"{path}|layername=pairs", name, "ogr")
+        if not source.isValid() or source.wkbType() != wkb_type:
+            return None
+        source.setCrs(crs)  # the file's is undefined: materialize() gives the layer's own
+        layer = source.materialize(QgsFeatureRequest().setSubsetOfAttributes([source.fields().indexOf(n)
+                                                                              for n in names]))
+        del source
+    if (layer is None or [(f.name(), f.type()) for f in layer.fields()] != [(f.name(), f.type()) for f in fields]
+            or layer.featureCount() != result.pair_count or layer.crs() != crs or layer.wkbType() != wkb_type):
+        return None
+    layer.setName(name)
+    return layer
+
+
+def write_geopackage(path: str, table: str, result, scratch: bool = False) -> int:
     """Fill the empty GeoPackage ``table`` (the file's only one when ""), made by QGIS with
     :data:`OUTPUT_FIELDS`, with the pairs in one transaction; returns the rows written.
 
     Its R-tree's insert trigger needs GDAL's SQL functions (ST_MinX...), which plain sqlite3 has
-    not: inside the transaction that trigger is dropped, the R-tree rows are inserted from the
-    bounds the check holds, and the trigger is made again from its own SQL, so later edits in
-    QGIS keep the index as GDAL would. Raises :class:`TableNotWritableError` for anything else (rows
-    already there, other columns, other insert triggers that fail), leaving the file as it was.
+    not: inside the transaction that trigger (and GDAL's per-row feature count) is dropped, the
+    R-tree is packed from the bounds the check holds (:func:`_index`), and the triggers are made
+    again from their own SQL, so later edits in QGIS keep the index and count as GDAL would.
+    Raises :class:`TableNotWritableError` for anything else (rows already there, other columns,
+    other insert triggers that fail), leaving the file as it was.
+    ``scratch``: a file of this process's own, written without a journal (no rollback).
     """
     if result.survey_xy is not None:
         xs, ys = result.survey_xy[:, 0], result.survey_xy[:, 1]
@@ -97,6 +146,9 @@ def write_geopackage(path: str, table: str, result) -> int:
         raise TableNotWritableError("the check holds no geometries")
     try:
         with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            if scratch:
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
             return _write(db, table, result, bounds)
     except sqlite3.Error as error:
         raise TableNotWritableError(str(error)) from error
@@ -121,10 +173,13 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
     rtree = f"rtree_{table}_{geom_column}"
     has_rtree = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                            (rtree,)).fetchone() is not None
-    # the R-tree's insert trigger(s), by GDAL's names (rtree_<t>_<g>_insert...) and event
+    # GDAL's per-row insert triggers, by its names and event: the R-tree's (rtree_<t>_<g>_insert...;
+    # the index is packed below) and the feature count's (one UPDATE of gpkg_ogr_contents a row,
+    # ~40 % of the rows' insert; the count is set once below)
     triggers = [(name, sql) for name, sql in db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))
-        if has_rtree and name.startswith(rtree + "_") and "AFTER INSERT" in " ".join(sql.upper().split())]
+        if "AFTER INSERT" in " ".join(sql.upper().split())
+        and ((has_rtree and name.startswith(rtree + "_")) or name == f"trigger_insert_feature_count_{table}")]
     if result.survey_xy is not None:
         blobs = gpkg_point_blobs(result.survey_xy[:, 0], result.survey_xy[:, 1], srs_id)
     else:
@@ -141,11 +196,9 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
         db.executemany(
             f"INSERT INTO {_quote(table)} ({_quote(fid_column[0])}, {_quote(geom_column)}, "
             f"{', '.join(_quote(n) for n in names)}) VALUES ({placeholders})",
-            ((fid, blob, *values) for fid, blob, values in zip(fids, blobs, attribute_rows(result))))
+            zip(fids, blobs, *attribute_columns(result)))
         if has_rtree:
-            db.executemany(f"INSERT INTO {_quote(rtree)} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)",
-                           zip(fids, bounds[:, 0].tolist(), bounds[:, 2].tolist(), bounds[:, 1].tolist(),
-                               bounds[:, 3].tolist()))
+            _index(db, rtree, np.arange(1, count + 1), bounds)
         for _name, sql in triggers:
             db.execute(sql)
         if count:
@@ -162,8 +215,29 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
     return count
 
 
+def _index(db, rtree: str, fids: np.ndarray, bounds: np.ndarray) -> None:
+    """The R-tree of the rows: packed in bulk into its shadow tables (core.gpkg_rtree) when SQLite
+    offers ``rtreecheck()`` to verify the result, else (or when packing is refused) one insert per row."""
+    present = np.isfinite(bounds).all(axis=1)  # GDAL indexes no null or empty geometry
+    fids, bounds = fids[present], bounds[present]
+    db.execute("SAVEPOINT packed_rtree")
+    try:
+        fill_rtree(db, rtree, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
+        if db.execute("SELECT rtreecheck(?)", (rtree,)).fetchone()[0] != "ok":
+            raise RtreeNotPackableError("rtreecheck() found the packed tree wrong")
+    except (RtreeNotPackableError, sqlite3.OperationalError):  # OperationalError: no rtreecheck()
+        db.execute("ROLLBACK TO packed_rtree")
+        db.execute("RELEASE packed_rtree")
+        db.executemany(f"INSERT INTO {_quote(rtree)} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)",
+                       zip(fids.tolist(), bounds[:, 0].tolist(), bounds[:, 2].tolist(), bounds[:, 1].tolist(),
+                           bounds[:, 3].tolist()))
+    else:
+        db.execute("RELEASE packed_rtree")
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-__all__ = ["OUTPUT_FIELDS", "TableNotWritableError", "add_pairs", "attribute_rows", "write_geopackage"]
+__all__ = ["OUTPUT_FIELDS", "TableNotWritableError", "add_pairs", "attribute_columns", "attribute_rows", "memory_layer",
+           "write_geopackage"]

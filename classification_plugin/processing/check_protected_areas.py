@@ -32,6 +32,7 @@ from classification_plugin.integration.protected_output import (
     OUTPUT_FIELDS,
     TableNotWritableError,
     add_pairs,
+    memory_layer,
     write_geopackage,
 )
 from classification_plugin.processing.base import ClassificationAlgorithm
@@ -129,6 +130,11 @@ class CheckProtectedAreasAlgorithm(ClassificationAlgorithm):
             geometries = _survey_geometries(self._job.survey.feature_source, result.conflicting_fids())
         fields, reopened = _output_fields(), None
         table = _geopackage_table(dest_id) if geometries is None else None
+        if geometries is None and table is None:
+            layer = _memory_output(context, dest_id, result, fields, self._survey_wkb_type, self._survey_crs)
+            if layer is not None:
+                sink = None  # gone before the layer it writes to
+                dest_id = _replace_temporary_layer(context, dest_id, layer)
         if table is not None:
             del sink  # QGIS made the empty table; closing its writer leaves the file to one transaction
             try:
@@ -156,6 +162,29 @@ def _output_fields() -> QgsFields:
     for name, kind in OUTPUT_FIELDS:
         fields.append(_field(name, kind))
     return fields
+
+
+def _memory_output(context, dest_id: str, result, fields, wkb_type, crs):
+    """When the output is a memory layer of the run (Processing's "memory:" / temporary output),
+    still empty: a new memory layer of the pairs filled in C++ (protected_output.memory_layer)
+    under its name, to take its place; else None (the features go to the sink as usual)."""
+    made = context.temporaryLayerStore().mapLayer(dest_id)
+    if made is None or made.providerType() != "memory" or made.featureCount() != 0:
+        return None
+    return memory_layer(result, fields, wkb_type, crs, made.name())
+
+
+def _replace_temporary_layer(context, dest_id: str, layer) -> str:
+    """Put ``layer`` in the place of the run's temporary layer ``dest_id``, with its details for
+    loading on completion; returns its id."""
+    store = context.temporaryLayerStore()
+    store.addMapLayer(layer)
+    if context.willLoadLayerOnCompletion(dest_id):
+        details = context.layersToLoadOnCompletion()
+        details[layer.id()] = details.pop(dest_id)
+        context.setLayersToLoadOnCompletion(details)
+    store.removeMapLayer(dest_id)
+    return layer.id()
 
 
 def _geopackage_table(dest_id: str):

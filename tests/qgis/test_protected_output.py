@@ -13,6 +13,7 @@ from contextlib import closing
 import numpy as np
 import pytest
 from qgis.core import (
+    NULL,
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
@@ -213,3 +214,152 @@ def test_points_are_fetched_in_chunks_with_nothing_lost(qgis_app):
         assert np.array_equal(got_x[:7], xs) and np.array_equal(got_y[:7], ys) and np.isnan(got_x[7])
     fids, got_x, _ = fetch_points(db.execute("SELECT fid, geom FROM p WHERE fid < 0"))
     assert fids.size == 0 and got_x.size == 0
+
+
+def features_of(layer):
+    """Every feature as (attributes, WKT): what an output holds, in a comparable form."""
+    return sorted((tuple(f.attributes()), f.geometry().asWkt(12)) for f in layer.getFeatures())
+
+
+@pytest.mark.parametrize("buffer_m", [0.0, 300.0])
+def test_memory_output_equals_the_one_built_feature_by_feature(protected_provider, survey_and_zones, monkeypatch,
+                                                               buffer_m):
+    """The memory layer filled in C++ from a scratch GeoPackage holds what adding QgsFeatures to
+    Processing's own memory sink gave: same fields and types, attributes, geometries, CRS, name."""
+    from classification_plugin.processing import check_protected_areas
+
+    survey, zones = survey_and_zones
+    made = []
+
+    real = check_protected_areas.memory_layer
+
+    def spy(*args):
+        layer = real(*args)
+        made.append(None if layer is None else layer.id())  # an id: no second reference to the layer
+        return layer
+
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", spy)
+        _result, fast = run(survey, zones, "memory:", buffer_m)
+    assert made == [fast.id()]  # the layer filled in C++ is the output
+    assert fast.providerType() == "memory" and fast.featureCount() > 60
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", lambda *args: None)  # the sink as Processing made it
+        _result, slow = run(survey, zones, "memory:", buffer_m)
+    assert slow.providerType() == "memory"
+    assert [(f.name(), f.type()) for f in fast.fields()] == [(f.name(), f.type()) for f in slow.fields()]
+    assert features_of(fast) == features_of(slow)
+    assert fast.crs() == slow.crs() == survey.crs() and fast.wkbType() == slow.wkbType()
+    assert fast.name() == slow.name()
+
+
+def test_memory_output_takes_the_place_of_the_layer_to_load(protected_provider, survey_and_zones):
+    """Run as the dialog runs it: the layer loaded on completion is the filled one, with the
+    details Processing gave the empty one; the empty one is gone from the run's layers."""
+    from qgis.core import (
+        QgsApplication,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+    )
+
+    survey, zones = survey_and_zones
+    alg = QgsApplication.processingRegistry().algorithmById("classification:checkprotectedareas")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    before = set(context.temporaryLayerStore().mapLayers())
+    destination = QgsProcessingOutputLayerDefinition("memory:", QgsProject.instance())
+    destination.destinationName = "My conflicts"
+    results, ok = alg.run({"INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name",
+                           "ZONE_KIND_FIELD": "kind", "OUTPUT": destination}, context, QgsProcessingFeedback())
+    assert ok
+    to_load = context.layersToLoadOnCompletion()
+    assert list(to_load) == [results["OUTPUT"]]
+    assert to_load[results["OUTPUT"]].name == "My conflicts"
+    layer = context.temporaryLayerStore().mapLayer(results["OUTPUT"])
+    assert layer.providerType() == "memory" and layer.featureCount() == results["CONFLICTS"] > 0
+    assert set(context.temporaryLayerStore().mapLayers()) - before == {results["OUTPUT"]}  # no empty leftover
+
+
+def test_geopackage_output_index_is_sound_for_gdal_and_answers_every_box(protected_provider, survey_and_zones,
+                                                                         tmp_path):
+    """The packed R-tree passes SQLite's own checks, GDAL reads the file, and spatial filters
+    through the index give exactly the features a scan of the geometries gives."""
+    import subprocess
+
+    survey, zones = survey_and_zones
+    path = tmp_path / "conflicts.gpkg"
+    _result, layer = run(survey, zones, str(path), 300.0)
+    count = layer.featureCount()
+    assert count > 51  # more than one R-tree node: the tree has levels
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT rtreecheck('rtree_conflicts_geom')").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count
+        depth = int.from_bytes(db.execute("SELECT data FROM rtree_conflicts_geom_node WHERE nodeno = 1")
+                               .fetchone()[0][:2], "big")
+        assert depth >= 1
+        # packed: the fewest leaves that hold every entry (SQLite's own inserts leave them ~2/3 full)
+        leaves = db.execute("SELECT count(DISTINCT nodeno) FROM rtree_conflicts_geom_rowid").fetchone()[0]
+        assert leaves == -(-count // 51)
+        assert db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'conflicts'"
+                          ).fetchone()[0] == count
+        triggers = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"rtree_conflicts_geom_insert", "trigger_insert_feature_count_conflicts"} <= triggers
+    info = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True, check=True).stdout
+    assert f"Feature Count: {count}" in info
+    points = {f.id(): f.geometry().asPoint() for f in layer.getFeatures()}
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        x0, y0 = rng.uniform(115.95, 116.15), rng.uniform(39.85, 40.05)
+        box = QgsRectangle(x0, y0, x0 + rng.uniform(0.001, 0.08), y0 + rng.uniform(0.001, 0.08))
+        by_index = {f.id() for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(box))}
+        assert by_index == {fid for fid, p in points.items() if box.contains(p)}
+    # GDAL's own spatial filter (through the R-tree) agrees as well
+    from osgeo import ogr
+
+    dataset = ogr.Open(str(path))
+    table = dataset.GetLayerByName("conflicts")
+    table.SetSpatialFilterRect(116.0, 39.9, 116.1, 40.0)
+    assert {f.GetFID() for f in table} == {fid for fid, p in points.items()
+                                          if QgsRectangle(116.0, 39.9, 116.1, 40.0).contains(p)}
+    table = dataset = None  # the layer before its dataset (GDAL's bindings)
+    # an edit through QGIS afterwards keeps the count and the index right
+    assert layer.dataProvider().deleteFeatures(list(points)[:20])
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT rtreecheck('rtree_conflicts_geom')").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count - 20
+
+
+def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider, qgis_app, monkeypatch):
+    """Lines (held as shapely geometries, not x/y), a zone without a name and one named in Chinese:
+    the C++-filled layer holds the same as the one built feature by feature."""
+    import processing
+
+    from classification_plugin.processing import check_protected_areas
+
+    zones = layer_from(ZONES, "Polygon", "name:string,kind:string", [(None, "military"), ("湿地保护区", None)],
+                       name="zone")
+    survey = layer_from(["LINESTRING(115.9 39.95, 116.05 39.95)", "LINESTRING(116.06 39.96, 116.07 39.97)",
+                         "LINESTRING(118 41, 118.1 41)"], "LineString", name="survey")
+    parameters = {"INPUT": survey, "PROTECTED": zones, "ZONE_NAME_FIELD": "name", "ZONE_KIND_FIELD": "kind",
+                  "BUFFER": 0.0, "OUTPUT": "memory:"}
+    real, made = check_protected_areas.memory_layer, []
+
+    def spy(*args):
+        layer = real(*args)
+        made.append(None if layer is None else layer.id())
+        return layer
+
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", spy)
+        fast = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
+    with monkeypatch.context() as patch:
+        patch.setattr(check_protected_areas, "memory_layer", lambda *args: None)
+        slow = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
+    assert made == [fast.id()]
+    assert features_of(fast) == features_of(slow) and len(features_of(fast)) == 4  # two lines, each in both zones
+    names = {f["zone_name"] for f in fast.getFeatures()}
+    assert "湿地保护区" in names and any(n is None or n == NULL for n in names)
+    assert fast.wkbType() == slow.wkbType() == survey.wkbType()
