@@ -89,12 +89,12 @@
       <translation>（方案默认）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="53" />
+      <location filename="../classification_plugin/integration/label_store.py" line="54" />
       <source>.qmd file</source>
       <translation>.qmd 文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="152" />
       <source>1 conflicting pair</source>
       <translation>1 对冲突</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>1 个保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="153" />
       <source>1 survey feature</source>
       <translation>1 个测量要素</translation>
     </message>
@@ -259,7 +259,7 @@
       <translation>管理员策略不可用</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="42" />
       <source>Airport</source>
       <translation>机场</translation>
     </message>
@@ -348,7 +348,7 @@ Manifest SHA-256: {digest}</source>
       <translation>依据：{reason}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="61" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
       <source>Browser drops</source>
       <translation>浏览器拖放</translation>
     </message>
@@ -358,7 +358,7 @@ Manifest SHA-256: {digest}</source>
       <translation>缓冲距离</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="90" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="91" />
       <source>Buffer distance (metres)</source>
       <translation>缓冲距离（米）</translation>
     </message>
@@ -418,7 +418,7 @@ Manifest SHA-256: {digest}</source>
       <translation>检查保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="65" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="66" />
       <source>Check survey data against protected areas</source>
       <translation>将测量数据与保护区比对</translation>
     </message>
@@ -533,7 +533,7 @@ Manifest SHA-256: {digest}</source>
       <translation>涉密资格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="68" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="69" />
       <source>Clipboard</source>
       <translation>剪贴板</translation>
     </message>
@@ -543,12 +543,12 @@ Manifest SHA-256: {digest}</source>
       <translation>已关闭</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="93" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="94" />
       <source>Conflicting pairs</source>
       <translation>冲突对</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="94" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="95" />
       <source>Conflicting survey features</source>
       <translation>冲突的测量要素</translation>
     </message>
@@ -583,7 +583,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="123" />
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="109" />
       <source>Copying {count} query result rows to the clipboard (DB Manager)</source>
       <translation>将 {count} 行查询结果复制到剪贴板（DB 管理器）</translation>
     </message>
@@ -598,7 +598,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法读取工作站：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="42" />
       <source>Critical infrastructure</source>
       <translation>关键基础设施</translation>
     </message>
@@ -613,22 +613,22 @@ Manifest SHA-256: {digest}</source>
       <translation>流转管控：移交与台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="42" />
       <source>Custom</source>
       <translation>自定义</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="71" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="72" />
       <source>DB Manager SQL window</source>
       <translation>DB 管理器 SQL 窗口</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="70" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="71" />
       <source>DB Manager export to file</source>
       <translation>DB 管理器导出到文件</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="69" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="70" />
       <source>DB Manager import</source>
       <translation>数据库管理器导入</translation>
     </message>
@@ -663,9 +663,14 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="135" />
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="121" />
       <source>Derived by a DB Manager query</source>
       <translation>由 DB 管理器查询派生</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="166" />
+      <source>Derived by a query</source>
+      <translation>由查询派生</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
@@ -938,7 +943,7 @@ Manifest SHA-256: {digest}</source>
       <translation>筛选区域、图层、类型…</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="68" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="69" />
       <source>Finds every survey feature (point, track or footprint) that lies inside a protected-area zone or within the buffer distance of one. The buffer is in metres whatever the layers' CRSs. The output has one feature per (survey feature, zone) pair, with the survey feature's geometry, the zone and the distance (0 when inside).</source>
       <translation>查找位于保护区内或其缓冲距离内的所有测量要素（点、轨迹或覆盖范围）。无论图层采用何种坐标参考系，缓冲距离都以米为单位。输出中每个（测量要素，区域）对对应一个要素，包含测量要素的几何、区域和距离（位于区内时为 0）。</translation>
     </message>
@@ -983,7 +988,7 @@ Manifest SHA-256: {digest}</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="52" />
+      <location filename="../classification_plugin/integration/label_store.py" line="53" />
       <source>GeoPackage</source>
       <translation>GeoPackage</translation>
     </message>
@@ -993,7 +998,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由地理配准工具配准生成</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="72" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="74" />
       <source>Georeferencer</source>
       <translation>地理配准工具</translation>
     </message>
@@ -1123,7 +1128,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="77" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="76" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
     </message>
@@ -1133,7 +1138,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="60" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="59" />
       <source>Importing '{layer}' into a database (DB Manager)</source>
       <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
@@ -1268,7 +1273,7 @@ Manifest SHA-256: {digest}</source>
       <translation>添加图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="73" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="75" />
       <source>Layer definition and Copy Layer record</source>
       <translation>图层定义与复制图层的记录</translation>
     </message>
@@ -1423,7 +1428,7 @@ Manifest SHA-256: {digest}</source>
       <translation>消息</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="42" />
       <source>Military zone</source>
       <translation>军事管理区</translation>
     </message>
@@ -1448,7 +1453,7 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写归还或销毁副本的人员</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="41" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="42" />
       <source>Nature reserve</source>
       <translation>自然保护区</translation>
     </message>
@@ -1693,7 +1698,7 @@ Manifest SHA-256: {digest}</source>
       <translation>策略文件 {path}：{problem}{where}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="66" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="67" />
       <source>Print layouts</source>
       <translation>打印布局</translation>
     </message>
@@ -1708,22 +1713,22 @@ Manifest SHA-256: {digest}</source>
       <translation>处理算法</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
       <source>Processing: algorithm dialog</source>
       <translation>处理：算法对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="64" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
       <source>Processing: batch dialog</source>
       <translation>处理：批处理对话框</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="62" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="63" />
       <source>Processing: processing.run</source>
       <translation>处理：processing.run</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="54" />
+      <location filename="../classification_plugin/integration/label_store.py" line="55" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -1778,7 +1783,7 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区警告</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="79" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="80" />
       <source>Protected-area zones</source>
       <translation>保护区区域</translation>
     </message>
@@ -1791,6 +1796,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="71" />
       <source>QGIS Server request</source>
       <translation>QGIS Server 请求</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="73" />
+      <source>Query layers</source>
+      <translation>查询图层</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/protected_ui.py" line="211" />
@@ -2003,12 +2013,12 @@ Manifest SHA-256: {digest}</source>
       <translation>SQLite 文件或 postgresql:// 地址</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="67" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="68" />
       <source>Save As labelling</source>
       <translation>另存为副本的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/guard.py" line="65" />
+      <location filename="../classification_plugin/integration/export_guard/guard.py" line="66" />
       <source>Save Map as Image / PDF marking</source>
       <translation>地图另存为图像/PDF 的密级标注</translation>
     </message>
@@ -2358,7 +2368,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="144" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="150" />
       <source>The conflicting features could not be written</source>
       <translation>无法写入冲突要素</translation>
     </message>
@@ -2438,7 +2448,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法加载输入图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="101" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="102" />
       <source>The input layers could not be loaded</source>
       <translation>无法加载输入图层</translation>
     </message>
@@ -2793,17 +2803,17 @@ Manifest SHA-256: {digest}</source>
       <translation>区域</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="84" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="85" />
       <source>Zone kind (when there is no kind field)</source>
       <translation>区域类型（无类型字段时）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="87" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="88" />
       <source>Zone kind field</source>
       <translation>区域类型字段</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="81" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="82" />
       <source>Zone name field</source>
       <translation>区域名称字段</translation>
     </message>
@@ -2923,17 +2933,17 @@ Manifest SHA-256: {digest}</source>
       <translation>影像覆盖范围</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="45" />
+      <location filename="../classification_plugin/integration/label_store.py" line="46" />
       <source>in a .qmd file beside the data</source>
       <translation>在数据旁的 .qmd 文件中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="44" />
+      <location filename="../classification_plugin/integration/label_store.py" line="45" />
       <source>in the GeoPackage (gpkg_metadata)</source>
       <translation>在 GeoPackage 中（gpkg_metadata）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="46" />
+      <location filename="../classification_plugin/integration/label_store.py" line="47" />
       <source>in the project only</source>
       <translation>仅在项目中</translation>
     </message>
@@ -3038,7 +3048,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未安装</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="47" />
+      <location filename="../classification_plugin/integration/label_store.py" line="48" />
       <source>not labelled</source>
       <translation>未标注</translation>
     </message>
@@ -3253,7 +3263,7 @@ Manifest SHA-256: {digest}</source>
       <translation>区域 {fid}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="146" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="152" />
       <source>{count} conflicting pairs</source>
       <translation>{count} 对冲突</translation>
     </message>
@@ -3308,7 +3318,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已写出 {count} 行台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="147" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="153" />
       <source>{count} survey features</source>
       <translation>{count} 个测量要素</translation>
     </message>
@@ -3428,7 +3438,7 @@ Manifest SHA-256: {digest}</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/processing/check_protected_areas.py" line="148" />
+      <location filename="../classification_plugin/processing/check_protected_areas.py" line="154" />
       <source>{pairs}, {features} in or near protected areas</source>
       <translation>{pairs}，{features}位于保护区内或附近</translation>
     </message>

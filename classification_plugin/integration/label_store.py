@@ -24,6 +24,7 @@ from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change, downgrade_refusal
 from classification_plugin.core.marking import banner_text, export_marking
 from classification_plugin.core.schemes import Scheme, SchemeRegistry
+from classification_plugin.integration.tables import query_of_layer
 
 PROPERTY_LABEL = "classification_guard/label"
 PROPERTY_STORED_IN = "classification_guard/stored_in"
@@ -127,7 +128,11 @@ def data_label(layer: QgsMapLayer) -> Label | None:
     gpkg_metadata, read when the layer was opened), the layer's metadata, or the .qmd beside the
     file. A layer read from a project has the project's copy as its metadata, which can be older
     than the file's: the provider's comes first. The .qmd is read whether or not the file is
-    writable (a read-only share, a server)."""
+    writable (a read-only share, a server). A query layer carries none of its own: its provider's
+    metadata is that of a table of the file (GDAL's first), not of the query, so its label is the
+    one derived from the tables its query names, kept in the project."""
+    if query_of_layer(layer) is not None:
+        return None
     provider = layer.dataProvider() if hasattr(layer, "dataProvider") else None
     if provider is not None and hasattr(provider, "layerMetadata"):
         found = _label_from_metadata(provider.layerMetadata())

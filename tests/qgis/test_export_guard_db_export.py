@@ -121,7 +121,7 @@ def test_no_file_name_is_left_to_db_manager(export_guard, table_of, guard_servic
 
 
 def test_database_tables_are_matched_by_connection_schema_and_table(qgis_app):
-    from classification_plugin.integration.export_guard.db_import import source_table_key
+    from classification_plugin.integration.tables import source_table_key
 
     one = source_table_key("postgres", "dbname='survey' host=db.local port=5432 sslmode=disable key='id' "
                                        "table=\"secret\".\"points\" (geom)")

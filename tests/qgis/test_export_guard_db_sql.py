@@ -11,7 +11,6 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QApplication
 
 from classification_plugin.core.labels import LabelRequest
-from classification_plugin.integration.export_guard.db_sql import named_identifiers
 
 pytest.importorskip("db_manager.dlg_sql_window")
 
@@ -19,9 +18,9 @@ POINTS = ["POINT(116.39 39.91)", "POINT(116.40 39.92)"]
 
 
 @pytest.fixture
-def survey_db(tmp_path, guard_services, make_memory_layer, db_manager_connect):
-    """DB Manager's database of a GeoPackage holding ``control_points`` (secret), ``parcels``
-    (confidential) and ``roads`` (public), each label in the file's own metadata."""
+def survey_file(tmp_path, guard_services, make_memory_layer):
+    """A GeoPackage holding ``control_points`` (secret), ``parcels`` (confidential) and ``roads``
+    (public), each label in the file's own metadata."""
     from conftest import write_gpkg
 
     levels = {"control_points": "secret", "parcels": "confidential", "roads": "public"}
@@ -29,7 +28,13 @@ def survey_db(tmp_path, guard_services, make_memory_layer, db_manager_connect):
     for table, level in levels.items():
         guard_services.labels.change(QgsVectorLayer(f"{source}|layername={table}", table, "ogr"),
                                      LabelRequest(level=level, reason="test data"))
-    return db_manager_connect(source, "classification_guard_sql").database()
+    return source
+
+
+@pytest.fixture
+def survey_db(survey_file, db_manager_connect):
+    """DB Manager's database of :func:`survey_file`."""
+    return db_manager_connect(survey_file, "classification_guard_sql").database()
 
 
 @pytest.fixture
@@ -77,14 +82,6 @@ def copy_all(dialog) -> str:
     dialog.viewResult.selectAll()
     dialog.copySelectedResults()
     return QApplication.clipboard().text()
-
-
-def test_the_query_names_are_read_from_the_sql():
-    sql = """SELECT p.fid, "Control Points".geom FROM control_points AS p -- roads
-             JOIN [parcels] ON 1 /* roads */ WHERE name = 'roads'"""
-    names = named_identifiers(sql)
-    assert {"control_points", "control points", "parcels", "p", "select"} <= names
-    assert "roads" not in names  # only in comments and a string literal
 
 
 def test_copying_rows_of_a_secret_table_is_refused(export_guard, window, guard_services):
@@ -156,3 +153,69 @@ def test_unload_puts_the_sql_window_back(export_guard):
     assert not any(getattr(getattr(DlgSqlWindow, name), "classification_guard", False)
                    for name in ("executeSql", "copySelectedResults", "loadSqlLayer"))
     assert export_guard.db_sql.hooked() == 0
+
+
+# -- query layers from anywhere (QGIS's own Execute SQL window, a project, a script) --------------
+def query_layer(path, sql):
+    """A query layer as QGIS's Execute SQL window and DB Manager load one over a GeoPackage."""
+    layer = QgsVectorLayer(f"{path}|subset={sql}", "query", "ogr")
+    assert layer.isValid()
+    return layer
+
+
+@pytest.mark.parametrize("sql, level", [("SELECT * FROM roads JOIN control_points USING (fid)", "secret"),
+                                        ("SELECT * FROM parcels", "confidential"),
+                                        ("SELECT * FROM roads", "public"),
+                                        ("SELECT 1 AS fid, MakePoint(1, 1, 4326) AS geom", None)])
+def test_a_query_layer_added_to_the_project_takes_the_label_of_its_tables(export_guard, survey_file,
+                                                                          clean_project, guard_services, sql,
+                                                                          level):
+    layer = query_layer(survey_file, sql)
+    clean_project.addMapLayer(layer)
+    label = guard_services.labels.label(layer)
+    assert (label.level if label is not None else None) == level
+
+
+def test_a_query_layer_labelled_higher_keeps_its_label(export_guard, survey_file, clean_project, guard_services):
+    layer = query_layer(survey_file, "SELECT * FROM roads")
+    clean_project.addMapLayer(layer)
+    guard_services.labels.change(layer, LabelRequest(level="secret", reason="the selection is sensitive"))
+    assert export_guard.query_layers.layers_added([layer]) == []  # as when the project is opened again
+    assert guard_services.labels.label(layer).level == "secret"
+
+
+def test_a_query_layer_carries_no_label_of_its_own_from_the_file(survey_file, guard_services):
+    """GDAL gives a query over a GeoPackage the metadata of the file's first table (here the
+    secret control points): that is not the query's label."""
+    from classification_plugin.integration.label_store import data_label
+
+    assert data_label(query_layer(survey_file, "SELECT * FROM roads")) is None
+    assert data_label(QgsVectorLayer(f"{survey_file}|layername=roads", "roads", "ogr")).level == "public"
+
+
+def test_a_database_query_layer_names_its_connection_and_sql():
+    from classification_plugin.integration.tables import query_of_source
+
+    sql, path, uri = query_of_source("postgres", "dbname='survey' host=db.local port=5432 key='fid' "
+                                                 "table=\"(SELECT * FROM secret.points)\" (geom)")
+    assert "secret.points" in sql and path == "" and uri.database() == "survey"
+    assert query_of_source("postgres", "dbname='survey' host=db.local table=\"public\".\"roads\" (geom)") is None
+    assert query_of_source("ogr", "/data/survey.gpkg|layername=roads|subset=\"kind\" = 'rail'") is None
+
+
+def test_the_layer_qgis_execute_sql_window_loads_takes_the_label(export_guard, survey_file, clean_project,
+                                                                  guard_services):
+    """The layer QGIS's own Execute SQL window loads, made as it makes it (the connection's
+    createSqlVectorLayer)."""
+    from qgis.core import QgsAbstractDatabaseProviderConnection, QgsProviderRegistry
+
+    connection = QgsProviderRegistry.instance().providerMetadata("ogr").createConnection(str(survey_file), {})
+    if not hasattr(connection, "createSqlVectorLayer"):
+        pytest.skip("no SQL layers from a connection on this QGIS")
+    options = QgsAbstractDatabaseProviderConnection.SqlVectorLayerOptions()
+    options.sql = "SELECT * FROM parcels"
+    options.layerName = "from Execute SQL"
+    layer = connection.createSqlVectorLayer(options)
+    assert layer.isValid()
+    clean_project.addMapLayer(layer)
+    assert guard_services.labels.label(layer).level == "confidential"

@@ -15,8 +15,8 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.integration.export_guard.db_import import layers_reading_the_same_table
 from classification_plugin.integration.export_guard.patches import PatchingChannel
+from classification_plugin.integration.tables import layers_reading_the_same_table
 
 EXPORT_DIALOG = "DlgExportVector"  # db_manager/dlg_export_vector.py, 3.22 to 3.44
 

@@ -12,17 +12,16 @@ recorded with its destination).
 
 from __future__ import annotations
 
-from qgis.core import QgsDataSourceUri, QgsProject, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsDataSourceUri, QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtWidgets import QDialog
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.patches import PatchingChannel
+from classification_plugin.integration.tables import layers_reading_the_same_table
 
 IMPORT_DIALOG = "DlgImportVector"  # db_manager/dlg_import_vector.py, 3.22 to 3.44
 FILE_DATABASES = ("gpkg", "spatialite")  # DB Manager type names whose database is a local file
-# QGIS providers whose layers name a table by a QgsDataSourceUri (DB Manager's databases among them)
-DATABASE_PROVIDERS = ("postgres", "spatialite", "oracle", "mssql", "hana", "DB2")
 
 
 class DbManagerImportChannel(PatchingChannel):
@@ -90,36 +89,6 @@ def import_inputs(dialog) -> list:
         return []
     return [layer, *layers_reading_the_same_table(layer)]
 
-
-def layers_reading_the_same_table(layer) -> list:
-    """The project's other layers reading the table ``layer`` reads (a file's table, or a database
-    table named by its connection, schema and table)."""
-    key = table_key(layer)
-    if key is None:
-        return []
-    return [other for other in QgsProject.instance().mapLayers().values()
-            if other is not layer and table_key(other) == key]
-
-
-def table_key(layer) -> tuple | None:
-    """What names the table ``layer`` reads (:func:`source_table_key` of its provider and source)."""
-    return source_table_key(layer.providerType(), layer.source())
-
-
-def source_table_key(provider: str, source: str) -> tuple | None:
-    """(file, table) for a file's table, (provider, host, port, database, service, schema, table)
-    for a database table; None for other sources."""
-    if provider in DATABASE_PROVIDERS:
-        uri = QgsDataSourceUri(source)
-        if not uri.table():
-            return None
-        return (provider, uri.host(), uri.port(), uri.database(), uri.service(), uri.schema(), uri.table())
-    try:
-        parts = QgsProviderRegistry.instance().decodeUri(provider, source)
-    except Exception:  # noqa: BLE001 - providers raise various errors on odd URIs
-        return None
-    path = parts.get("path") or ""
-    return (path, parts.get("layerName") or "") if path else None
 
 
 def import_destination(dialog) -> tuple[str, str, str]:

@@ -18,31 +18,17 @@ change after it ran); ``copySelectedResults`` and ``loadSqlLayer`` are wrapped t
 
 from __future__ import annotations
 
-import re
-
-from qgis.core import QgsProject
+from qgis.core import QgsProject, QgsVectorLayer
 
 from classification_plugin.core.i18n import tr
-from classification_plugin.integration.export_guard.db_import import layers_reading_the_same_table
+from classification_plugin.core.labels import highest_label
+from classification_plugin.core.sql_names import named_identifiers
+from classification_plugin.integration.export_guard.gate import Channel
 from classification_plugin.integration.export_guard.patches import PatchingChannel
+from classification_plugin.integration.tables import layers_reading_the_same_table, query_of_layer, query_sources
 
 SQL_WINDOW = "DlgSqlWindow"  # db_manager/dlg_sql_window.py, 3.22 to 3.44
 SHOWN_QUERY = "_classification_guard_query"  # the query whose rows the window shows
-# an identifier as SQL writes it: "quoted", `quoted`, [quoted] or bare
-_IDENTIFIER = re.compile(r'"((?:[^"]|"")+)"|`([^`]+)`|\[([^\]]+)\]|([A-Za-z_][\w$]*)')
-
-
-def named_identifiers(sql: str) -> set[str]:
-    """Every identifier ``sql`` names, lower-cased (quoted ones unquoted); string literals and
-    comments are skipped."""
-    text = re.sub(r"'(?:[^']|'')*'", " ", sql or "")
-    text = re.sub(r"--[^\n]*|/\*.*?\*/", " ", text, flags=re.DOTALL)
-    names = set()
-    for match in _IDENTIFIER.finditer(text):
-        quoted, backticked, bracketed, bare = match.groups()
-        name = (quoted.replace('""', '"') if quoted else backticked or bracketed or bare)
-        names.add(name.lower())
-    return names
 
 
 def tables_named(database, sql: str) -> list:
@@ -152,3 +138,30 @@ def query_of(dialog) -> str:
         return getter() if callable(getter) else ""
     except Exception:  # noqa: BLE001 - a window whose editor is gone
         return ""
+
+
+
+class QueryLayersChannel(Channel):
+    """A query layer added to the project (from DB Manager, QGIS's Execute SQL window, a project or
+    a script) takes the highest label of the tables its query names, and keeps its own when that is
+    higher: what is derived from classified tables is classified like them, whatever then takes it
+    out (each way out judges it by that label)."""
+
+    def install(self) -> None:
+        self.connections.connect(QgsProject.instance().layersAdded, self.layers_added)
+
+    def layers_added(self, layers) -> list:
+        labelled = []
+        for layer in layers:
+            query = query_of_layer(layer) if isinstance(layer, QgsVectorLayer) else None
+            if query is None:
+                continue
+            labels = [self.gate.label(source) for source in query_sources(layer, query)]
+            if not any(labels):
+                continue
+            current = self.gate.svc.labels.label(layer)
+            top = highest_label([*labels, current], self.gate.scheme)
+            if current is not None and top is not None and top.level == current.level:
+                continue  # already as high as its tables (or higher)
+            labelled += self.gate.label_written_layers([layer], [*labels, current], tr("Derived by a query"))
+        return labelled

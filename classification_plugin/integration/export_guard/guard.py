@@ -6,7 +6,7 @@ from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.clipboard import ClipboardChannel
 from classification_plugin.integration.export_guard.db_export import DbManagerExportChannel
 from classification_plugin.integration.export_guard.db_import import DbManagerImportChannel
-from classification_plugin.integration.export_guard.db_sql import DbManagerSqlChannel
+from classification_plugin.integration.export_guard.db_sql import DbManagerSqlChannel, QueryLayersChannel
 from classification_plugin.integration.export_guard.dialogs import DialogWatch
 from classification_plugin.integration.export_guard.drops import DropsChannel
 from classification_plugin.integration.export_guard.dxf import DxfChannel
@@ -47,6 +47,7 @@ class ExportGuard:
         self.db_import = DbManagerImportChannel(gate)
         self.db_export = DbManagerExportChannel(gate)
         self.db_sql = DbManagerSqlChannel(gate)
+        self.query_layers = QueryLayersChannel(gate)
         self.record_only = RecordOnlyActions(gate)
         self.georeferencer = GeoreferencerChannel(gate)
         self.dialogs.watch_dialog(SETTINGS_DIALOG, self.georeferencer.watch_transform_settings)
@@ -69,6 +70,7 @@ class ExportGuard:
                 (tr("DB Manager import"), self.db_import),
                 (tr("DB Manager export to file"), self.db_export),
                 (tr("DB Manager SQL window"), self.db_sql),
+                (tr("Query layers"), self.query_layers),
                 (tr("Georeferencer"), self.georeferencer),
                 (tr("Layer definition and Copy Layer record"), self.record_only)):
             self._install_channel(name, channel)
@@ -83,9 +85,9 @@ class ExportGuard:
     def channels(self) -> dict:
         """Attribute name -> channel, in the order they are unloaded (the dialog watch first: no
         dialog is judged while the others go)."""
-        names = ("dialogs", "georeferencer", "db_import", "db_export", "db_sql", "record_only", "clipboard",
-                 "saved_as", "layouts", "map_export", "batch_dialog", "algorithm_dialog", "processing_run", "drops",
-                 "dxf")
+        names = ("dialogs", "georeferencer", "db_import", "db_export", "db_sql", "query_layers", "record_only",
+                 "clipboard", "saved_as", "layouts", "map_export", "batch_dialog", "algorithm_dialog",
+                 "processing_run", "drops", "dxf")
         return {name: getattr(self, name) for name in names}
 
     # -- what the plugin and scripts set and read ----------------------------------------------
