@@ -14,6 +14,9 @@ that is also a column's or an alias's only makes the decision stricter, never lo
 
 ``executeSql`` is wrapped to remember the query whose rows the window shows (the editor's text can
 change after it ran); ``copySelectedResults`` and ``loadSqlLayer`` are wrapped to judge.
+
+:class:`QueryLayersChannel` does the same for a query layer from anywhere else (QGIS's own Execute
+SQL window of a Browser connection, a project, a script), when it is added to the project.
 """
 
 from __future__ import annotations
@@ -138,7 +141,6 @@ def query_of(dialog) -> str:
         return getter() if callable(getter) else ""
     except Exception:  # noqa: BLE001 - a window whose editor is gone
         return ""
-
 
 
 class QueryLayersChannel(Channel):
