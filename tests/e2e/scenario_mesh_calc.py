@@ -80,9 +80,13 @@ def scenario(d):
             if mask is not None:
                 d.screenshot("mesh_calc_dialog_with_mask", dialog)
 
+        def press(tries=40):  # once the dialog is shown (it takes longer to open on a loaded machine)
+            if not press_save("QgsMeshCalculatorDialog", seen, fill) and tries:
+                d.later(250, lambda: press(tries - 1))
+
         d.iface.setActiveLayer(mesh)
-        d.later(1500, lambda: press_save("QgsMeshCalculatorDialog", seen, fill))
-        d.later(8000, close_calculator)  # OK disabled (an expression QGIS rejects): no hang
+        d.later(500, press)
+        d.later(15000, close_calculator)  # OK disabled (an expression QGIS rejects): no hang
         action.trigger()  # modal: returns once the dialog is closed and QGIS has (or has not) calculated
         yield 1500
         return seen
