@@ -12,7 +12,7 @@ from qgis.core import QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsGui, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QModelIndex
 from qgis.PyQt.QtWidgets import QLineEdit, QMenu
-from scenario_export import events_of, make_gpkg, press_save, refusal_boxes
+from scenario_export import events_of, make_gpkg, press_when_shown, refusal_boxes
 
 from classification_plugin.integration.export_guard.dialogs import qgis_child
 
@@ -79,7 +79,7 @@ def scenario(d):
             dialog.findChild(QLineEdit, "mEditTable").setText(table)
             d.screenshot(f"import_dialog_{table}", dialog)
 
-        d.later(1500, lambda: press_save("QgsDbImportVectorLayerDialog", seen, fill))
+        d.later(500, lambda: press_when_shown(d, "QgsDbImportVectorLayerDialog", seen, fill))
         entry.trigger()  # modal: returns once the dialog is closed (and QGIS has queued its import)
         yield 3000  # the import runs as a task
         return seen

@@ -144,6 +144,13 @@ def press_save(class_name, seen, before=None):
     return False
 
 
+def press_when_shown(d, class_name, seen, before=None, tries=40, step_ms=250):
+    """:func:`press_save` as soon as the ``class_name`` dialog is shown, looking every ``step_ms``
+    (a dialog opens later on a loaded machine than any fixed wait assumes)."""
+    if not press_save(class_name, seen, before) and tries:
+        d.later(step_ms, lambda: press_when_shown(d, class_name, seen, before, tries - 1, step_ms))
+
+
 def band_colours(path: Path, out: Path = None):
     """Centre colours of the top and bottom rows of an exported image (a PDF is rasterised by
     GDAL's PDF driver first), and how many dark text pixels the top band holds."""

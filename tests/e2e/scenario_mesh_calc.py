@@ -12,7 +12,7 @@ from qgis.core import QgsFeature, QgsGeometry, QgsMeshLayer, QgsProject, QgsVect
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QComboBox, QLineEdit, QTextEdit
-from scenario_export import events_of, press_save, refusal_boxes
+from scenario_export import events_of, press_when_shown, refusal_boxes
 
 from classification_plugin.integration.export_guard.dialogs import qgis_child
 
@@ -80,12 +80,8 @@ def scenario(d):
             if mask is not None:
                 d.screenshot("mesh_calc_dialog_with_mask", dialog)
 
-        def press(tries=40):  # once the dialog is shown (it takes longer to open on a loaded machine)
-            if not press_save("QgsMeshCalculatorDialog", seen, fill) and tries:
-                d.later(250, lambda: press(tries - 1))
-
         d.iface.setActiveLayer(mesh)
-        d.later(500, press)
+        d.later(500, lambda: press_when_shown(d, "QgsMeshCalculatorDialog", seen, fill))
         d.later(15000, close_calculator)  # OK disabled (an expression QGIS rejects): no hang
         action.trigger()  # modal: returns once the dialog is closed and QGIS has (or has not) calculated
         yield 1500

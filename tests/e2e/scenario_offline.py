@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qgis.gui import QgsLayerTreeView
 from qgis.PyQt.QtWidgets import QAction
-from scenario_export import events_of, make_gpkg, press_save, refusal_boxes, safety_net
+from scenario_export import events_of, make_gpkg, press_when_shown, refusal_boxes, safety_net
 
 
 def convert_action(main):
@@ -47,7 +47,7 @@ def scenario(d):
             for layer in untick:
                 view.layerTreeModel().rootGroup().findLayer(layer.id()).setItemVisibilityChecked(False)
 
-        d.later(1500, lambda: press_save("QgsOfflineEditingPluginGui", seen, fill))
+        d.later(500, lambda: press_when_shown(d, "QgsOfflineEditingPluginGui", seen, fill))
         safety_net(d, 8000)
         action.trigger()
         yield 1500

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qgis.core import QgsRasterLayer
 from qgis.PyQt.QtWidgets import QAction, QTextEdit, QWidget
-from scenario_export import events_of, make_tif, press_save, refusal_boxes, safety_net
+from scenario_export import events_of, make_tif, press_when_shown, refusal_boxes, safety_net
 
 
 def scenario(d):
@@ -39,7 +39,7 @@ def scenario(d):
                 if widget.objectName() in ("mOutputLayer", "mOutputLayerLineEdit"):
                     (widget.setFilePath if hasattr(widget, "setFilePath") else widget.setText)(str(path))
 
-        d.later(1500, lambda: press_save("QgsRasterCalcDialog", seen, fill))
+        d.later(500, lambda: press_when_shown(d, "QgsRasterCalcDialog", seen, fill))
         safety_net(d, 8000)
         action.trigger()  # modal: returns once the dialog is closed and QGIS has (or has not) written
         yield 1000
