@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qgis.core import Qgis, QgsProject, QgsReadWriteContext
+from qgis.core import Qgis, QgsProject, QgsReadWriteContext, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtXml import QDomDocument
 
 from classification_plugin.core.admin_policy import effective_clearance, sets_clearance
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
+from classification_plugin.core.labels import highest_label
+from classification_plugin.integration.tables import query_of_layer, query_sources
 
 
 @dataclass
@@ -73,9 +75,22 @@ class ClearanceGate(QObject):
             clearance=scheme.level(self.clearance).name(language), why=self.why, path=self.svc.policy.path)
 
     # -- layers arriving -------------------------------------------------------------------------
+    def label_of(self, layer):
+        """The layer's label; for a query layer, the highest of it and the labels of the tables its
+        SQL names (it arrives unlabelled: the export guard labels it once it is added, perhaps
+        after this gate has looked)."""
+        store = self.svc.labels
+        labels = [store.label(layer)]
+        query = query_of_layer(layer) if isinstance(layer, QgsVectorLayer) else None
+        if query is not None:
+            for source in query_sources(layer, query):
+                in_project = self.project.mapLayer(source.id()) is not None
+                labels.append(store.label(source) or (None if in_project else store.load(source)))
+        return highest_label(labels, store.scheme)
+
     def _layers_added(self, layers) -> None:
         for layer in layers:
-            label = self.svc.labels.label(layer)
+            label = self.label_of(layer)
             message = self.refusal(layer, label)
             if message:
                 self._deny(layer, label, message, "layer_added")
@@ -115,7 +130,7 @@ class ClearanceGate(QObject):
     def _source_changed(self, layer) -> None:
         if layer.id() not in self.withheld or not layer.source():
             return
-        label = self.svc.labels.label(layer)
+        label = self.label_of(layer)
         message = self.refusal(layer, label)
         if message:
             self._deny(layer, label, message, "change_data_source")

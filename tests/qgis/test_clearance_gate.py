@@ -74,6 +74,23 @@ def test_a_layer_above_clearance_is_not_opened_and_the_refusal_is_logged(labelle
     assert "survey.gpkg" in rows[0]["layer_source"] and rows[0]["details"]["clearance"] == "internal"
 
 
+def test_a_query_layer_over_a_table_above_clearance_is_not_opened(labelled_gpkg, capped):
+    """A query layer arrives unlabelled (GDAL's metadata of the file's first table is not its label):
+    the tables its SQL names decide, here the secret one."""
+    _svc, gate = capped
+    project = QgsProject.instance()
+    ids = {}
+    for name, sql in (("joined", "SELECT * FROM public_points JOIN secret_points USING (fid)"),
+                      ("public only", "SELECT * FROM public_points")):
+        layer = QgsVectorLayer(f"{labelled_gpkg}|subset={sql}", name, "ogr")
+        assert layer.isValid()
+        project.addMapLayer(layer)
+        ids[name] = layer.id()
+    assert not project.mapLayer(ids["joined"]).isValid()
+    assert project.mapLayer(ids["public only"]).isValid()
+    assert gate.label_of(project.mapLayer(ids["public only"])).level == "public"
+
+
 def _render(layer):
     """The layer drawn alone, in black, over its data's area: the QImage QGIS renders."""
     from qgis.core import (
