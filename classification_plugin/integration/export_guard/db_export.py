@@ -42,8 +42,6 @@ class DbManagerExportChannel(PatchingChannel):
                     channel.label_output(path, labels)
                 return result
 
-            accept.classification_guard = True
-            accept.__wrapped__ = original
             return accept
 
         self.patches.patch(DlgExportVector, "accept", wrap_accept)

@@ -42,8 +42,6 @@ class DbManagerImportChannel(PatchingChannel):
                     channel.label_output(dialog, labels)
                 return result
 
-            accept.classification_guard = True
-            accept.__wrapped__ = original  # functools' convention (the benchmark runs both)
             return accept
 
         self.patches.patch(DlgImportVector, "accept", wrap_accept)
@@ -88,7 +86,6 @@ def import_inputs(dialog) -> list:
     if layer is None or sip.isdeleted(layer):
         return []
     return [layer, *layers_reading_the_same_table(layer)]
-
 
 
 def import_destination(dialog) -> tuple[str, str, str]:

@@ -82,7 +82,7 @@ class DbManagerSqlChannel(PatchingChannel):
 
         for name, wrap in (("executeSql", wrap_execute), ("copySelectedResults", wrap_copy),
                            ("loadSqlLayer", wrap_load)):
-            self.patches.patch(DlgSqlWindow, name, _marked(wrap))
+            self.patches.patch(DlgSqlWindow, name, wrap)
 
     def sources(self, dialog, sql: str) -> list:
         """The layers of the tables ``sql`` names in the window's database, and the project's
@@ -122,16 +122,6 @@ class DbManagerSqlChannel(PatchingChannel):
         labels = [self.gate.label(layer) for layer in self.sources(dialog, sql)]
         if any(labels):
             self.gate.label_written_layers(added, labels, tr("Derived by a DB Manager query"))
-
-
-def _marked(wrap):
-    def marked(original):
-        wrapped = wrap(original)
-        wrapped.classification_guard = True
-        wrapped.__wrapped__ = original
-        return wrapped
-
-    return marked
 
 
 def query_of(dialog) -> str:

@@ -34,6 +34,7 @@ class Patches:
             if original is None:
                 continue
             replacement = make(original)
+            _mark(replacement, original)
             setattr(owner, name, replacement)
             self._made.append((owner, name, original, replacement))
             return name
@@ -47,6 +48,16 @@ class Patches:
 
     def __len__(self) -> int:
         return len(self._made)
+
+
+def _mark(replacement, original) -> None:
+    """Mark a wrapper as the guard's (``classification_guard``: what the tests, the e2e driver and
+    the plugin's checks look for) and name what it wraps (``__wrapped__``, functools' convention:
+    the benchmark runs both)."""
+    function = getattr(replacement, "__func__", replacement)  # a staticmethod's function
+    function.classification_guard = True
+    if not hasattr(function, "__wrapped__"):
+        function.__wrapped__ = getattr(original, "__func__", original)
 
 
 class PatchingChannel(Channel):

@@ -254,7 +254,6 @@ class ProcessingRunChannel(PatchingChannel):
                 gate.label_outputs(alg, results, labels, context)
                 return results
 
-            runAlgorithm.classification_guard = True
             return staticmethod(runAlgorithm) if isinstance(original, staticmethod) else runAlgorithm
 
         self.patches.patch(Processing, "runAlgorithm", wrap_run)
@@ -287,7 +286,6 @@ class AlgorithmDialogChannel(PatchingChannel):
                 dialog._classification_guard_labels = labels
                 return original(dialog)
 
-            runAlgorithm.classification_guard = True
             return runAlgorithm
 
         def wrap_dialog_finish(original):
@@ -298,7 +296,6 @@ class AlgorithmDialogChannel(PatchingChannel):
                     gate.label_outputs(dialog.algorithm(), result, labels, context)
                 return value
 
-            finish.classification_guard = True
             return finish
 
         # both or neither, as for the batch dialog below
@@ -343,7 +340,6 @@ class BatchDialogChannel(PatchingChannel):
                         return None
                 return original(dialog)
 
-            runAlgorithm.classification_guard = True
             return runAlgorithm
 
         # After the batch: QGIS 3.22 calls the Python dialog's finish(results, errors); on 3.40+
@@ -361,7 +357,6 @@ class BatchDialogChannel(PatchingChannel):
                     gate.label_outputs(alg, entry["results"], labels, context)
                 return value
 
-            finish.classification_guard = True
             return finish
 
         # both before either is installed: a batch that is checked but never labelled would let
