@@ -583,12 +583,12 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”的要素复制到剪贴板</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="109" />
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="112" />
       <source>Copying {count} query result rows to the clipboard (DB Manager)</source>
       <translation>将 {count} 行查询结果复制到剪贴板（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="191" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="187" />
       <source>Could not label output '{output}': {error}</source>
       <translation>无法为输出“{output}”添加密级标签：{error}</translation>
     </message>
@@ -663,12 +663,12 @@ Manifest SHA-256: {digest}</source>
       <translation>默认密级</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="121" />
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="124" />
       <source>Derived by a DB Manager query</source>
       <translation>由 DB 管理器查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="166" />
+      <location filename="../classification_plugin/integration/export_guard/db_sql.py" line="155" />
       <source>Derived by a query</source>
       <translation>由查询派生</translation>
     </message>
@@ -678,7 +678,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由栅格计算器派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="170" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="166" />
       <source>Derived by {algorithm}</source>
       <translation>由 {algorithm} 派生</translation>
     </message>
@@ -838,7 +838,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出失败：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="135" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="131" />
       <source>Export guard</source>
       <translation>导出防护</translation>
     </message>
@@ -848,7 +848,7 @@ Manifest SHA-256: {digest}</source>
       <translation>导出防护：{channel}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="146" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="142" />
       <source>Export refused</source>
       <translation>已拒绝导出</translation>
     </message>
@@ -863,12 +863,12 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="73" />
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="71" />
       <source>Exported by DB Manager</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="57" />
       <source>Exporting '{layer}' to a file (DB Manager)</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
@@ -1128,7 +1128,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="76" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="74" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
     </message>
@@ -1138,7 +1138,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="59" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="57" />
       <source>Importing '{layer}' into a database (DB Manager)</source>
       <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
@@ -1263,7 +1263,7 @@ Manifest SHA-256: {digest}</source>
       <translation>图层</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/clearance_gate.py" line="70" />
+      <location filename="../classification_plugin/integration/clearance_gate.py" line="71" />
       <source>Layer '{layer}' is classified {level}, above your clearance {clearance} ({why}; policy {path}). It is not opened.</source>
       <translation>图层“{layer}”的密级为{level}，高于您的涉密资格{clearance}（{why}；策略 {path}），不予打开。</translation>
     </message>
@@ -2233,7 +2233,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写入访问日志：{error} 已暂存 {n} 条事件，将在可写时写入。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="128" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="124" />
       <source>The access log could not record the export: {error}</source>
       <translation>访问日志无法记录此次导出：{error}</translation>
     </message>
@@ -3460,17 +3460,17 @@ Project: {project}</source>
 项目：{project}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="111" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="107" />
       <source>{what} refused: layer '{layer}' is classified {level} and no justification was given.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}，且未提供理由。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="84" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="80" />
       <source>{what} refused: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>已拒绝{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/gate.py" line="88" />
+      <location filename="../classification_plugin/integration/export_guard/gate.py" line="84" />
       <source>{what}: layer '{layer}' is classified {level}. {reason}.</source>
       <translation>{what}：图层“{layer}”的密级为{level}。{reason}。</translation>
     </message>

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qgis.core import Qgis, QgsProject, QgsReadWriteContext, QgsVectorLayer
+from qgis.core import Qgis, QgsProject, QgsReadWriteContext
 from qgis.PyQt.QtCore import QObject
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -25,7 +25,6 @@ from classification_plugin.core.admin_policy import effective_clearance, sets_cl
 from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import highest_label
-from classification_plugin.integration.tables import query_of_layer, query_sources
 
 
 @dataclass
@@ -80,13 +79,7 @@ class ClearanceGate(QObject):
         SQL names (it arrives unlabelled: the export guard labels it once it is added, perhaps
         after this gate has looked)."""
         store = self.svc.labels
-        labels = [store.label(layer)]
-        query = query_of_layer(layer) if isinstance(layer, QgsVectorLayer) else None
-        if query is not None:
-            for source in query_sources(layer, query):
-                in_project = self.project.mapLayer(source.id()) is not None
-                labels.append(store.label(source) or (None if in_project else store.load(source)))
-        return highest_label(labels, store.scheme)
+        return highest_label([store.label(layer), *store.query_source_labels(layer)], store.scheme)
 
     def _layers_added(self, layers) -> None:
         for layer in layers:

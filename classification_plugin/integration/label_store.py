@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from qgis.core import QgsLayerMetadata, QgsMapLayer, QgsProviderRegistry
+from qgis.core import QgsLayerMetadata, QgsMapLayer, QgsProject, QgsProviderRegistry, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -24,7 +24,7 @@ from classification_plugin.core.i18n import current_language, tr
 from classification_plugin.core.labels import Label, LabelError, LabelRequest, apply_change, downgrade_refusal
 from classification_plugin.core.marking import banner_text, export_marking
 from classification_plugin.core.schemes import Scheme, SchemeRegistry
-from classification_plugin.integration.tables import query_of_layer
+from classification_plugin.integration.tables import query_of_layer, query_sources
 
 PROPERTY_LABEL = "classification_guard/label"
 PROPERTY_STORED_IN = "classification_guard/stored_in"
@@ -197,6 +197,20 @@ class LabelStore(QObject):
         if not layer.customProperty(PROPERTY_LABEL, "") and not layer.customProperty(PROPERTY_LOADED, False):
             return self.load(layer)
         return project_label(layer)
+
+    def label_of_source(self, layer: QgsMapLayer) -> Label | None:
+        """:meth:`label`, and for a layer not in the project (a file or table opened only to be
+        judged) read again from its data when it has none."""
+        label = self.label(layer)
+        if label is None and QgsProject.instance().mapLayer(layer.id()) is None:
+            label = self.load(layer)  # a file read by path: its own metadata tells
+        return label
+
+    def query_source_labels(self, layer: QgsMapLayer) -> list:
+        """The labels of the tables a query layer's SQL names (:func:`.tables.query_sources`); []
+        for any other layer."""
+        query = query_of_layer(layer) if isinstance(layer, QgsVectorLayer) else None
+        return [] if query is None else [self.label_of_source(source) for source in query_sources(layer, query)]
 
     def banner(self, layers):
         """(text, background, foreground) of the map banner for ``layers``, or None."""

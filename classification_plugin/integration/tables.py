@@ -36,10 +36,7 @@ def source_table_key(provider: str, source: str) -> tuple | None:
         if not uri.table():
             return None
         return (provider, uri.host(), uri.port(), uri.database(), uri.service(), uri.schema(), uri.table())
-    try:
-        parts = QgsProviderRegistry.instance().decodeUri(provider, source)
-    except Exception:  # noqa: BLE001 - providers raise various errors on odd URIs
-        return None
+    parts = _decoded(provider, source)
     path = parts.get("path") or ""
     return (path, parts.get("layerName") or "") if path else None
 

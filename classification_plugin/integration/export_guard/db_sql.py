@@ -21,14 +21,14 @@ SQL window of a Browser connection, a project, a script), when it is added to th
 
 from __future__ import annotations
 
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsProject
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.labels import highest_label
 from classification_plugin.core.sql_names import named_identifiers
 from classification_plugin.integration.export_guard.gate import Channel
 from classification_plugin.integration.export_guard.patches import PatchingChannel
-from classification_plugin.integration.tables import layers_reading_the_same_table, query_of_layer, query_sources
+from classification_plugin.integration.tables import layers_reading_the_same_table
 
 SQL_WINDOW = "DlgSqlWindow"  # db_manager/dlg_sql_window.py, 3.22 to 3.44
 SHOWN_QUERY = "_classification_guard_query"  # the query whose rows the window shows
@@ -145,10 +145,7 @@ class QueryLayersChannel(Channel):
     def layers_added(self, layers) -> list:
         labelled = []
         for layer in layers:
-            query = query_of_layer(layer) if isinstance(layer, QgsVectorLayer) else None
-            if query is None:
-                continue
-            labels = [self.gate.label(source) for source in query_sources(layer, query)]
+            labels = self.gate.svc.labels.query_source_labels(layer)
             if not any(labels):
                 continue
             current = self.gate.svc.labels.label(layer)

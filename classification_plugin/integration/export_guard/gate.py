@@ -44,11 +44,7 @@ class Gate:
         return self.svc.labels.scheme
 
     def label(self, layer):
-        store = self.svc.labels
-        label = store.label(layer)
-        if label is None and QgsProject.instance().mapLayer(layer.id()) is None:
-            label = store.load(layer)  # a file read by path: its own metadata tells
-        return label
+        return self.svc.labels.label_of_source(layer)
 
     def decision_for(self, layer, destination=None, temporary=False) -> tuple[Decision, object]:
         label = self.label(layer) if layer is not None else None
