@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from classification_plugin.core.i18n import tr
 
@@ -318,8 +319,11 @@ def paused_gc():
             gc.enable()
 
 
-@dataclass
-class Copy:
+class Copy(NamedTuple):
+    """One copy (handover package) as the log made it. Immutable: an event gives the register a
+    new Copy (:meth:`_replace`). A named tuple, not a dataclass: a register holds 100,000 of them,
+    made from a snapshot's columns by ``map(Copy._make, zip(*columns))`` in about half the time
+    of a dataclass's ``__init__`` each."""
     package_id: str
     sender: Party
     recipient: Party
@@ -432,6 +436,7 @@ def derive_register(events, register: Register | None = None) -> Register:
 
 
 def _apply(register: Register, events) -> None:
+    parties: dict = {}  # one Party for each (unit, person): a few hundred for 100,000 copies
     for event in events:
         action = event.get("action")
         if action not in CUSTODY_EVENTS:
@@ -447,8 +452,8 @@ def _apply(register: Register, events) -> None:
         if action == EVENT_HANDOVER:
             datasets = tuple((str(d.get("uid", "")), str(d.get("name", "")), str(d.get("level", "")))
                              for d in details.get("datasets", []))
-            copy = Copy(package_id=package_id, sender=_party(details.get("sender")),
-                        recipient=_party(details.get("recipient")), handed_over_ms=int(event["time_ms"]),
+            copy = Copy(package_id=package_id, sender=_party(details.get("sender"), parties),
+                        recipient=_party(details.get("recipient"), parties), handed_over_ms=int(event["time_ms"]),
                         return_by=str(details.get("return_by", "")), caveats=tuple(details.get("caveats", [])),
                         datasets=datasets, manifest_hash=str(details.get("manifest_hash", "")),
                         approval=str(details.get("approval", "")), purpose=str(details.get("purpose", "")))
@@ -460,17 +465,17 @@ def _apply(register: Register, events) -> None:
                 entry.name, entry.level = name, level  # the latest handover's
                 entry.copies.append(package_id)
         elif action == EVENT_RECEIVED:
-            copy.received_ms, copy.received_by = int(event["time_ms"]), str(event.get("user", ""))
+            register.copies[package_id] = copy._replace(state=state, received_ms=int(event["time_ms"]),
+                                                        received_by=str(event.get("user", "")))
         else:
-            copy.closed_ms, copy.closed_by = int(event["time_ms"]), str(details.get("by") or event.get("user", ""))
-            copy.witness = str(details.get("witness", ""))
-        copy.state = state
+            register.copies[package_id] = copy._replace(
+                state=state, closed_ms=int(event["time_ms"]), closed_by=str(details.get("by") or event.get("user", "")),
+                witness=str(details.get("witness", "")))
 
 
-def _party(value) -> Party:
-    if not isinstance(value, dict):
-        return Party("")
-    return Party(str(value.get("unit", "")), str(value.get("person", "")))
+def _party(value, parties: dict) -> Party:
+    party = Party(str(value.get("unit", "")), str(value.get("person", ""))) if isinstance(value, dict) else Party("")
+    return parties.setdefault(party, party)
 
 
 REGISTER_COLUMNS = ("dataset_uid", "dataset", "level", "package_id", "sender_unit", "sender", "recipient_unit",

@@ -16,9 +16,9 @@ A snapshot is a cache, never the record: whoever opens the register from one als
 register from the whole log in the background and compares (:func:`same_register`), so a forged
 snapshot is shown for seconds at most and then reported. Nothing here imports QGIS.
 
-File format (UTF-8): one header line of JSON, then the body, JSON of the register's copies,
-datasets and anomalies as plain arrays (JSON, not pickle: a file that can be written by others
-must never run code when read).
+File format (UTF-8): one header line of JSON, then the body, JSON of the register's copies
+(column by column, a repeated value written once), datasets and anomalies as plain arrays (JSON,
+not pickle: a file that can be written by others must never run code when read).
 """
 
 from __future__ import annotations
@@ -33,8 +33,15 @@ from pathlib import Path
 from classification_plugin.core.custody import Copy, DatasetEntry, Party, Register, paused_gc
 from classification_plugin.core.i18n import tr
 
-SNAPSHOT_FORMAT = "classification-guard-register/1"
+SNAPSHOT_FORMAT = "classification-guard-register/2"
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+# how a copy's field is written, by the name of the Copy field: as JSON (what the snapshot holds)
+# and back (what the register holds)
+_TO_JSON = {"sender": lambda party: [party.unit, party.person], "recipient": lambda party: [party.unit, party.person],
+            "caveats": list, "datasets": lambda datasets: [list(d) for d in datasets]}
+_FROM_JSON = {"sender": lambda value: Party(*value), "recipient": lambda value: Party(*value), "caveats": tuple,
+              "datasets": lambda value: tuple(tuple(d) for d in value)}
 
 
 class SnapshotError(ValueError):
@@ -47,21 +54,28 @@ def _digest(body: bytes, key: bytes | None) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def _column(values: list):
+    """A column of the copies: the values themselves, or, when they repeat (states, units,
+    dates, the datasets of a package), ``{"values": each distinct value once, "index": the
+    place of each row's}``. Repeated values are then read once, and shared when read back."""
+    keys = [_ENCODE(value) for value in values]
+    places: dict = {}
+    index = [places.setdefault(key, len(places)) for key in keys]
+    if len(places) * 2 > len(values):
+        return values
+    return {"values": [json.loads(key) for key in places], "index": index}
+
+
 def encode(register: Register, seq: int, entry_hash: str, key: bytes | None = None) -> bytes:
     """The snapshot of ``register`` as derived from the log up to entry ``seq`` (chain hash
-    ``entry_hash``). Parties and packaged datasets, shared by many copies, are written once and
-    referred to by their place in a list: less to read, and one object each when read back."""
-    parties: dict = {}
-    packaged: dict = {}
-
-    def party(value: Party) -> int:
-        return parties.setdefault((value.unit, value.person), len(parties))
-
-    copies = [[c.package_id, party(c.sender), party(c.recipient), c.handed_over_ms, c.return_by, list(c.caveats),
-               [packaged.setdefault(tuple(d), len(packaged)) for d in c.datasets], c.manifest_hash, c.approval,
-               c.purpose, c.state, c.received_ms, c.received_by, c.closed_ms, c.closed_by, c.witness]
-              for c in register.copies.values()]
-    body = _ENCODE({"parties": list(parties), "packaged": list(packaged), "copies": copies,
+    ``entry_hash``): its copies column by column (:func:`_column`), its datasets and anomalies."""
+    copies = list(register.copies.values())
+    columns = {}
+    for number, name in enumerate(Copy._fields):
+        to_json = _TO_JSON.get(name)
+        values = [copy[number] for copy in copies]
+        columns[name] = _column(values if to_json is None else [to_json(value) for value in values])
+    body = _ENCODE({"copies": len(copies), "columns": columns,
                     "datasets": [[e.uid, e.name, e.level, e.copies] for e in register.datasets.values()],
                     "anomalies": [list(a) for a in register.anomalies]}).encode("utf-8")
     header = {"format": SNAPSHOT_FORMAT, "seq": int(seq), "hash": entry_hash, "keyed": bool(key),
@@ -88,21 +102,33 @@ def decode(data: bytes, key: bytes | None = None) -> tuple:
         with paused_gc():
             register = _register(json.loads(body))
         seq, entry_hash = int(header["seq"]), str(header["hash"])
-    except (ValueError, TypeError, KeyError, IndexError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         raise SnapshotError(tr("the register snapshot's content does not parse ({error})")
                             .format(error=error)) from error
     return register, seq, entry_hash
 
 
 def _register(body: dict) -> Register:
-    parties = [Party(unit, person) for unit, person in body["parties"]]
-    packaged = [tuple(dataset) for dataset in body["packaged"]]
-    copies = {}
-    for (package_id, sender, recipient, handed_over_ms, return_by, caveats, datasets, manifest_hash, approval,
-         purpose, state, received_ms, received_by, closed_ms, closed_by, witness) in body["copies"]:
-        copies[package_id] = Copy(package_id, parties[sender], parties[recipient], handed_over_ms, return_by,
-                                  tuple(caveats), tuple([packaged[d] for d in datasets]), manifest_hash, approval,
-                                  purpose, state, received_ms, received_by, closed_ms, closed_by, witness)
+    count = int(body["copies"])
+    columns = []
+    for name in Copy._fields:
+        column = body["columns"][name]
+        from_json = _FROM_JSON.get(name)
+        if isinstance(column, dict):
+            values = column["values"]
+            if from_json is not None:
+                values = [from_json(value) for value in values]
+            if any(place < 0 for place in column["index"]):
+                raise ValueError(f"a negative index in column {name}")
+            column = [values[place] for place in column["index"]]
+        elif from_json is not None:
+            column = [from_json(value) for value in column]
+        if len(column) != count:
+            raise ValueError(f"column {name} holds {len(column)} values for {count} copies")
+        columns.append(column)
+    copies = dict(zip(columns[0], map(Copy._make, zip(*columns))))
+    if len(copies) != count:
+        raise ValueError("a package id is there twice")
     datasets = {uid: DatasetEntry(uid, name, level, package_ids) for uid, name, level, package_ids in body["datasets"]}
     return Register(copies, datasets, [tuple(anomaly) for anomaly in body["anomalies"]])
 

@@ -92,7 +92,7 @@ def forge(snapshot, log_key=None):
     """Rewrite the snapshot as if copy HO-1 had never been destroyed, bound to the same entry of
     the log, with a plain SHA-256 digest (what anyone can write without the log's key)."""
     register, seq, entry_hash = register_snapshot.read(snapshot, log_key)
-    register.copies["HO-1"].state = custody.RECEIVED
+    register.copies["HO-1"] = register.copies["HO-1"]._replace(state=custody.RECEIVED)
     register_snapshot.write(snapshot, register, seq, entry_hash)
 
 

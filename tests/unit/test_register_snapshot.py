@@ -82,9 +82,45 @@ def test_a_body_that_does_not_parse_is_refused_even_with_a_good_digest():
         decode(header + b"\n" + body)
 
 
+def snapshot_with_body(body: dict) -> bytes:
+    data = json.dumps(body).encode()
+    header = json.dumps({"format": register_snapshot.SNAPSHOT_FORMAT, "seq": 1, "hash": "h", "keyed": False,
+                         "digest": register_snapshot._digest(data, None)}).encode()
+    return header + b"\n" + data
+
+
+def body_of(register) -> dict:
+    return json.loads(encode(register, 1, "h").partition(b"\n")[2])
+
+
+def test_repeated_values_are_written_once_and_shared_when_read_back():
+    register = derive_register([handover(f"P{i}", uid=f"uid-{i % 3}") for i in range(40)])
+    columns = body_of(register)["columns"]
+    assert columns["state"] == {"values": [custody.HANDED_OVER], "index": [0] * 40}
+    assert len(columns["datasets"]["values"]) == 3 and isinstance(columns["package_id"], list)
+    back, _seq, _hash = decode(encode(register, 1, "h"))
+    assert back == register
+    assert back.copies["P0"].sender is back.copies["P39"].sender  # one Party for all
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda body: body["columns"]["sender"]["index"].pop(), "column sender holds 2 values for 3 copies"),
+    (lambda body: body["columns"]["package_id"].append("P9"), "column package_id holds 4 values"),
+    (lambda body: body["columns"]["sender"]["index"].__setitem__(0, 5), "list index out of range"),
+    (lambda body: body["columns"]["sender"]["index"].__setitem__(0, -1), "negative index in column sender"),
+    (lambda body: body["columns"]["package_id"].__setitem__(0, "P2"), "package id is there twice"),
+    (lambda body: body["columns"].pop("witness"), "witness"),
+])
+def test_a_body_whose_columns_do_not_fit_is_refused_with_the_reason(change, message):
+    body = body_of(derive_register(events()))
+    change(body)
+    with pytest.raises(SnapshotError, match=message):
+        decode(snapshot_with_body(body))
+
+
 def test_same_register_tells_a_changed_copy_dataset_or_anomaly():
     register = derive_register(events())
-    for change in (lambda r: setattr(r.copies["P3"], "state", custody.RETURNED),
+    for change in (lambda r: r.copies.update(P3=r.copies["P3"]._replace(state=custody.RETURNED)),
                    lambda r: r.datasets["uid-2"].copies.pop(),
                    lambda r: r.anomalies.clear()):
         other, _seq, _hash = decode(encode(register, 1, "h"))
