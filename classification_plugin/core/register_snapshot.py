@@ -54,27 +54,24 @@ def _digest(body: bytes, key: bytes | None) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def _column(values: list):
+def _column(values: list, to_json=None):
     """A column of the copies: the values themselves, or, when they repeat (states, units,
     dates, the datasets of a package), ``{"values": each distinct value once, "index": the
-    place of each row's}``. Repeated values are then read once, and shared when read back."""
-    keys = [_ENCODE(value) for value in values]
+    place of each row's}``. Repeated values are then read once, and shared when read back.
+    ``to_json`` turns a value (Party, tuple) into what JSON holds."""
     places: dict = {}
-    index = [places.setdefault(key, len(places)) for key in keys]
+    index = [places.setdefault(value, len(places)) for value in values]  # a copy's values are hashable
     if len(places) * 2 > len(values):
-        return values
-    return {"values": [json.loads(key) for key in places], "index": index}
+        return values if to_json is None else [to_json(value) for value in values]
+    return {"values": list(places) if to_json is None else [to_json(value) for value in places], "index": index}
 
 
 def encode(register: Register, seq: int, entry_hash: str, key: bytes | None = None) -> bytes:
     """The snapshot of ``register`` as derived from the log up to entry ``seq`` (chain hash
     ``entry_hash``): its copies column by column (:func:`_column`), its datasets and anomalies."""
     copies = list(register.copies.values())
-    columns = {}
-    for number, name in enumerate(Copy._fields):
-        to_json = _TO_JSON.get(name)
-        values = [copy[number] for copy in copies]
-        columns[name] = _column(values if to_json is None else [to_json(value) for value in values])
+    columns = {name: _column([copy[number] for copy in copies], _TO_JSON.get(name))
+               for number, name in enumerate(Copy._fields)}
     body = _ENCODE({"copies": len(copies), "columns": columns,
                     "datasets": [[e.uid, e.name, e.level, e.copies] for e in register.datasets.values()],
                     "anomalies": [list(a) for a in register.anomalies]}).encode("utf-8")
