@@ -7,8 +7,8 @@ datasets and 100,000 handed-over copies (plus 200,000 other events), as the Regi
 Target (issue 17): the register opens in under 1 s. Measured, each the median of 5:
 
 * the panel's opening: the register's snapshot (taken when 99 % of the log was written, so the
-  custody events of the last 1,000 copies are read from the log and applied on top) and its rows
-  in the panel's model;
+  custody events of the last 1,000 copies are read from the log and applied on top), its rows
+  in the panel's model and the units for its filter;
 * the first opening, with no snapshot: the register derived from the whole log, the snapshot written;
 * the check the panel then runs in the background: derived from the whole log and compared;
 * side by side, in the same run: QGIS itself reading the same log table through its OGR provider
@@ -107,7 +107,7 @@ def take_snapshot(path: Path, snapshot: Path, fraction: float = 0.99) -> int:
 
 def open_panel(path: Path, snapshot: Path):
     """What the Register panel does when it opens: the register (from ``snapshot`` when it is
-    there and good) and every row of it, as its model takes them."""
+    there and good), every row of it as its model takes them, and the units for its filter."""
     from classification_plugin.gui.register_model import RegisterModel
     from classification_plugin.integration.custody import open_register
 
@@ -115,6 +115,7 @@ def open_panel(path: Path, snapshot: Path):
         opened = open_register(log, str(snapshot))
     model = RegisterModel()
     model.set_register(opened.register, TODAY, NOW_MS)
+    assert model.units()
     return opened, model.rows
 
 
