@@ -10,9 +10,8 @@ from pathlib import Path
 
 from qgis.core import QgsDataSourceUri, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QLineEdit
-from qgis.utils import plugins
-from scenario_db_import import close_db_manager_boxes, find_row
-from scenario_export import answer_justification, events_of, make_gpkg, press_save, refusal_boxes
+from scenario_db_import import find_row, open_db_manager, run_dialog
+from scenario_export import events_of, make_gpkg, refusal_boxes
 
 CONNECTION = "survey_source.gpkg"
 
@@ -39,48 +38,23 @@ def scenario(d):
     svc.recorder.listeners.append(events.append)
     yield 500
 
-    db_manager = plugins.get("db_manager")
-    d.check("DB Manager is there", db_manager is not None, sorted(plugins))
-    if db_manager is None:
+    window = yield from open_db_manager(d, CONNECTION)
+    if window is None:
         return
-    db_manager.run()
-    yield 1000
-    window = db_manager.dlg
     tree = window.tree
     model = tree.model()
-    found = find_row(model, None, "GeoPackage")
-    model.rowCount(found)
-    yield 500
-    tree.expand(find_row(model, None, "GeoPackage"))
-    yield 500
-    tree.setCurrentIndex(find_row(model, find_row(model, None, "GeoPackage"), CONNECTION))
-    yield 500
-    tree.expand(find_row(model, find_row(model, None, "GeoPackage"), CONNECTION))  # connects
-    yield 1000
-    window.move(0, 0)
-    window.resize(1000, 700)
-
-    def select(table):
-        connection = find_row(model, find_row(model, None, "GeoPackage"), CONNECTION)
-        tree.setCurrentIndex(find_row(model, connection, table))
-        return tree.currentTable()
 
     def export(table, path, justification=None):
-        seen, boxes = [], []
-
         def fill(dialog):
             dialog.findChild(QLineEdit, "editOutputFile").setText(str(path))
             formats = dialog.cboFileFormat
             formats.setCurrentIndex(max(formats.findData("GPKG"), 0))
 
-        chosen = select(table)
+        connection = find_row(model, find_row(model, None, "GeoPackage"), CONNECTION)
+        tree.setCurrentIndex(find_row(model, connection, table))
+        chosen = tree.currentTable()
         yield 300
-        d.later(1500, lambda: press_save("DlgExportVector", seen, fill))
-        if justification:
-            d.later(2500, lambda: answer_justification(justification))
-        d.later(4000, lambda: boxes.extend(close_db_manager_boxes()))
-        window.actionExport.trigger()  # modal: returns once the dialog is closed
-        yield 1000
+        seen, boxes = yield from run_dialog(d, window.actionExport, "DlgExportVector", fill, justification)
         return chosen is not None, seen, boxes
 
     def label_of(path):

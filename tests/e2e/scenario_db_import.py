@@ -11,7 +11,7 @@ from qgis.core import QgsDataSourceUri, QgsVectorLayer
 from qgis.PyQt.QtCore import QModelIndex, Qt
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
 from qgis.utils import plugins
-from scenario_export import answer_justification, events_of, make_gpkg, press_save, refusal_boxes
+from scenario_export import answer_justification, events_of, make_gpkg, press_when_shown, refusal_boxes
 
 CONNECTION = "import_target.gpkg"
 
@@ -34,6 +34,59 @@ def find_row(model, parent, text):
         if model.data(index, Qt.ItemDataRole.DisplayRole) == text:
             return index
     return QModelIndex()
+
+
+def open_db_manager(d, connection):
+    """Database > DB Manager with the GeoPackage ``connection`` selected and connected, as a user
+    clicks to it (generator: yields the scenario's waits); the DB Manager window, or None when
+    DB Manager is not there."""
+    db_manager = plugins.get("db_manager")
+    d.check("DB Manager is there", db_manager is not None, sorted(plugins))
+    if db_manager is None:
+        return None
+    db_manager.run()
+    yield 1000
+    window = db_manager.dlg
+    tree = window.tree
+    model = tree.model()
+    # open the GeoPackage group, then select the connection (the model fills a group the first
+    # time its rows are counted, which makes indexes taken before stale)
+    model.rowCount(find_row(model, None, "GeoPackage"))
+    yield 500
+    tree.expand(find_row(model, None, "GeoPackage"))
+    yield 500
+    tree.setCurrentIndex(find_row(model, find_row(model, None, "GeoPackage"), connection))
+    yield 500
+    tree.expand(find_row(model, find_row(model, None, "GeoPackage"), connection))  # connects
+    yield 1000
+    d.check("the GeoPackage connection is selected", tree.currentDatabase() is not None,
+            [model.data(model.index(row, 0, QModelIndex()), Qt.ItemDataRole.DisplayRole)
+             for row in range(model.rowCount(QModelIndex()))])
+    window.move(0, 0)
+    window.resize(1000, 700)
+    return window
+
+
+def run_dialog(d, action, class_name, fill, justification=None):
+    """Trigger ``action`` (a DB Manager action opening the modal ``class_name`` dialog), fill the
+    dialog and press its OK as soon as it is shown, answer the justification asked, and close DB
+    Manager's own message box when it comes (generator). ``(seen, boxes)``: the dialog pressed,
+    and the texts of DB Manager's boxes."""
+    seen, boxes, running = [], [], [True]
+
+    def watch(tries=120):  # the justification and DB Manager's box come when they come
+        if justification:
+            answer_justification(justification)
+        boxes.extend(close_db_manager_boxes())
+        if running[0] and tries:
+            d.later(250, lambda: watch(tries - 1))
+
+    d.later(500, lambda: press_when_shown(d, class_name, seen, fill))
+    d.later(750, watch)
+    action.trigger()  # modal: returns once the dialog is closed
+    running[0] = False
+    yield 1000
+    return seen, boxes
 
 
 def scenario(d):
@@ -60,48 +113,16 @@ def scenario(d):
     svc.recorder.listeners.append(events.append)
     yield 500
 
-    db_manager = plugins.get("db_manager")
-    d.check("DB Manager is there", db_manager is not None, sorted(plugins))
-    if db_manager is None:
+    window = yield from open_db_manager(d, CONNECTION)
+    if window is None:
         return
-    db_manager.run()  # Database > DB Manager
-    yield 1000
-    window = db_manager.dlg
-    tree = window.tree
-    model = tree.model()
-    # as a user clicks: open the GeoPackage group, then select the connection (the model fills a
-    # group the first time its rows are counted, which makes indexes taken before stale)
-    found = find_row(model, None, "GeoPackage")
-    model.rowCount(found)
-    yield 500
-    found = find_row(model, None, "GeoPackage")
-    tree.expand(found)
-    yield 500
-    index = find_row(model, found, CONNECTION)
-    tree.setCurrentIndex(index)
-    yield 500
-    tree.expand(find_row(model, find_row(model, None, "GeoPackage"), CONNECTION))  # connects
-    yield 1000
-    d.check("the GeoPackage connection is selected", tree.currentDatabase() is not None,
-            [model.data(model.index(row, 0, QModelIndex()), Qt.ItemDataRole.DisplayRole)
-             for row in range(model.rowCount(QModelIndex()))])
-    window.move(0, 0)
-    window.resize(1000, 700)
 
     def import_layer(layer, table, justification=None):
-        seen, boxes = [], []
-
         def fill(dialog):
             dialog.cboInputLayer.setCurrentIndex(dialog.cboInputLayer.findData(layer.id()))
             dialog.cboTable.setEditText(table)
 
-        d.later(1500, lambda: press_save("DlgImportVector", seen, fill))
-        if justification:
-            d.later(2500, lambda: answer_justification(justification))
-        d.later(4000, lambda: boxes.extend(close_db_manager_boxes()))
-        window.actionImport.trigger()  # modal: returns once the dialog is closed
-        yield 1000
-        return seen, boxes
+        return (yield from run_dialog(d, window.actionImport, "DlgImportVector", fill, justification))
 
     def written(table):
         layer = QgsVectorLayer(f"{target}|layername={table}", table, "ogr")
