@@ -113,6 +113,33 @@ def clean_geometries(geometries, polygonal: bool = False) -> GeometryCleanup:
     return GeometryCleanup(geoms, kept.astype(np.int64), repaired, skipped)
 
 
+def split_long_edges(geometries, step: float, valid: bool = False) -> np.ndarray:
+    """``shapely.segmentize(geometries, step)``: every edge split to at most ``step``.
+
+    With ``valid`` (the caller vouches that the polygons are valid, as :func:`clean_geometries`
+    leaves them), a geometry whose edges all have a length above 0 and below ``step`` is kept as
+    it is: GEOS's densifier would give back the same coordinates (it adds points only to longer
+    edges, drops repeated points, and rebuilds only an invalid polygon). Ring joins count as
+    edges here, so a geometry is segmentized whenever in doubt. Zones already finer than the
+    step are then not copied by GEOS at all.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    if not valid or geometries.size == 0:
+        return shapely.segmentize(geometries, step)
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    dx, dy = np.diff(coords[:, 0]), np.diff(coords[:, 1])
+    length = np.sqrt(dx * dx + dy * dy)
+    same = owner[1:] == owner[:-1]
+    doubtful = same & ~((length > 0) & (length < step * (1.0 - 1e-9)))
+    needs = np.zeros(geometries.size, bool)
+    needs[owner[1:][doubtful]] = True
+    if not needs.any():
+        return geometries
+    out = geometries.copy()
+    out[needs] = shapely.segmentize(geometries[needs], step)
+    return out
+
+
 def _polygon_parts(geom):
     """The polygonal part of a ``make_valid`` result (which may mix polygons, lines and points)."""
     if geom is None or geom.geom_type in _POLYGONAL:

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely import wkt
 
-from classification_plugin.core.zones import ZoneIndex
+from classification_plugin.core.zones import ZoneIndex, clean_geometries, split_long_edges
 
 SQUARE = "POLYGON((0 0, 1000 0, 1000 1000, 0 1000, 0 0))"
 BOW_TIE = "POLYGON((0 0, 1000 1000, 1000 0, 0 1000, 0 0))"  # self-crossing at (500, 500)
@@ -278,3 +278,26 @@ def test_scaled_search_reaches_past_the_data_the_maximum_was_worked_out_for():
     assert pairs(index.check_geometries([line], 250, scale=scale)) == [(0, 0, 230.088496, False)]
     one = index.check_one(line, 250, scale=scale)
     assert [(int(z), round(float(d), 6)) for z, d in zip(one.zone, one.distance_m)] == [(0, 230.088496)]
+
+
+def test_split_long_edges_gives_what_segmentize_gives_geometry_by_geometry():
+    """Geometries kept as they are must be exactly what GEOS's densifier would have returned:
+    the same WKB, for short edges, long ones, repeated points, holes, touching rings, parts."""
+    rng = np.random.default_rng(7)
+    circles = [shapely.Point(x, y).buffer(r, 8) for x, y, r in rng.uniform(0, 5000, (40, 3))]
+    cases = circles + [wkt.loads(w) for w in (
+        SQUARE,  # edges of 1000: split
+        "POLYGON((0 0, 10 0, 10 0, 10 10, 0 10, 0 0))",  # a repeated point: GEOS drops it
+        "POLYGON((0 0, 90 0, 90 90, 0 90, 0 0), (10 10, 20 10, 20 20, 10 20, 10 10))",
+        "POLYGON((0 0, 90 0, 90 90, 0 90, 0 0), (0 0, 20 10, 10 20, 0 0))",  # a hole touching the shell
+        "MULTIPOLYGON(((0 0, 50 0, 50 50, 0 50, 0 0)), ((60 60, 99 60, 99 99, 60 99, 60 60)))",
+        "LINESTRING(0 0, 30 40, 60 80)", "LINESTRING(0 0, 0 0, 30 40)", "POINT(3 4)",
+        "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))",  # edges of exactly the step
+    )]
+    cleaned = clean_geometries(np.array(cases, dtype=object)).geometries
+    for step in (100.0, 99.999, 1000.0, 5.0):
+        expected = shapely.to_wkb(shapely.segmentize(cleaned, step))
+        assert list(shapely.to_wkb(split_long_edges(cleaned, step, valid=True))) == list(expected)
+        assert list(shapely.to_wkb(split_long_edges(cleaned, step))) == list(expected)
+    bow_tie = np.array([wkt.loads(BOW_TIE)], dtype=object)  # invalid: only segmentize rebuilds it
+    assert split_long_edges(bow_tie, 5000.0)[0].equals(shapely.segmentize(bow_tie, 5000.0)[0])
