@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from classification_plugin.core.packed_rows import ROW_NUMBERS, decimal_column, integer_at
+
 _HEADER = 4  # bytes before the cells: depth, cell count
 _CELL = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])  # 24 bytes: a 2D float R*Tree's cell
 MIN_NODE_SIZE = 448  # SQLite calls smaller root blobs corrupt (rtree.c, getNodeSize)
@@ -182,8 +184,12 @@ def fill_rtree(db, rtree: str, ids, minx, miny, maxx, maxy) -> int:
     db.execute(f"DELETE FROM {shadow['_node']}")
     db.execute(f"DELETE FROM {shadow['_parent']}")
     db.executemany(f"INSERT INTO {shadow['_node']} (nodeno, data) VALUES (?, ?)", packed.nodes)
-    db.executemany(f"INSERT INTO {shadow['_rowid']} (rowid, nodeno) VALUES (?, ?)",
-                   zip(packed.rowids[0].tolist(), packed.rowids[1].tolist()))
+    # one row an entry: from packed columns (core.packed_rows), in rowid order (appended to the B-tree)
+    by_rowid = np.argsort(packed.rowids[0], kind="stable")
+    rowids, rowid_width = decimal_column(packed.rowids[0][by_rowid])
+    leaves, leaf_width = decimal_column(packed.rowids[1][by_rowid])
+    db.execute(f"{ROW_NUMBERS.format(count=ids.size)} INSERT INTO {shadow['_rowid']} (rowid, nodeno) "
+               f"SELECT {integer_at('?1', rowid_width)}, {integer_at('?2', leaf_width)} FROM k", (rowids, leaves))
     db.executemany(f"INSERT INTO {shadow['_parent']} (nodeno, parentnode) VALUES (?, ?)",
                    zip(packed.parents[0].tolist(), packed.parents[1].tolist()))
     return int(ids.size)

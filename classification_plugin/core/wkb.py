@@ -32,8 +32,16 @@ def gpkg_blobs(wkbs, srs_id: int) -> list:
     return [None if wkb is None else prefix + bytes(wkb) for wkb in wkbs]
 
 
+GPKG_POINT_BYTES = _GPKG_HEADER.itemsize + _POINT.itemsize  # 29
+
+
 def gpkg_point_blobs(xs, ys, srs_id: int) -> list:
     """GeoPackage blobs of 2D points in one numpy pass (29 bytes each)."""
+    return _split(gpkg_point_records(xs, ys, srs_id), GPKG_POINT_BYTES, np.asarray(xs).size)
+
+
+def gpkg_point_records(xs, ys, srs_id: int) -> bytes:
+    """The blobs of :func:`gpkg_point_blobs` one after the other, as one ``bytes``."""
     xs = np.asarray(xs, dtype=np.float64).ravel()
     record = np.dtype([("header", _GPKG_HEADER), ("point", _POINT)])
     packed = np.empty(xs.size, record)
@@ -42,7 +50,7 @@ def gpkg_point_blobs(xs, ys, srs_id: int) -> list:
     point = packed["point"]
     point["order"], point["type"], point["x"] = 1, 1, xs
     point["y"] = np.asarray(ys, dtype=np.float64).ravel()
-    return _split(packed.tobytes(), record.itemsize, xs.size)
+    return packed.tobytes()
 
 
 def collection_wkb(wkbs) -> bytes:
@@ -55,4 +63,4 @@ def _split(raw: bytes, width: int, count: int) -> list:
     return [raw[i:i + width] for i in range(0, width * count, width)]
 
 
-__all__ = ["collection_wkb", "gpkg_blobs", "gpkg_point_blobs", "point_wkb"]
+__all__ = ["GPKG_POINT_BYTES", "collection_wkb", "gpkg_blobs", "gpkg_point_blobs", "gpkg_point_records", "point_wkb"]

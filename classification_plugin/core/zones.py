@@ -7,7 +7,9 @@ of it, as plain numpy arrays of (survey index, zone index, distance, inside) pai
 Points stay numpy coordinates all the way: candidate (point, zone) pairs come from a uniform grid
 over the points (sorted by cell, so the points of one row of cells are a contiguous slice), the
 exact test is ``shapely.intersects_xy`` on prepared zones, and point objects are only made for the
-few candidates that lie in a zone's buffered bounding box but not in the zone, to measure distance.
+few candidates that lie in a zone's buffered bounding box but not in the zone, to measure distance,
+and of those only for the ones its bounding circle leaves within reach (with no buffer asked, a
+reprojected check still reaches a millimetre out: without that circle it measured every one).
 Lines and polygons go through an ``STRtree`` query with the ``dwithin`` (or ``intersects``)
 predicate. Distances are planar, in the index's CRS units (metres), unless a ``scale`` is given:
 a callable ``scale(xs, ys)`` giving a conformal projection's scale ``k`` (grid metres per ground
@@ -113,6 +115,33 @@ def clean_geometries(geometries, polygonal: bool = False) -> GeometryCleanup:
     return GeometryCleanup(geoms, kept.astype(np.int64), repaired, skipped)
 
 
+def split_long_edges(geometries, step: float, valid: bool = False) -> np.ndarray:
+    """``shapely.segmentize(geometries, step)``: every edge split to at most ``step``.
+
+    With ``valid`` (the caller vouches that the polygons are valid, as :func:`clean_geometries`
+    leaves them), a geometry whose edges all have a length above 0 and below ``step`` is kept as
+    it is: GEOS's densifier would give back the same coordinates (it adds points only to longer
+    edges, drops repeated points, and rebuilds only an invalid polygon). Ring joins count as
+    edges here, so a geometry is segmentized whenever in doubt. Zones already finer than the
+    step are then not copied by GEOS at all.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    if not valid or geometries.size == 0:
+        return shapely.segmentize(geometries, step)
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    dx, dy = np.diff(coords[:, 0]), np.diff(coords[:, 1])
+    length = np.sqrt(dx * dx + dy * dy)
+    same = owner[1:] == owner[:-1]
+    doubtful = same & ~((length > 0) & (length < step * (1.0 - 1e-9)))
+    needs = np.zeros(geometries.size, bool)
+    needs[owner[1:][doubtful]] = True
+    if not needs.any():
+        return geometries
+    out = geometries.copy()
+    out[needs] = shapely.segmentize(geometries[needs], step)
+    return out
+
+
 def _polygon_parts(geom):
     """The polygonal part of a ``make_valid`` result (which may mix polygons, lines and points)."""
     if geom is None or geom.geom_type in _POLYGONAL:
@@ -214,9 +243,15 @@ class ZoneIndex:
             outside = np.flatnonzero(~inside)
             distance = np.zeros(cand_point.size)
             if outside.size:
-                distance[outside] = _point_distances(self.geometries[cand_zone[outside]], cx[outside], cy[outside])
-                if scale is not None:
-                    distance[outside] /= scale(cx[outside], cy[outside])
+                k = np.ones(outside.size) if scale is None else np.asarray(scale(cx[outside], cy[outside]))
+                # GEOS measures only the pairs a cheap lower bound leaves in reach; the others
+                # are farther than buffer_m on the ground, so neither inside nor kept either way
+                bound = self.distance_lower_bounds(cand_zone[outside], cx[outside], cy[outside])
+                near = bound <= buffer_m * k
+                distance[outside] = np.inf
+                measured = outside[near]
+                distance[measured] = _point_distances(self.geometries[cand_zone[measured]], cx[measured],
+                                                      cy[measured]) / k[near]
             inside |= distance <= tolerance
             keep = inside | (distance <= buffer_m)
             distance[inside] = 0.0
@@ -228,6 +263,28 @@ class ZoneIndex:
             survey = index[survey]
         return Conflicts(survey.astype(np.int64), cand_zone[keep].astype(np.int64), distance[keep],
                          inside[keep], skipped).sorted()
+
+    @cached_property
+    def _circles(self) -> tuple:
+        """Each zone's bounding circle: its box's centre and the distance from there to its
+        farthest vertex (the zone lies within the convex hull of its vertices, so within it)."""
+        centre = (self.bounds[:, :2] + self.bounds[:, 2:]) / 2.0
+        coords, owner = shapely.get_coordinates(self.geometries, return_index=True)
+        reach = np.hypot(coords[:, 0] - centre[owner, 0], coords[:, 1] - centre[owner, 1])
+        radius = np.zeros(len(self))
+        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        radius[owner[first]] = np.maximum.reduceat(reach, first)
+        return centre, radius
+
+    def distance_lower_bounds(self, zones: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """For each (zone, point) pair, a distance the zone is no nearer than: from the point to
+        the zone's bounding circle, less a margin a thousand times above its rounding error.
+        A few numpy operations a pair where GEOS walks every edge of the polygon; for round zones
+        it rules out the corners of their boxes, where most candidates outside a zone lie."""
+        centre, radius = self._circles
+        gap = np.hypot(xs - centre[zones, 0], ys - centre[zones, 1]) - radius[zones]
+        size = np.maximum(np.abs(xs), np.abs(ys))
+        return gap - 1e-9 * (np.abs(gap) + radius[zones] + size)
 
     def _point_candidates(self, xs: np.ndarray, ys: np.ndarray, buffer_m: float):
         """(point, zone) pairs whose point lies in the zone's bounding box grown by ``buffer_m``."""

@@ -38,6 +38,7 @@ import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 
 from classification_plugin.core.i18n import tr
+from classification_plugin.core.zones import split_long_edges
 from classification_plugin.integration.compat import DISTANCE_METERS, WKT_PREFERRED
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -289,17 +290,20 @@ def transform_xy(source: str, target: str, xs: np.ndarray, ys: np.ndarray) -> tu
     return np.concatenate([parts[0][0], parts[1][0]]), np.concatenate([parts[0][1], parts[1][1]])
 
 
-def transform_geometries(source: str, target: str, geometries: np.ndarray, densify: bool = True) -> np.ndarray:
+def transform_geometries(source: str, target: str, geometries: np.ndarray, densify: bool = True,
+                         valid: bool = False) -> np.ndarray:
     """Shapely geometries from ``source`` to ``target``, all coordinates in one vectorised call.
 
     With ``densify``, edges are first split to at most ~500 m (0.005 degree in a geographic CRS)
     so that an edge keeps the course it has in the source CRS (a parallel stays a parallel, to
     within a few millimetres) instead of becoming one straight chord in the working CRS.
+    ``valid``: the caller vouches that its polygons are valid, so those already fine enough are
+    not copied (:func:`~classification_plugin.core.zones.split_long_edges`).
     """
     if same_crs(source, target) or len(geometries) == 0:
         return geometries
     if densify:
-        geometries = shapely.segmentize(geometries, _densify_step(source))
+        geometries = split_long_edges(geometries, _densify_step(source), valid)
 
     def move(coords: np.ndarray) -> np.ndarray:
         return np.column_stack(transform_xy(source, target, coords[:, 0], coords[:, 1]))

@@ -198,7 +198,7 @@ def index_zones(job: CheckJob, data: GeometryData) -> ZoneIndex:
         kinds = [job.zone_kind] * len(kept)
     if job.zones.crs == job.frame.definition:  # already clean, nothing moved
         return ZoneIndex(cleanup.geometries, data.fids[kept], names, kinds, cleanup.repaired, cleanup.skipped)
-    geometries = transform_geometries(job.zones.crs, job.frame.definition, cleanup.geometries)
+    geometries = transform_geometries(job.zones.crs, job.frame.definition, cleanup.geometries, valid=True)
     index = ZoneIndex.build(geometries, ids=data.fids[kept], names=names, kinds=kinds)  # what projecting broke
     index.repaired += cleanup.repaired
     index.skipped += cleanup.skipped
@@ -585,7 +585,7 @@ def _check_survey(job: CheckJob, index: ZoneIndex, result: CheckResult, feedback
         return None, None, None
     _progress(feedback, 50)
     cleanup = clean_geometries(data.geometries)  # judged in the source CRS, as for zones
-    geometries = transform_geometries(job.survey.crs, target, cleanup.geometries)
+    geometries = transform_geometries(job.survey.crs, target, cleanup.geometries, valid=True)
     if _canceled(feedback, result):
         return None, None, None
     _progress(feedback, 60)

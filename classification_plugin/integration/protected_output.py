@@ -20,7 +20,15 @@ import shapely
 
 from classification_plugin.core.gpkg_rtree import RtreeNotPackableError, fill_rtree
 from classification_plugin.core.gpkg_table import GEOMETRY_TYPES, create_geopackage
-from classification_plugin.core.wkb import gpkg_blobs, gpkg_point_blobs
+from classification_plugin.core.packed_rows import (
+    ROW_NUMBERS,
+    blob_at,
+    blob_column,
+    decimal_column,
+    fixed_blob_at,
+    integer_at,
+)
+from classification_plugin.core.wkb import GPKG_POINT_BYTES, gpkg_blobs, gpkg_point_records
 
 OUTPUT_FIELDS = (("survey_fid", "LongLong"), ("zone_fid", "LongLong"), ("zone_name", "String"),
                  ("zone_kind", "String"), ("distance_m", "Double"), ("relation", "String"))
@@ -180,23 +188,14 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))
         if "AFTER INSERT" in " ".join(sql.upper().split())
         and ((has_rtree and name.startswith(rtree + "_")) or name == f"trigger_insert_feature_count_{table}")]
-    if result.survey_xy is not None:
-        blobs = gpkg_point_blobs(result.survey_xy[:, 0], result.survey_xy[:, 1], srs_id)
-    else:
-        blobs = gpkg_blobs(shapely.to_wkb(result.survey_geometries), srs_id)
     count = result.pair_count
-    fids = range(1, count + 1)
     db.execute("BEGIN IMMEDIATE")
     try:
         if db.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]:
             raise TableNotWritableError("the table has rows")
         for name, _sql in triggers:
             db.execute(f"DROP TRIGGER {_quote(name)}")
-        placeholders = ", ".join("?" * (len(names) + 2))
-        db.executemany(
-            f"INSERT INTO {_quote(table)} ({_quote(fid_column[0])}, {_quote(geom_column)}, "
-            f"{', '.join(_quote(n) for n in names)}) VALUES ({placeholders})",
-            zip(fids, blobs, *attribute_columns(result)))
+        _insert_pairs(db, table, fid_column[0], geom_column, srs_id, result)
         if has_rtree:
             _index(db, rtree, np.arange(1, count + 1), bounds)
         for _name, sql in triggers:
@@ -213,6 +212,80 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
         db.execute("ROLLBACK")
         raise
     return count
+
+
+_ROWS_PER_INSERT = 500_000  # rows cut out of one set of packed columns (bounds their size)
+
+
+def _insert_pairs(db, table: str, fid_column: str, geom_column: str, srs_id: int, result) -> None:
+    """The pairs as rows fid 1..n, in one ``INSERT ... SELECT`` per 500,000 from packed columns
+    (:mod:`~classification_plugin.core.packed_rows`): no Python object per row but for the
+    distances that are not 0. The zones' names and kinds go into a temporary table once per zone."""
+    from classification_plugin.integration.protected_check import INSIDE, WITHIN_BUFFER
+
+    count = result.pair_count
+    if count == 0:
+        return
+    if result.survey_xy is not None:
+        geometries = gpkg_point_records(result.survey_xy[:, 0], result.survey_xy[:, 1], srs_id)
+        starts, lengths = np.arange(count, dtype=np.int64) * GPKG_POINT_BYTES, None
+    else:
+        geometries, starts, lengths = blob_column(gpkg_blobs(shapely.to_wkb(result.survey_geometries), srs_id))
+    zone_of_pair, zone_rows = _zone_rows(result)
+    reference = zone_of_pair * 2 + result.inside.astype(np.int64)  # the zone's row, and whether inside
+    distances = np.asarray(result.distances_m, dtype=np.float64)
+    measured = np.flatnonzero((distances != 0.0) | np.signbit(distances) | np.isnan(distances))
+    columns = ", ".join(_quote(c) for c in (fid_column, geom_column, *(n for n, _ in OUTPUT_FIELDS)))
+    db.execute("CREATE TEMP TABLE cg_zones (k INTEGER PRIMARY KEY, fid INTEGER, name TEXT, kind TEXT)")
+    db.execute("CREATE TEMP TABLE cg_distances (k INTEGER PRIMARY KEY, distance REAL)")
+    try:
+        db.executemany("INSERT INTO temp.cg_zones VALUES (?, ?, ?, ?)", zone_rows)
+        db.executemany("INSERT INTO temp.cg_distances VALUES (?, ?)",
+                       zip(measured.tolist(), distances[measured].tolist()))
+        distance = "0.0"
+        joins = "JOIN temp.cg_zones AS z ON z.k = r.reference >> 1"
+        if measured.size:  # (a lookup a row costs ~10 % of the insert: only when some are not 0)
+            distance = "CASE WHEN d.k IS NULL THEN 0.0 ELSE d.distance END"
+            joins += " LEFT JOIN temp.cg_distances AS d ON d.k = ?4 + i"
+        for first in range(0, count, _ROWS_PER_INSERT):
+            part = slice(first, min(first + _ROWS_PER_INSERT, count))
+            survey_fids, survey_width = decimal_column(result.survey_fids[part])
+            references, reference_width = decimal_column(reference[part])
+            # ?1 geometries, ?2 survey fids, ?3 zone references, ?4 first row, ?5 ?6 relations, ?7 ?8 starts, lengths
+            parameters = [None, survey_fids, references, first, INSIDE, WITHIN_BUFFER]
+            if lengths is None:  # points: all of the same size
+                parameters[0] = geometries[first * GPKG_POINT_BYTES:part.stop * GPKG_POINT_BYTES]
+                geometry = fixed_blob_at("?1", GPKG_POINT_BYTES)
+            else:
+                base = int(starts[first])
+                parameters[0] = geometries[base:base + int(lengths[part].sum())]
+                (part_starts, starts_width), (part_lengths, lengths_width) = (
+                    decimal_column(starts[part] - base), decimal_column(lengths[part]))
+                parameters += [part_starts, part_lengths]
+                geometry = blob_at("?1", ("?7", starts_width), ("?8", lengths_width))
+            db.execute(
+                f"{ROW_NUMBERS.format(count=part.stop - first)} INSERT INTO {_quote(table)} ({columns}) "
+                f"SELECT ?4 + i + 1, {geometry}, {integer_at('?2', survey_width)}, z.fid, z.name, z.kind, "
+                f"{distance}, CASE WHEN r.reference & 1 THEN ?5 ELSE ?6 END "
+                f"FROM (SELECT i, {integer_at('?3', reference_width)} AS reference FROM k) AS r {joins}",
+                parameters)
+    finally:
+        db.execute("DROP TABLE temp.cg_zones")
+        db.execute("DROP TABLE temp.cg_distances")
+
+
+def _zone_rows(result) -> tuple:
+    """(each pair's row in the zone table, the zone table's rows (k, fid, name, kind)): one row per
+    zone fid when every pair of a zone fid has the same name and kind (always, for a layer's
+    fids), else one row per pair."""
+    fids = np.asarray(result.zone_fids, dtype=np.int64)
+    unique, first, inverse = np.unique(fids, return_index=True, return_inverse=True)
+    names = np.array(result.zone_names + [None], dtype=object)[:-1]  # (the None: never a 2-D array)
+    kinds = np.array(result.zone_kinds + [None], dtype=object)[:-1]
+    if not ((names == names[first][inverse]).all() and (kinds == kinds[first][inverse]).all()):
+        first, inverse = np.arange(fids.size), np.arange(fids.size)
+    rows = zip(range(first.size), fids[first].tolist(), names[first].tolist(), kinds[first].tolist())
+    return inverse.astype(np.int64), rows
 
 
 def _index(db, rtree: str, fids: np.ndarray, bounds: np.ndarray) -> None:

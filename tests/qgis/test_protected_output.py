@@ -363,3 +363,38 @@ def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider
     names = {f["zone_name"] for f in fast.getFeatures()}
     assert "湿地保护区" in names and any(n is None or n == NULL for n in names)
     assert fast.wkbType() == slow.wkbType() == survey.wkbType()
+
+
+def test_rows_written_from_packed_columns_hold_every_value_exactly(qgis_app, tmp_path):
+    """write_geopackage's rows as sqlite3 reads them back: distances bit for bit (-0.0, NaN as
+    NULL, as binding them gave), fids beyond 32 bits, and names and kinds by pair even when two
+    pairs of one zone fid disagree (then the zone table has a row per pair)."""
+    from classification_plugin.core.gpkg_table import create_geopackage
+    from classification_plugin.integration.protected_check import CheckResult
+    from classification_plugin.integration.protected_output import OUTPUT_FIELDS
+
+    distances = [0.0, -0.0, 12.345678901234567, float("nan"), 1e-300, 199.99999999999997]
+    result = CheckResult(
+        buffer_m=200.0, survey_fids=np.array([1, 2**40, -5, 7, 7, 8]), zone_fids=np.array([3, 3, 4, 4, 9, 2**35]),
+        zone_names=["A", "A", None, "Zone 4", "湿地", ""], zone_kinds=["military", "military", "x", "x", None, "k"],
+        distances_m=np.array(distances), inside=np.array([True, True, False, False, False, False]),
+        survey_xy=np.array([[116.5, 39.9], [-0.0, 1e-9], [1e6, -1e6], [2.5, 2.5], [2.5, 2.5], [3.0, 4.0]]))
+    path = str(tmp_path / "pairs.gpkg")
+    create_geopackage(path, "pairs", "POINT", OUTPUT_FIELDS)
+    assert write_geopackage(path, "pairs", result, scratch=True) == 6
+    with closing(sqlite3.connect(path)) as db:
+        got = db.execute("SELECT fid, geom, survey_fid, zone_fid, zone_name, zone_kind, distance_m, relation "
+                         "FROM pairs ORDER BY fid").fetchall()
+    from classification_plugin.core.wkb import gpkg_point_blobs
+
+    blobs = gpkg_point_blobs(result.survey_xy[:, 0], result.survey_xy[:, 1], -1)
+    expected = [(i + 1, blobs[i], int(result.survey_fids[i]), int(result.zone_fids[i]), result.zone_names[i],
+                 result.zone_kinds[i], None if np.isnan(d) else d, INSIDE if result.inside[i] else WITHIN_BUFFER)
+                for i, d in enumerate(distances)]
+    assert got == expected
+    with closing(sqlite3.connect(":memory:")) as db:  # what binding each distance to a REAL column gives
+        db.execute("CREATE TABLE t (d REAL)")
+        db.executemany("INSERT INTO t VALUES (?)", [(d,) for d in distances])
+        bound = [r[0] for r in db.execute("SELECT d FROM t ORDER BY rowid")]
+    assert [None if r[6] is None else np.float64(r[6]).tobytes() for r in got] == [
+        None if d is None else np.float64(d).tobytes() for d in bound]

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely import wkt
 
-from classification_plugin.core.zones import ZoneIndex
+from classification_plugin.core.zones import ZoneIndex, clean_geometries, split_long_edges
 
 SQUARE = "POLYGON((0 0, 1000 0, 1000 1000, 0 1000, 0 0))"
 BOW_TIE = "POLYGON((0 0, 1000 1000, 1000 0, 0 1000, 0 0))"  # self-crossing at (500, 500)
@@ -278,3 +278,76 @@ def test_scaled_search_reaches_past_the_data_the_maximum_was_worked_out_for():
     assert pairs(index.check_geometries([line], 250, scale=scale)) == [(0, 0, 230.088496, False)]
     one = index.check_one(line, 250, scale=scale)
     assert [(int(z), round(float(d), 6)) for z, d in zip(one.zone, one.distance_m)] == [(0, 230.088496)]
+
+
+def test_split_long_edges_gives_what_segmentize_gives_geometry_by_geometry():
+    """Geometries kept as they are must be exactly what GEOS's densifier would have returned:
+    the same WKB, for short edges, long ones, repeated points, holes, touching rings, parts."""
+    rng = np.random.default_rng(7)
+    circles = [shapely.Point(x, y).buffer(r, 8) for x, y, r in rng.uniform(0, 5000, (40, 3))]
+    cases = circles + [wkt.loads(w) for w in (
+        SQUARE,  # edges of 1000: split
+        "POLYGON((0 0, 10 0, 10 0, 10 10, 0 10, 0 0))",  # a repeated point: GEOS drops it
+        "POLYGON((0 0, 90 0, 90 90, 0 90, 0 0), (10 10, 20 10, 20 20, 10 20, 10 10))",
+        "POLYGON((0 0, 90 0, 90 90, 0 90, 0 0), (0 0, 20 10, 10 20, 0 0))",  # a hole touching the shell
+        "MULTIPOLYGON(((0 0, 50 0, 50 50, 0 50, 0 0)), ((60 60, 99 60, 99 99, 60 99, 60 60)))",
+        "LINESTRING(0 0, 30 40, 60 80)", "LINESTRING(0 0, 0 0, 30 40)", "POINT(3 4)",
+        "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))",  # edges of exactly the step
+    )]
+    cleaned = clean_geometries(np.array(cases, dtype=object)).geometries
+    for step in (100.0, 99.999, 1000.0, 5.0):
+        expected = shapely.to_wkb(shapely.segmentize(cleaned, step))
+        assert list(shapely.to_wkb(split_long_edges(cleaned, step, valid=True))) == list(expected)
+        assert list(shapely.to_wkb(split_long_edges(cleaned, step))) == list(expected)
+    bow_tie = np.array([wkt.loads(BOW_TIE)], dtype=object)  # invalid: only segmentize rebuilds it
+    assert split_long_edges(bow_tie, 5000.0)[0].equals(shapely.segmentize(bow_tie, 5000.0)[0])
+
+
+@pytest.mark.parametrize("buffer_m, tolerance", [(0.0, 0.001), (0.0, 0.0), (25.0, 0.0), (200.0, 0.001)])
+@pytest.mark.parametrize("scaled", [False, True])
+def test_points_measured_only_when_in_reach_give_what_measuring_every_candidate_gave(monkeypatch, buffer_m,
+                                                                                    tolerance, scaled):
+    """GEOS measures only the candidates the numpy lower bound leaves in reach: the pairs, their
+    distances and relations are those of measuring every candidate outside a zone, bit for bit.
+    Zones with holes, several parts, a repeated vertex; points on and near edges."""
+    rng = np.random.default_rng(11)
+    circles = [shapely.Point(x, y).buffer(r, 8) for x, y, r in rng.uniform([0, 0, 20], [2000, 2000, 150], (60, 3))]
+    zones = circles + [wkt.loads(w) for w in (
+        "POLYGON((500 500, 900 500, 900 900, 500 900, 500 500), (600 600, 700 600, 700 700, 600 700, 600 600))",
+        "MULTIPOLYGON(((1000 0, 1100 0, 1100 100, 1000 100, 1000 0)), ((1200 0, 1300 0, 1300 0, 1300 90, 1200 0)))",
+    )]
+    index = ZoneIndex.build(zones, ids=np.arange(len(zones)) + 1)
+    coords = shapely.get_coordinates(np.array(zones, dtype=object))
+    xs = np.concatenate([rng.uniform(-100, 2100, 20_000), coords[:, 0], coords[:, 0] + 0.0005,
+                         coords[:, 0] + buffer_m * 0.999])
+    ys = np.concatenate([rng.uniform(-100, 2100, 20_000), coords[:, 1], coords[:, 1], coords[:, 1]])
+
+    def scale(x, y):
+        return 1.0 + 1e-4 * (np.asarray(x) / 2000.0) ** 2
+
+    scale.maximum = 1.0001
+    kwargs = dict(buffer_m=buffer_m, tolerance=tolerance, scale=scale if scaled else None)
+    got = index.check_points(xs, ys, **kwargs)
+    with monkeypatch.context() as patch:  # every candidate measured by GEOS, as before
+        patch.setattr(ZoneIndex, "distance_lower_bounds", lambda self, zones, xs, ys: np.full(zones.size, -np.inf))
+        expected = index.check_points(xs, ys, **kwargs)
+    assert len(got) == len(expected) > 0
+    for name in ("survey", "zone", "inside"):
+        assert np.array_equal(getattr(got, name), getattr(expected, name))
+    assert got.distance_m.tobytes() == expected.distance_m.tobytes()
+    if buffer_m > 0:
+        assert (~got.inside).any()
+
+
+def test_distance_lower_bounds_never_exceed_geos_distances():
+    rng = np.random.default_rng(3)
+    zones = [shapely.Point(x, y).buffer(r, 16) for x, y, r in rng.uniform([4e6, 4e6, 50], [4.1e6, 4.1e6, 900], (30, 3))]
+    index = ZoneIndex.build(zones)
+    pick = rng.integers(0, 30, 50_000)
+    xs, ys = rng.uniform(4e6 - 1000, 4.1e6 + 1000, (2, 50_000))
+    bounds = index.distance_lower_bounds(pick, xs, ys)
+    exact = shapely.distance(index.geometries[pick], shapely.points(xs, ys))
+    outside = exact > 0
+    assert (bounds[outside] <= exact[outside]).all()
+    far = exact > 2 * 900 * (1 - np.cos(np.pi / 32))  # beyond a 64-gon's sliver between arc and chord
+    assert (bounds[far] > 0.9 * exact[far]).all()  # round zones: close, so it really rules pairs out
