@@ -388,7 +388,7 @@ Manifest SHA-256: {digest}</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="200" />
+      <location filename="../classification_plugin/core/custody.py" line="201" />
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
@@ -408,7 +408,7 @@ Manifest SHA-256: {digest}</source>
       <translation>变更</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="258" />
+      <location filename="../classification_plugin/core/custody.py" line="259" />
       <source>Changed since it was handed over: {path}</source>
       <translation>移交后已被更改：{path}</translation>
     </message>
@@ -1018,12 +1018,12 @@ Manifest SHA-256: {digest}</source>
       <translation>请填写定密依据（例如保密事项目录条目）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="229" />
+      <location filename="../classification_plugin/core/custody.py" line="230" />
       <source>Give the approval or contract number</source>
       <translation>请填写审批或合同编号</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="227" />
+      <location filename="../classification_plugin/core/custody.py" line="228" />
       <source>Give the purpose of the handover</source>
       <translation>请填写移交用途</translation>
     </message>
@@ -1163,7 +1163,7 @@ Manifest SHA-256: {digest}</source>
       <translation>与保护区“{zone}”相交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="301" />
+      <location filename="../classification_plugin/core/custody.py" line="302" />
       <source>It came in handover package {package} from {unit} with no onward transfer: it can only go back to {unit}</source>
       <translation>该数据来自 {unit} 的移交包 {package}，且不得再转移：只能交还 {unit}</translation>
     </message>
@@ -1433,17 +1433,17 @@ Manifest SHA-256: {digest}</source>
       <translation>军事管理区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="259" />
+      <location filename="../classification_plugin/core/custody.py" line="260" />
       <source>Missing from the package: {path}</source>
       <translation>包中缺失：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="225" />
+      <location filename="../classification_plugin/core/custody.py" line="226" />
       <source>Name the person in the recipient unit who receives the data</source>
       <translation>请填写接收单位中接收数据的人员</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="220" />
+      <location filename="../classification_plugin/core/custody.py" line="221" />
       <source>Name the recipient unit</source>
       <translation>请填写接收单位</translation>
     </message>
@@ -1478,7 +1478,7 @@ Manifest SHA-256: {digest}</source>
       <translation>尚未进行检查</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="365" />
+      <location filename="../classification_plugin/core/custody.py" line="369" />
       <source>No handover of this package is in the log</source>
       <translation>日志中没有该包的移交记录</translation>
     </message>
@@ -1513,7 +1513,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无角色</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="271" />
+      <location filename="../classification_plugin/core/custody.py" line="272" />
       <source>No {name} in {folder}: this is not a handover package</source>
       <translation>{folder} 中没有 {name}：这不是移交包</translation>
     </message>
@@ -1528,7 +1528,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{folder} 中的 {count} 张照片都没有 GPS 位置。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="260" />
+      <location filename="../classification_plugin/core/custody.py" line="261" />
       <source>Not part of the package: {path}</source>
       <translation>不属于该包：{path}</translation>
     </message>
@@ -2373,7 +2373,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写入冲突要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/metric.py" line="127" />
+      <location filename="../classification_plugin/integration/metric.py" line="128" />
       <source>The coordinate reference system {crs} cannot be used for distances</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
@@ -2498,32 +2498,32 @@ Manifest SHA-256: {digest}</source>
       <translation>日志完整：共 {n} 条记录。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="131" />
+      <location filename="../classification_plugin/core/custody.py" line="132" />
       <source>The manifest is not a Classification Guard handover manifest (format {found})</source>
       <translation>该清单不是 Classification Guard 移交清单（格式 {found}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="281" />
+      <location filename="../classification_plugin/core/custody.py" line="282" />
       <source>The manifest is not the one package {package} was handed over with (its SHA-256 is {found}, the sender's log has {sent})</source>
       <translation>该清单不是移交包 {package} 移交时的清单（其 SHA-256 为 {found}，发送方日志记录为 {sent}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="128" />
+      <location filename="../classification_plugin/core/custody.py" line="129" />
       <source>The manifest is not valid JSON: {error}</source>
       <translation>清单不是有效的 JSON：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="150" />
+      <location filename="../classification_plugin/core/custody.py" line="151" />
       <source>The manifest lacks a field or has a wrong one: {error}</source>
       <translation>清单缺少字段或字段有误：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="154" />
+      <location filename="../classification_plugin/core/custody.py" line="155" />
       <source>The manifest names a file outside its package: {path}</source>
       <translation>清单列出了包外的文件：{path}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="136" />
+      <location filename="../classification_plugin/core/custody.py" line="137" />
       <source>The manifest's file list is not a list of SHA-256 hashes</source>
       <translation>清单的文件列表不是 SHA-256 哈希列表</translation>
     </message>
@@ -2563,12 +2563,12 @@ Manifest SHA-256: {digest}</source>
       <translation>无法读取台账：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="234" />
+      <location filename="../classification_plugin/core/custody.py" line="235" />
       <source>The return-or-destroy date '{value}' is not a date like 2027-06-30</source>
       <translation>归还或销毁期限“{value}”不是形如 2027-06-30 的日期</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="238" />
+      <location filename="../classification_plugin/core/custody.py" line="239" />
       <source>The return-or-destroy date {value} is in the past</source>
       <translation>归还或销毁期限 {value} 已过</translation>
     </message>
@@ -2578,7 +2578,7 @@ Manifest SHA-256: {digest}</source>
       <translation>测量图层中没有要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="222" />
+      <location filename="../classification_plugin/core/custody.py" line="223" />
       <source>The unit '{unit}' is not in the policy's list of units ({units})</source>
       <translation>单位“{unit}”不在策略的单位列表中（{units}）</translation>
     </message>
@@ -2603,17 +2603,17 @@ Manifest SHA-256: {digest}</source>
       <translation>当前 Python 的 SQLite {version} 版本过旧，无法用于访问日志（需要 3.31 或更高版本）。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="367" />
+      <location filename="../classification_plugin/core/custody.py" line="371" />
       <source>This copy is already closed ({state})</source>
       <translation>该副本已关闭（{state}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="362" />
+      <location filename="../classification_plugin/core/custody.py" line="366" />
       <source>This package was already handed over</source>
       <translation>该包已移交</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="370" />
+      <location filename="../classification_plugin/core/custody.py" line="374" />
       <source>This package was already received</source>
       <translation>该包已接收</translation>
     </message>
@@ -2653,7 +2653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未知的密级方案“{id}”</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="376" />
+      <location filename="../classification_plugin/core/custody.py" line="380" />
       <source>Unknown custody event '{event}'</source>
       <translation>未知的保管事件“{event}”</translation>
     </message>
@@ -2888,7 +2888,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由完整日志推导（未使用快照：{reason}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="72" />
+      <location filename="../classification_plugin/core/custody.py" line="73" />
       <source>destroyed</source>
       <translation>已销毁</translation>
     </message>
@@ -2923,7 +2923,7 @@ Manifest SHA-256: {digest}</source>
       <translation>用户组 {group}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="71" />
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>handed over</source>
       <translation>已移交</translation>
     </message>
@@ -3003,7 +3003,7 @@ Manifest SHA-256: {digest}</source>
       <translation>自然保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="72" />
+      <location filename="../classification_plugin/core/custody.py" line="73" />
       <source>never acknowledged</source>
       <translation>从未确认接收</translation>
     </message>
@@ -3018,7 +3018,7 @@ Manifest SHA-256: {digest}</source>
       <translation>没有涉密资格规则</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="77" />
+      <location filename="../classification_plugin/core/custody.py" line="78" />
       <source>no onward transfer</source>
       <translation>不得再转移</translation>
     </message>
@@ -3088,7 +3088,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正射影像 / 无人机栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="72" />
+      <location filename="../classification_plugin/core/custody.py" line="73" />
       <source>overdue</source>
       <translation>已逾期</translation>
     </message>
@@ -3098,12 +3098,12 @@ Manifest SHA-256: {digest}</source>
       <translation>保护区</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="71" />
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>received</source>
       <translation>已接收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/custody.py" line="71" />
+      <location filename="../classification_plugin/core/custody.py" line="72" />
       <source>returned</source>
       <translation>已归还</translation>
     </message>
@@ -3143,7 +3143,7 @@ Manifest SHA-256: {digest}</source>
       <translation>文件不是 UTF-8 文本（第 {offset} 字节）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="82" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="93" />
       <source>the file is not a register snapshot of this version</source>
       <translation>该文件不是本版本的登记簿快照</translation>
     </message>
@@ -3163,27 +3163,27 @@ Manifest SHA-256: {digest}</source>
       <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="115" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="138" />
       <source>the register snapshot cannot be read ({error})</source>
       <translation>无法读取登记簿快照（{error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="84" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="95" />
       <source>the register snapshot was not written with this log's key</source>
       <translation>登记簿快照不是用本日志的密钥写入的</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="92" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="103" />
       <source>the register snapshot's content does not parse ({error})</source>
       <translation>登记簿快照的内容无法解析（{error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="86" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="97" />
       <source>the register snapshot's digest does not match its content</source>
       <translation>登记簿快照的摘要与其内容不符</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="79" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="90" />
       <source>the register snapshot's header does not parse ({error})</source>
       <translation>登记簿快照的文件头无法解析（{error}）</translation>
     </message>
