@@ -36,11 +36,20 @@ from classification_plugin.core.i18n import tr
 SNAPSHOT_FORMAT = "classification-guard-register/2"
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
+
+def _party_to_json(party: Party) -> list:
+    return [party.unit, party.person]
+
+
+def _party_from_json(value) -> Party:
+    return Party(*value)
+
+
 # how a copy's field is written, by the name of the Copy field: as JSON (what the snapshot holds)
 # and back (what the register holds)
-_TO_JSON = {"sender": lambda party: [party.unit, party.person], "recipient": lambda party: [party.unit, party.person],
-            "caveats": list, "datasets": lambda datasets: [list(d) for d in datasets]}
-_FROM_JSON = {"sender": lambda value: Party(*value), "recipient": lambda value: Party(*value), "caveats": tuple,
+_TO_JSON = {"sender": _party_to_json, "recipient": _party_to_json, "caveats": list,
+            "datasets": lambda datasets: [list(d) for d in datasets]}
+_FROM_JSON = {"sender": _party_from_json, "recipient": _party_from_json, "caveats": tuple,
               "datasets": lambda value: tuple(tuple(d) for d in value)}
 
 
