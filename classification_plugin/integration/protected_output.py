@@ -279,7 +279,7 @@ def _zone_rows(result) -> tuple:
     zone fid when every pair of a zone fid has the same name and kind (always, for a layer's
     fids), else one row per pair."""
     fids = np.asarray(result.zone_fids, dtype=np.int64)
-    unique, first, inverse = np.unique(fids, return_index=True, return_inverse=True)
+    _unique, first, inverse = np.unique(fids, return_index=True, return_inverse=True)
     names = np.array(result.zone_names + [None], dtype=object)[:-1]  # (the None: never a 2-D array)
     kinds = np.array(result.zone_kinds + [None], dtype=object)[:-1]
     if not ((names == names[first][inverse]).all() and (kinds == kinds[first][inverse]).all()):
