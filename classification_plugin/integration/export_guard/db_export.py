@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from qgis.core import QgsDataProvider, QgsVectorLayer
 from qgis.PyQt import sip
-from qgis.PyQt.QtWidgets import QDialog
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.patches import PatchingChannel
@@ -27,28 +26,14 @@ class DbManagerExportChannel(PatchingChannel):
             from db_manager.dlg_export_vector import DlgExportVector
         except ImportError:  # DB Manager not installed: nothing to guard
             return
-        channel = self
+        self.guard_accept(DlgExportVector, self.judge, self.label_output)
 
-        def wrap_accept(original):
-            def accept(dialog):
-                path = export_destination(dialog)
-                if not path:  # their accept() asks for a file name first
-                    return original(dialog)
-                allowed, labels = channel.judge(dialog, path)
-                if not allowed:
-                    return None
-                result = original(dialog)
-                if dialog.result() == QDialog.DialogCode.Accepted:  # their accept() ends with QDialog.accept
-                    channel.label_output(path, labels)
-                return result
-
-            return accept
-
-        self.patches.patch(DlgExportVector, "accept", wrap_accept)
-
-    def judge(self, dialog, path: str) -> tuple[bool, list]:
-        """(allowed, labels of the table) for the export ``dialog`` is about to write to ``path``.
-        A refusal closes the dialog."""
+    def judge(self, dialog) -> tuple[bool, list]:
+        """(allowed, labels of the table) for the export ``dialog`` is about to write. A refusal
+        closes the dialog; with no file name yet nothing is judged (their accept() asks for one)."""
+        path = export_destination(dialog)
+        if not path:
+            return True, []
         gate = self.gate
         layer = getattr(dialog, "inLayer", None)
         if layer is None or sip.isdeleted(layer):
@@ -63,10 +48,10 @@ class DbManagerExportChannel(PatchingChannel):
             dialog.reject()
         return ok, [gate.label(one) for one in layers]
 
-    def label_output(self, path: str, labels) -> None:
+    def label_output(self, dialog, labels) -> None:
         if not any(labels):
             return
-        written = written_layer(path)
+        written = written_layer(export_destination(dialog))
         if written is not None:
             self.gate.label_written_layers([written], labels, tr("Exported by DB Manager"))
 

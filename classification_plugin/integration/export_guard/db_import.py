@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from qgis.core import QgsDataSourceUri, QgsVectorLayer
 from qgis.PyQt import sip
-from qgis.PyQt.QtWidgets import QDialog
 
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.patches import PatchingChannel
@@ -30,21 +29,7 @@ class DbManagerImportChannel(PatchingChannel):
             from db_manager.dlg_import_vector import DlgImportVector
         except ImportError:  # DB Manager not installed: nothing to guard
             return
-        channel = self
-
-        def wrap_accept(original):
-            def accept(dialog):
-                allowed, labels = channel.judge(dialog)
-                if not allowed:
-                    return None
-                result = original(dialog)
-                if dialog.result() == QDialog.DialogCode.Accepted:  # their accept() ends with QDialog.accept
-                    channel.label_output(dialog, labels)
-                return result
-
-            return accept
-
-        self.patches.patch(DlgImportVector, "accept", wrap_accept)
+        self.guard_accept(DlgImportVector, self.judge, self.label_output)
 
     def judge(self, dialog) -> tuple[bool, list]:
         """(allowed, labels of the inputs) for the import ``dialog`` is about to run. A refusal

@@ -4,6 +4,8 @@ version leaves the channel off (:class:`MissingHookError`, reported by the plugi
 
 from __future__ import annotations
 
+from qgis.PyQt.QtWidgets import QDialog
+
 from classification_plugin.core.i18n import tr
 from classification_plugin.integration.export_guard.gate import Channel, Gate
 
@@ -71,3 +73,23 @@ class PatchingChannel(Channel):
     def unload(self) -> None:
         self.patches.restore_all()
         super().unload()
+
+    def guard_accept(self, dialog_class, judge, label_output) -> None:
+        """Wrap ``dialog_class.accept`` (a DB Manager dialog's, which ends with QDialog.accept once
+        it has written): ``judge(dialog)`` -> (allowed, labels) first; refused, nothing of theirs
+        runs; else their accept() runs and, when it accepted the dialog, ``label_output(dialog,
+        labels)`` labels what was written."""
+
+        def wrap_accept(original):
+            def accept(dialog):
+                allowed, labels = judge(dialog)
+                if not allowed:
+                    return None
+                result = original(dialog)
+                if dialog.result() == QDialog.DialogCode.Accepted:
+                    label_output(dialog, labels)
+                return result
+
+            return accept
+
+        self.patches.patch(dialog_class, "accept", wrap_accept)
