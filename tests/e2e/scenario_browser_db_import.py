@@ -12,7 +12,8 @@ from qgis.core import QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsGui, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QModelIndex
 from qgis.PyQt.QtWidgets import QLineEdit, QMenu
-from scenario_export import events_of, make_gpkg, press_when_shown, refusal_boxes
+from scenario_db_import import labelled_survey
+from scenario_export import events_of, press_when_shown, refusal_boxes
 
 from classification_plugin.integration.export_guard.dialogs import qgis_child
 
@@ -32,16 +33,9 @@ def child_item(model, parent_index, name):
 
 
 def scenario(d):
-    from classification_plugin.core.labels import LabelRequest
-
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
-    source = data / "survey.gpkg"
-    make_gpkg(source)
-    layers = {}
-    for table, level in (("control_points", "secret"), ("roads", "public")):
-        layers[table] = d.iface.addVectorLayer(f"{source}|layername={table}", table, "ogr")
-        svc.labels.change(layers[table], LabelRequest(level=level, reason="e2e"))
+    layers = labelled_survey(d, data / "survey.gpkg", {"control_points": "secret", "roads": "public"})
     target = data / "target.gpkg"
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
     metadata = QgsProviderRegistry.instance().providerMetadata("ogr")

@@ -8,17 +8,15 @@ written and the file carries the label; a public one is written with nothing ask
 
 from pathlib import Path
 
-from qgis.core import QgsDataSourceUri, QgsProject, QgsVectorLayer
+from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QLineEdit
-from scenario_db_import import find_row, open_db_manager, run_dialog
+from scenario_db_import import add_db_manager_connection, find_row, open_db_manager, run_dialog
 from scenario_export import events_of, make_gpkg, refusal_boxes
 
 CONNECTION = "survey_source.gpkg"
 
 
 def scenario(d):
-    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
-
     from classification_plugin.core.labels import LabelRequest
     from classification_plugin.integration.label_store import LabelStore
 
@@ -31,9 +29,7 @@ def scenario(d):
         QgsProject.instance().addMapLayer(layer)
         svc.labels.change(layer, LabelRequest(level=level, reason="e2e"))  # into the GeoPackage
         QgsProject.instance().removeMapLayer(layer.id())  # DB Manager reads the table itself
-    uri = QgsDataSourceUri()
-    uri.setDatabase(str(source))
-    GPKGDBPlugin.addConnection(CONNECTION, uri)
+    add_db_manager_connection(CONNECTION, source)
     events = []
     svc.recorder.listeners.append(events.append)
     yield 500

@@ -36,6 +36,28 @@ def find_row(model, parent, text):
     return QModelIndex()
 
 
+def labelled_survey(d, source, levels) -> dict:
+    """The test GeoPackage made at ``source``, its tables added to the project and labelled as
+    ``levels`` says ({table: level}); the layers by table."""
+    from classification_plugin.core.labels import LabelRequest
+
+    make_gpkg(source)
+    layers = {}
+    for table, level in levels.items():
+        layers[table] = d.iface.addVectorLayer(f"{source}|layername={table}", table, "ogr")
+        d.plugin.guard.svc.labels.change(layers[table], LabelRequest(level=level, reason="e2e"))
+    return layers
+
+
+def add_db_manager_connection(name, path) -> None:
+    """A GeoPackage connection of DB Manager's, named ``name``, to the file at ``path``."""
+    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
+
+    uri = QgsDataSourceUri()
+    uri.setDatabase(str(path))
+    GPKGDBPlugin.addConnection(name, uri)
+
+
 def open_db_manager(d, connection):
     """Database > DB Manager with the GeoPackage ``connection`` selected and connected, as a user
     clicks to it (generator: yields the scenario's waits); the DB Manager window, or None when
@@ -90,25 +112,17 @@ def run_dialog(d, action, class_name, fill, justification=None):
 
 
 def scenario(d):
-    from db_manager.db_plugins.gpkg.plugin import GPKGDBPlugin
     from osgeo import ogr
 
-    from classification_plugin.core.labels import LabelRequest
     from classification_plugin.integration.label_store import LabelStore
 
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
-    source = data / "survey.gpkg"
-    make_gpkg(source)
-    layers = {}
-    for table, level in (("control_points", "secret"), ("parcels", "confidential"), ("roads", "public")):
-        layers[table] = d.iface.addVectorLayer(f"{source}|layername={table}", table, "ogr")
-        svc.labels.change(layers[table], LabelRequest(level=level, reason="e2e"))
+    layers = labelled_survey(d, data / "survey.gpkg",
+                             {"control_points": "secret", "parcels": "confidential", "roads": "public"})
     target = data / CONNECTION
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
-    uri = QgsDataSourceUri()
-    uri.setDatabase(str(target))
-    GPKGDBPlugin.addConnection(CONNECTION, uri)
+    add_db_manager_connection(CONNECTION, target)
     events = []
     svc.recorder.listeners.append(events.append)
     yield 500
