@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from dataclasses import replace
+from functools import cache
 
 import numpy as np
 import shapely
@@ -103,34 +106,106 @@ def memory_layer(result, fields, wkb_type, crs, name: str = "output"):
     Each QgsFeature built in Python and added to the memory provider costs ~13 us; here the pairs
     go into a scratch GeoPackage table (no index, no journal) with :func:`write_geopackage`, and
     QGIS reads that table into a memory layer in C++ (``QgsFeatureSource.materialize``, only
-    :data:`OUTPUT_FIELDS`: not the table's fid). The scratch file is removed before returning.
+    :data:`OUTPUT_FIELDS`: not the table's fid). From :data:`_SPLIT_MIN` pairs on, the first and
+    the second half each go that way at once, on two threads (both release the GIL: sqlite3's
+    statement and QGIS's read), and the second half's features are then added to the first's
+    layer in C++ (:func:`_join`), after its own, in their order. The scratch files are removed
+    before returning.
     """
-    from qgis.core import QgsFeatureRequest, QgsVectorLayer, QgsWkbTypes
+    from qgis.core import QgsWkbTypes
 
-    names = [n for n, _ in OUTPUT_FIELDS]
     geometry_type = QgsWkbTypes.displayString(QgsWkbTypes.flatType(wkb_type)).upper()
-    if (fields.names() != names or (result.survey_xy is None and result.survey_geometries is None)
+    held = result.survey_xy is not None or result.survey_geometries is not None
+    if (fields.names() != [n for n, _ in OUTPUT_FIELDS] or not held
             or geometry_type not in GEOMETRY_TYPES or QgsWkbTypes.hasZ(wkb_type) or QgsWkbTypes.hasM(wkb_type)):
         return None
     with tempfile.TemporaryDirectory(prefix="classification_pairs_") as folder:
-        path = os.path.join(folder, "pairs.gpkg")
-        create_geopackage(path, "pairs", geometry_type, OUTPUT_FIELDS)
-        try:
-            write_geopackage(path, "pairs", result, scratch=True)
-        except TableNotWritableError:
-            return None
-        source = QgsVectorLayer(f"{path}|layername=pairs", name, "ogr")
-        if not source.isValid() or source.wkbType() != wkb_type:
-            return None
-        source.setCrs(crs)  # the file's is undefined: materialize() gives the layer's own
-        layer = source.materialize(QgsFeatureRequest().setSubsetOfAttributes([source.fields().indexOf(n)
-                                                                              for n in names]))
-        del source
+        if result.pair_count < _SPLIT_MIN:
+            layer = _materialized(os.path.join(folder, "pairs.gpkg"), result, geometry_type, crs)
+        else:
+            from qgis.PyQt.QtCore import QThread
+
+            half = result.pair_count // 2
+            with ThreadPoolExecutor(1) as pool:
+                second = pool.submit(_materialized, os.path.join(folder, "second.gpkg"),
+                                     pairs_between(result, half, result.pair_count), geometry_type, crs,
+                                     QThread.currentThread())
+                try:
+                    layer = _materialized(os.path.join(folder, "first.gpkg"), pairs_between(result, 0, half),
+                                          geometry_type, crs)
+                finally:
+                    rest = second.result()
+            if layer is not None and (rest is None or not _join(layer, rest)):
+                layer = None
+            del rest
     if (layer is None or [(f.name(), f.type()) for f in layer.fields()] != [(f.name(), f.type()) for f in fields]
             or layer.featureCount() != result.pair_count or layer.crs() != crs or layer.wkbType() != wkb_type):
         return None
     layer.setName(name)
     return layer
+
+
+# pairs from which two threads fill half a memory layer each (160,293 pairs: 0.52-0.58 s -> 0.41-0.49 s)
+_SPLIT_MIN = 20_000
+
+
+def pairs_between(result, start: int, stop: int):
+    """The pairs ``start`` to ``stop`` of a check's result (and their geometries), as a result of their own."""
+    part = slice(start, stop)
+    held = {"survey_xy": None if result.survey_xy is None else result.survey_xy[part],
+            "survey_geometries": None if result.survey_geometries is None else result.survey_geometries[part]}
+    return replace(result, survey_fids=result.survey_fids[part], zone_fids=result.zone_fids[part],
+                   zone_names=result.zone_names[part], zone_kinds=result.zone_kinds[part],
+                   distances_m=result.distances_m[part], inside=result.inside[part], **held)
+
+
+def _materialized(path: str, result, geometry_type: str, crs, thread=None):
+    """A memory layer of ``result``'s pairs, read by QGIS from a scratch GeoPackage ``path``
+    written first; None when the table could not be written or read. ``thread``: the QThread
+    to hand the layer to, when this runs on another (a QObject is moved by its own thread)."""
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    create_geopackage(path, "pairs", geometry_type, OUTPUT_FIELDS)
+    try:
+        write_geopackage(path, "pairs", result, scratch=True)
+    except TableNotWritableError:
+        return None
+    source = QgsVectorLayer(f"{path}|layername=pairs", "pairs", "ogr")
+    if not source.isValid():
+        return None
+    source.setCrs(crs)  # the file's is undefined: materialize() gives the layer's own
+    request = QgsFeatureRequest().setSubsetOfAttributes([source.fields().indexOf(n) for n, _ in OUTPUT_FIELDS])
+    layer = source.materialize(request)
+    del source
+    if layer is not None and thread is not None:
+        layer.moveToThread(thread)
+    return layer
+
+
+def _join(layer, rest) -> bool:
+    """Add every feature of the memory layer ``rest`` to ``layer``'s, in C++, in their order.
+
+    ``QgsFeatureSink.addFeatures`` takes a list or a QgsFeatureIterator; the bindings try the
+    list first, and an iterator is iterable, so Python would make every feature. An iterator
+    that Python cannot iterate (:func:`_cpp_iterator_type`) reaches the C++ overload: 80,000 features
+    in ~0.07 s, against ~0.4 s through Python."""
+    from qgis.core import QgsFeatureSink
+
+    expected = layer.featureCount() + rest.featureCount()
+    try:
+        added = QgsFeatureSink.addFeatures(layer.dataProvider(), _cpp_iterator_type()(rest.getFeatures()))
+    except TypeError:  # bindings that offer no such overload: the caller's sink after all
+        return False
+    return bool(added) and layer.featureCount() == expected
+
+
+@cache
+def _cpp_iterator_type():
+    """A QgsFeatureIterator that Python cannot iterate (see :func:`_join`); made on first use, as
+    this module imports no QGIS when it is imported."""
+    from qgis.core import QgsFeatureIterator
+
+    return type("CppFeatureIterator", (QgsFeatureIterator,), {"__iter__": None, "__next__": None})
 
 
 def write_geopackage(path: str, table: str, result, scratch: bool = False) -> int:

@@ -221,26 +221,42 @@ def features_of(layer):
     return sorted((tuple(f.attributes()), f.geometry().asWkt(12)) for f in layer.getFeatures())
 
 
+def features_in_order(layer):
+    """Every feature as (feature id, attributes, WKT), in the layer's order."""
+    return [(f.id(), tuple(f.attributes()), f.geometry().asWkt(12)) for f in layer.getFeatures()]
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one table", "two halves joined"])
 @pytest.mark.parametrize("buffer_m", [0.0, 300.0])
 def test_memory_output_equals_the_one_built_feature_by_feature(protected_provider, survey_and_zones, monkeypatch,
-                                                               buffer_m):
+                                                               buffer_m, split):
     """The memory layer filled in C++ from a scratch GeoPackage holds what adding QgsFeatures to
-    Processing's own memory sink gave: same fields and types, attributes, geometries, CRS, name."""
+    Processing's own memory sink gave: same fields and types, feature ids, attributes, geometries,
+    CRS, name. Also when its halves are read on two threads and the second is added to the first."""
+    from classification_plugin.integration import protected_output
     from classification_plugin.processing import check_protected_areas
 
     survey, zones = survey_and_zones
-    made = []
+    made, joined = [], []
 
-    real = check_protected_areas.memory_layer
+    real, real_join = check_protected_areas.memory_layer, protected_output._join
 
     def spy(*args):
         layer = real(*args)
         made.append(None if layer is None else layer.id())  # an id: no second reference to the layer
         return layer
 
+    def join_spy(layer, rest):
+        joined.append((layer.featureCount(), rest.featureCount()))
+        return real_join(layer, rest)
+
     with monkeypatch.context() as patch:
         patch.setattr(check_protected_areas, "memory_layer", spy)
+        patch.setattr(protected_output, "_join", join_spy)
+        patch.setattr(protected_output, "_SPLIT_MIN", 2 if split else 10**9)
         _result, fast = run(survey, zones, "memory:", buffer_m)
+    count = fast.featureCount()
+    assert joined == ([(count // 2, count - count // 2)] if split else [])
     assert made == [fast.id()]  # the layer filled in C++ is the output
     assert fast.providerType() == "memory" and fast.featureCount() > 60
     with monkeypatch.context() as patch:
@@ -248,7 +264,7 @@ def test_memory_output_equals_the_one_built_feature_by_feature(protected_provide
         _result, slow = run(survey, zones, "memory:", buffer_m)
     assert slow.providerType() == "memory"
     assert [(f.name(), f.type()) for f in fast.fields()] == [(f.name(), f.type()) for f in slow.fields()]
-    assert features_of(fast) == features_of(slow)
+    assert features_in_order(fast) == features_in_order(slow)
     assert fast.crs() == slow.crs() == survey.crs() and fast.wkbType() == slow.wkbType()
     assert fast.name() == slow.name()
 
@@ -332,11 +348,13 @@ def test_geopackage_output_index_is_sound_for_gdal_and_answers_every_box(protect
         assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count - 20
 
 
-def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider, qgis_app, monkeypatch):
+@pytest.mark.parametrize("split", [False, True], ids=["one table", "two halves joined"])
+def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider, qgis_app, monkeypatch, split):
     """Lines (held as shapely geometries, not x/y), a zone without a name and one named in Chinese:
     the C++-filled layer holds the same as the one built feature by feature."""
     import processing
 
+    from classification_plugin.integration import protected_output
     from classification_plugin.processing import check_protected_areas
 
     zones = layer_from(ZONES, "Polygon", "name:string,kind:string", [(None, "military"), ("湿地保护区", None)],
@@ -354,12 +372,14 @@ def test_memory_output_of_lines_with_null_and_non_ascii_names(protected_provider
 
     with monkeypatch.context() as patch:
         patch.setattr(check_protected_areas, "memory_layer", spy)
+        patch.setattr(protected_output, "_SPLIT_MIN", 2 if split else 10**9)
         fast = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
     with monkeypatch.context() as patch:
         patch.setattr(check_protected_areas, "memory_layer", lambda *args: None)
         slow = processing.run("classification:checkprotectedareas", parameters)["OUTPUT"]
     assert made == [fast.id()]
-    assert features_of(fast) == features_of(slow) and len(features_of(fast)) == 4  # two lines, each in both zones
+    assert features_in_order(fast) == features_in_order(slow)
+    assert fast.featureCount() == 4  # two lines, each in both zones
     names = {f["zone_name"] for f in fast.getFeatures()}
     assert "湿地保护区" in names and any(n is None or n == NULL for n in names)
     assert fast.wkbType() == slow.wkbType() == survey.wkbType()
