@@ -582,6 +582,124 @@ def test_a_canceled_search_refuses_to_start(survey_and_zones):
     search.close()
 
 
+def _grid_points_gpkg(tmp_path, count=3000, seed=7):
+    """A GeoPackage of ``count`` random points in 116-117 E, 39-40 N (fids 1..count), and their x/y."""
+    rng = np.random.default_rng(seed)
+    xs, ys = rng.uniform(116.0, 117.0, count), rng.uniform(39.0, 40.0, count)
+    survey = write_gpkg(tmp_path / "many.gpkg", "points",
+                        memory_layer([f"POINT({x!r} {y!r})" for x, y in zip(xs.tolist(), ys.tolist())], name="pt"))
+    assert sorted(f.id() for f in survey.getFeatures()) == list(range(1, count + 1))
+    return survey, xs, ys
+
+
+def _in_boxes(path, boxes):
+    """The fids whose R-tree entry meets one of ``boxes``, from the R-tree's rows (float32 bounds,
+    rounded outward: a point a rounding away from a box is found too, as the search finds it)."""
+    with closing(sqlite3.connect(path)) as db:
+        entries = np.array(db.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_points_geom").fetchall())
+    inside = np.zeros(len(entries), bool)
+    for minx, miny, maxx, maxy in boxes:
+        inside |= ((entries[:, 1] <= maxx) & (entries[:, 2] >= minx) & (entries[:, 3] <= maxy)
+                   & (entries[:, 4] >= miny))
+    return np.sort(entries[inside, 0].astype(np.int64))
+
+
+def test_a_search_in_parts_on_two_connections_finds_each_point_once(tmp_path, qgis_app, monkeypatch):
+    """600 overlapping boxes are searched in parts, on the search's connection and a second one at
+    once: every point in a box comes back once, by fid, with the coordinates as stored."""
+    import threading
+
+    from classification_plugin.integration import fast_reader
+
+    survey, xs, ys = _grid_points_gpkg(tmp_path)
+    rng = np.random.default_rng(8)
+    corner = np.column_stack([rng.uniform(116.0, 117.0, 600), rng.uniform(39.0, 40.0, 600)])
+    boxes = np.hstack([corner, corner + rng.uniform(0.005, 0.08, (600, 2))])
+    threads, real = set(), fast_reader._part_points
+
+    def spy(db, *args):
+        threads.add(threading.get_ident())
+        return real(db, *args)
+
+    monkeypatch.setattr(fast_reader, "_part_points", spy)
+    search = fast_reader.PointSearch(prepare_check(survey, survey, 0).survey).open()
+    try:
+        found = search.near(boxes)
+    finally:
+        search.close()
+    expected = _in_boxes(tmp_path / "many.gpkg", boxes)
+    assert len(fast_reader._box_parts(600)) >= 8 and len(threads) == 2
+    assert found.fids.tolist() == expected.tolist() and expected.size > 500
+    assert np.array_equal(found.xs, xs[expected - 1]) and np.array_equal(found.ys, ys[expected - 1])
+
+
+def test_a_search_reads_rows_one_by_one_when_the_blobs_differ_in_length(tmp_path, qgis_app):
+    """Some points stored with an envelope in their GeoPackage header (longer blobs): the part's
+    aggregated row cannot be cut into equal blobs, so its rows are read one by one, same result."""
+    from classification_plugin.integration.fast_reader import PointSearch
+
+    survey, xs, ys = _grid_points_gpkg(tmp_path, 400)
+    with closing(sqlite3.connect(tmp_path / "many.gpkg")) as db:
+        for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            db.execute(f'DROP TRIGGER "{name}"')  # GDAL's (its SQL functions): the R-tree stays as it is
+        for fid, blob in db.execute("SELECT fid, geom FROM points WHERE fid % 3 = 0").fetchall():
+            x, y = struct.unpack("<dd", blob[-16:])
+            flags = blob[3] | 0b0000_0010 | 1  # envelope [minx, maxx, miny, maxy], little-endian
+            db.execute("UPDATE points SET geom = ? WHERE fid = ?",
+                       (blob[:3] + bytes([flags]) + blob[4:8] + struct.pack("<4d", x, x, y, y) + blob[8:], fid))
+        db.commit()
+    search = PointSearch(prepare_check(survey, survey, 0).survey).open()
+    try:
+        found = search.near(np.array([[116.0, 39.0, 116.6, 39.7], [116.5, 39.5, 117.0, 40.0]]))
+    finally:
+        search.close()
+    expected = _in_boxes(tmp_path / "many.gpkg", [[116.0, 39.0, 116.6, 39.7], [116.5, 39.5, 117.0, 40.0]])
+    assert found.fids.tolist() == expected.tolist() and (expected % 3 == 0).any()
+    assert np.array_equal(found.xs, xs[expected - 1]) and np.array_equal(found.ys, ys[expected - 1])
+
+
+class CancelOnceBothRun:
+    """A plain feedback that cancels once two threads have started a statement (``started``)."""
+
+    def __init__(self, started):
+        self.started = started
+
+    def setProgress(self, value):
+        pass
+
+    def isCanceled(self):
+        return len(set(self.started)) == 2
+
+
+def test_cancel_interrupts_both_connections_of_a_search_in_parts(survey_and_zones, monkeypatch):
+    """Each part's statement never ends on its own, on either connection: once both run, the check
+    returns only if a cancel interrupts both (the search waits for its second connection)."""
+    import threading
+
+    from classification_plugin.integration import fast_reader
+
+    started = []
+
+    def endless(db, *args):
+        started.append(threading.get_ident())
+        try:
+            db.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+                       ).fetchone()
+        except sqlite3.Error as error:
+            raise NoFastPathError(str(error)) from error
+
+    monkeypatch.setattr(fast_reader, "_box_parts", lambda count: [(1, 1), (2, max(count, 2))])
+    monkeypatch.setattr(fast_reader, "_part_points", endless)
+    survey, zones = survey_and_zones
+    results = []
+    worker = threading.Thread(target=lambda: results.append(run_check(prepare_check(survey, zones, 200),
+                                                                      CancelOnceBothRun(started))), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive() and len(set(started)) == 2
+    assert results[0].canceled and results[0].pair_count == 0
+
+
 def test_zone_checker_for_one_edited_feature(qgis_app):
     zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
     survey = memory_layer(["POINT(116.05 39.95)"], crs="EPSG:4490", name="pt")
