@@ -33,6 +33,7 @@ import shapely
 _POLYGONAL = ("Polygon", "MultiPolygon")
 ZONE_KINDS = ("military", "nature_reserve", "critical_infrastructure", "airport", "custom")
 _PARALLEL_MIN = 10_000  # distance computations worth splitting over two threads (36,000: 78 -> 42-75 ms)
+_PARALLEL_VALID_MIN = 2_000  # geometries whose validity is worth judging on two threads
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def clean_geometries(geometries, polygonal: bool = False) -> GeometryCleanup:
     # force_2d copies every geometry: only when some have a Z (has_z misses a NaN first Z)
     if (shapely.get_coordinate_dimension(geoms) > 2).any():
         geoms = shapely.force_2d(geoms)
-    invalid = ~shapely.is_valid(geoms)
+    invalid = ~_valid(geoms)
     repaired = int(invalid.sum())
     if repaired:
         fixed = shapely.make_valid(geoms[invalid])
@@ -406,13 +407,21 @@ class ZoneIndex:
 
 def _point_distances(zones: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """Planar distances zone[i] - (xs[i], ys[i]); shapely releases the GIL, so big inputs use two threads."""
+    return _in_halves(lambda part: shapely.distance(zones[part], shapely.points(xs[part], ys[part])), zones.size,
+                      _PARALLEL_MIN)
 
-    def run(part: slice) -> np.ndarray:
-        return shapely.distance(zones[part], shapely.points(xs[part], ys[part]))
 
-    if zones.size < _PARALLEL_MIN:
+def _valid(geometries: np.ndarray) -> np.ndarray:
+    """``shapely.is_valid``, on two threads for many geometries (10,000 zones: ~12 -> ~7 ms)."""
+    return _in_halves(lambda part: shapely.is_valid(geometries[part]), geometries.size, _PARALLEL_VALID_MIN)
+
+
+def _in_halves(run, size: int, minimum: int) -> np.ndarray:
+    """``run(slice)`` over ``size`` items, as one slice, or from ``minimum`` on as two halves on two
+    threads (for shapely, which releases the GIL), their results end to end."""
+    if size < minimum:
         return run(slice(None))
-    half = zones.size // 2
+    half = size // 2
     with ThreadPoolExecutor(2) as pool:
         return np.concatenate(list(pool.map(run, (slice(0, half), slice(half, None)))))
 
