@@ -161,11 +161,10 @@ def _blobs(ids, boxes, node, count: int, node_size: int, cap: int) -> list:
     return [raw[i:i + node_size] for i in range(0, count * node_size, node_size)]
 
 
-def fill_rtree(db, rtree: str, ids, minx, miny, maxx, maxy) -> int:
-    """Write the packed R*Tree of the boxes into the empty 2D R*Tree table ``rtree`` of the sqlite3
-    connection ``db``, inside the caller's transaction; returns the entries written. Raises
-    :class:`RtreeNotPackableError` (nothing written) when the table is not an empty 5-column
-    float R*Tree or a box cannot be stored."""
+def node_size(db, rtree: str) -> int:
+    """The node size of the empty 2D R*Tree table ``rtree`` of the sqlite3 connection ``db`` (its
+    root's length), for :func:`pack`; :class:`RtreeNotPackableError` when the table is not an
+    empty 5-column float R*Tree."""
     quoted = '"' + rtree.replace('"', '""') + '"'
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)).fetchone()
     if sql is None or "USING RTREE(" not in " ".join(sql[0].upper().split()).replace("USING RTREE (", "USING RTREE("):
@@ -173,14 +172,29 @@ def fill_rtree(db, rtree: str, ids, minx, miny, maxx, maxy) -> int:
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({quoted})")]
     if len(columns) != 5:
         raise RtreeNotPackableError("not a 2D R*Tree")
-    shadow = {suffix: '"' + (rtree + suffix).replace('"', '""') + '"' for suffix in ("_node", "_rowid", "_parent")}
-    root = db.execute(f"SELECT length(data) FROM {shadow['_node']} WHERE nodeno = 1").fetchone()
-    if root is None or db.execute(f"SELECT count(*) FROM {shadow['_rowid']}").fetchone()[0]:
+    root = db.execute(f"SELECT length(data) FROM {_shadow(rtree, '_node')} WHERE nodeno = 1").fetchone()
+    if root is None or db.execute(f"SELECT count(*) FROM {_shadow(rtree, '_rowid')}").fetchone()[0]:
         raise RtreeNotPackableError("the R*Tree is not empty")
+    return int(root[0])
+
+
+def _shadow(rtree: str, suffix: str) -> str:
+    return '"' + (rtree + suffix).replace('"', '""') + '"'
+
+
+def fill_rtree(db, rtree: str, ids, minx, miny, maxx, maxy, packed: PackedRtree | None = None) -> int:
+    """Write the packed R*Tree of the boxes into the empty 2D R*Tree table ``rtree`` of the sqlite3
+    connection ``db``, inside the caller's transaction; returns the entries written. Raises
+    :class:`RtreeNotPackableError` (nothing written) when the table is not an empty 5-column
+    float R*Tree or a box cannot be stored. ``packed``: the boxes already packed with
+    :func:`pack` for the table's :func:`node_size` (on another thread, say)."""
+    size = node_size(db, rtree)
+    shadow = {suffix: _shadow(rtree, suffix) for suffix in ("_node", "_rowid", "_parent")}
     ids = np.asarray(ids, np.int64)
     if ids.size == 0:
         return 0
-    packed = pack(ids, minx, miny, maxx, maxy, int(root[0]))
+    if packed is None:
+        packed = pack(ids, minx, miny, maxx, maxy, size)
     db.execute(f"DELETE FROM {shadow['_node']}")
     db.execute(f"DELETE FROM {shadow['_parent']}")
     db.executemany(f"INSERT INTO {shadow['_node']} (nodeno, data) VALUES (?, ?)", packed.nodes)
@@ -196,4 +210,4 @@ def fill_rtree(db, rtree: str, ids, minx, miny, maxx, maxy) -> int:
 
 
 __all__ = ["MIN_NODE_SIZE", "PackedRtree", "RtreeNotPackableError", "capacity", "fill_rtree", "float32_bounds",
-           "pack"]
+           "node_size", "pack"]

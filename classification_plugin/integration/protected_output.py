@@ -21,7 +21,7 @@ from functools import cache
 import numpy as np
 import shapely
 
-from classification_plugin.core.gpkg_rtree import RtreeNotPackableError, fill_rtree
+from classification_plugin.core.gpkg_rtree import RtreeNotPackableError, fill_rtree, node_size, pack
 from classification_plugin.core.gpkg_table import GEOMETRY_TYPES, create_geopackage
 from classification_plugin.core.packed_rows import (
     ROW_NUMBERS,
@@ -270,9 +270,12 @@ def _write(db, table: str, result, bounds: np.ndarray) -> int:
             raise TableNotWritableError("the table has rows")
         for name, _sql in triggers:
             db.execute(f"DROP TRIGGER {_quote(name)}")
-        _insert_pairs(db, table, fid_column[0], geom_column, srs_id, result)
-        if has_rtree:
-            _index(db, rtree, np.arange(1, count + 1), bounds)
+        with ThreadPoolExecutor(1) as pool:
+            # the R-tree is packed (numpy) while SQLite inserts the rows (without the GIL)
+            packing = _packing(db, rtree, np.arange(1, count + 1), bounds, pool) if has_rtree else None
+            _insert_pairs(db, table, fid_column[0], geom_column, srs_id, result)
+            if packing is not None:
+                _index(db, rtree, *packing)
         for _name, sql in triggers:
             db.execute(sql)
         if count:
@@ -363,14 +366,27 @@ def _zone_rows(result) -> tuple:
     return inverse.astype(np.int64), rows
 
 
-def _index(db, rtree: str, fids: np.ndarray, bounds: np.ndarray) -> None:
-    """The R-tree of the rows: packed in bulk into its shadow tables (core.gpkg_rtree) when SQLite
-    offers ``rtreecheck()`` to verify the result, else (or when packing is refused) one insert per row."""
-    present = np.isfinite(bounds).all(axis=1)  # GDAL indexes no null or empty geometry
+def _packing(db, rtree: str, fids: np.ndarray, bounds: np.ndarray, pool) -> tuple:
+    """(fids, bounds, future) for :func:`_index`: the rows to index (GDAL indexes no null or empty
+    geometry), and their R-tree being packed on ``pool`` (None when the table cannot take it)."""
+    present = np.isfinite(bounds).all(axis=1)
     fids, bounds = fids[present], bounds[present]
+    try:
+        size = node_size(db, rtree)
+    except RtreeNotPackableError:
+        return fids, bounds, None
+    return fids, bounds, pool.submit(pack, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3], size)
+
+
+def _index(db, rtree: str, fids: np.ndarray, bounds: np.ndarray, packing) -> None:
+    """The R-tree of the rows: packed in bulk into its shadow tables (core.gpkg_rtree; ``packing``:
+    the future of :func:`_packing`) when SQLite offers ``rtreecheck()`` to verify the result, else
+    (or when packing is refused) one insert per row."""
     db.execute("SAVEPOINT packed_rtree")
     try:
-        fill_rtree(db, rtree, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
+        if packing is None:
+            raise RtreeNotPackableError("the table cannot take a packed R-tree")
+        fill_rtree(db, rtree, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3], packing.result())
         if db.execute("SELECT rtreecheck(?)", (rtree,)).fetchone()[0] != "ok":
             raise RtreeNotPackableError("rtreecheck() found the packed tree wrong")
     except (RtreeNotPackableError, sqlite3.OperationalError):  # OperationalError: no rtreecheck()

@@ -149,6 +149,30 @@ def test_geopackage_output_keeps_a_working_spatial_index(protected_provider, sur
     assert 9999 in {f["survey_fid"] for f in edited.getFeatures(QgsFeatureRequest().setFilterRect(box))}
 
 
+@pytest.mark.parametrize("refused", ["by the table", "while packing"])
+def test_a_refused_packing_indexes_the_rows_one_by_one(protected_provider, survey_and_zones, tmp_path, monkeypatch,
+                                                      refused):
+    """When the R-tree cannot be packed (the table says so first, or packing fails on its thread
+    while the rows go in), its entries go in one insert a row: the index holds every row, right."""
+    from classification_plugin.core.gpkg_rtree import RtreeNotPackableError
+    from classification_plugin.integration import protected_output
+
+    def refuse(*args):
+        raise RtreeNotPackableError("refused")
+
+    monkeypatch.setattr(protected_output, "node_size" if refused == "by the table" else "pack", refuse)
+    survey, zones = survey_and_zones
+    path = tmp_path / "conflicts.gpkg"
+    _result, layer = run(survey, zones, str(path), 300.0)
+    count = layer.featureCount()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT rtreecheck('rtree_conflicts_geom')").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM rtree_conflicts_geom").fetchone()[0] == count > 60
+        # SQLite's own inserts leave the leaves part full: more of them than a packed tree has
+        leaves = db.execute("SELECT count(DISTINCT nodeno) FROM rtree_conflicts_geom_rowid").fetchone()[0]
+    assert leaves > -(-count // 51)
+
+
 def test_geopackage_output_into_a_named_table(protected_provider, survey_and_zones, tmp_path):
     survey, zones = survey_and_zones
     path = tmp_path / "delivery.gpkg"
