@@ -33,6 +33,14 @@ def context_menu_action(d, layer, object_name):
     return menu, "", None
 
 
+def recorded_events(svc) -> list:
+    """A list that the plugin's recorder (``svc.recorder``, of its services) appends each event it
+    records to from now on."""
+    events = []
+    svc.recorder.listeners.append(events.append)
+    return events
+
+
 def write_gpkg(path, tables) -> None:
     """Write a GeoPackage: ``tables`` is [(table, geometry type, fields spec, [(wkt, [values]), ...])],
     the fields spec as in a memory-layer URI (``"code:string&field=height:double"``)."""

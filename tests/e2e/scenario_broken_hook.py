@@ -3,6 +3,7 @@ normally, the plugin says which part is off, and every other part still works.""
 
 from pathlib import Path
 
+from driver import recorded_events
 from scenario_export import events_of, export_dialogs_open, make_gpkg, safety_net
 
 
@@ -32,8 +33,7 @@ def scenario(d):
         [row["details"] for row in logged])
 
     # the rest works: labels, the badge and banner, and the Save As guard
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     gpkg = Path(d.data_dir) / "survey.gpkg"
     make_gpkg(gpkg)
     secret = d.iface.addVectorLayer(f"{gpkg}|layername=control_points", "control_points", "ogr")

@@ -7,6 +7,7 @@ refused and QGIS starts no import; a public one is imported with nothing asked."
 
 from pathlib import Path
 
+from driver import recorded_events
 from osgeo import ogr
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsGui, QgsMapLayerComboBox
@@ -40,8 +41,7 @@ def scenario(d):
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
     metadata = QgsProviderRegistry.instance().providerMetadata("ogr")
     metadata.saveConnection(metadata.createConnection(str(target), {}), CONNECTION)
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
     model = d.iface.browserModel()
     model.reload()

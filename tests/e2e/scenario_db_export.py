@@ -8,6 +8,7 @@ written and the file carries the label; a public one is written with nothing ask
 
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QLineEdit
 from scenario_db_import import add_db_manager_connection, find_row, open_db_manager, run_dialog
@@ -30,8 +31,7 @@ def scenario(d):
         svc.labels.change(layer, LabelRequest(level=level, reason="e2e"))  # into the GeoPackage
         QgsProject.instance().removeMapLayer(layer.id())  # DB Manager reads the table itself
     add_db_manager_connection(CONNECTION, source)
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
 
     window = yield from open_db_manager(d, CONNECTION)

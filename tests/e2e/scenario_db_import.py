@@ -7,6 +7,7 @@ carries the label; a public one is written with nothing asked."""
 
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import QgsDataSourceUri, QgsVectorLayer
 from qgis.PyQt.QtCore import QModelIndex, Qt
 from qgis.PyQt.QtWidgets import QApplication, QMessageBox
@@ -123,8 +124,7 @@ def scenario(d):
     target = data / CONNECTION
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
     add_db_manager_connection(CONNECTION, target)
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
 
     window = yield from open_db_manager(d, CONNECTION)

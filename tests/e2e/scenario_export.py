@@ -6,7 +6,7 @@ import inspect
 import shutil
 from pathlib import Path
 
-from driver import write_gpkg
+from driver import recorded_events, write_gpkg
 from qgis.core import (
     QgsLayoutItemLabel,
     QgsLayoutItemMap,
@@ -278,8 +278,7 @@ def scenario(d):
     from classification_plugin.integration.services import services
 
     svc = services()
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     layers = {}
     for table, level, _code in TABLES:
         layer = d.iface.addVectorLayer(f"{gpkg}|layername={table}", table, "ogr")

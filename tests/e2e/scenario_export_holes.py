@@ -8,7 +8,7 @@
 
 from pathlib import Path
 
-from driver import write_gpkg
+from driver import recorded_events, write_gpkg
 from qgis.core import QgsLayerTree, QgsProject, QgsProviderRegistry, QgsRectangle, QgsSettings
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QAbstractProxyModel, Qt
@@ -69,8 +69,7 @@ def scenario(d):
     from classification_plugin.integration.services import services
 
     svc = services()
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     layers = {}
     for table, level in (("control_points", "secret"), ("roads", "public"), ("parcels", "confidential")):
         layer = d.iface.addVectorLayer(f"{gpkg}|layername={table}", table, "ogr")

@@ -10,6 +10,7 @@ labelled."""
 
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget, QgsProjectionSelectionWidget
 from qgis.PyQt.QtCore import Qt
@@ -106,8 +107,7 @@ def scenario(d):
         svc.labels.change(layer, LabelRequest(level=level, reason="e2e"))  # into its .qmd
         QgsProject.instance().removeMapLayer(layer.id())  # opened in the Georeferencer by file only
         scans[level] = path
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
     main = d.iface.mainWindow()
     show = main.findChild(QAction, "mActionShowGeoreferencer")

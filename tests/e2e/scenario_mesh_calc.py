@@ -8,6 +8,7 @@ an on-the-fly dataset group stays in the layer and is not judged."""
 
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import QgsFeature, QgsGeometry, QgsMeshLayer, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
@@ -55,8 +56,7 @@ def scenario(d):
     zone.dataProvider().addFeatures([feature])
     QgsProject.instance().addMapLayer(zone)
     svc.labels.change(zone, LabelRequest(level="secret", reason="e2e"))
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
     action = d.iface.mainWindow().findChild(QAction, "mActionShowMeshCalculator")
     d.check("the Mesh Calculator action exists", action is not None)

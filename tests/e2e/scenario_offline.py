@@ -6,6 +6,7 @@ conversion is refused and nothing is copied; with only a public layer ticked it 
 import os
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.gui import QgsLayerTreeView
 from qgis.PyQt.QtWidgets import QAction
 from scenario_export import events_of, make_gpkg, press_when_shown, refusal_boxes, safety_net
@@ -30,8 +31,7 @@ def scenario(d):
     svc.labels.change(secret, LabelRequest(level="secret", reason="e2e"))
     svc.labels.change(public, LabelRequest(level="public", reason="e2e"))
     home = Path(os.environ["HOME"])  # where the plugin writes (the test points HOME into its folder)
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
     action = convert_action(d.iface.mainWindow())
     d.check("Convert to Offline Project is there", action is not None and action.isEnabled(),

@@ -9,6 +9,7 @@ problem, and a confidential layer cannot be saved as a copy (fail closed)."""
 import os
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox
 from scenario_export import events_of, export_dialogs_open, make_gpkg, safety_net
 
@@ -79,8 +80,7 @@ def scenario(d):
         d.check("red message names the file and the problem", any(
             "cannot be used" in t and "policy.json" in t and "not valid JSON" in t for t in bar()), bar())
         d.screenshot("broken_policy")
-        events = []
-        svc.recorder.listeners.append(events.append)
+        events = recorded_events(svc)
         confidential = d.iface.addVectorLayer(f"{gpkg}|layername=parcels", "parcels", "ogr")
         yield 500
         d.iface.layerTreeView().setCurrentLayer(confidential)

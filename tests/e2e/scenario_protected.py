@@ -5,7 +5,7 @@ one photo inside the zone is imported and warned about."""
 
 from pathlib import Path
 
-from driver import write_gpkg
+from driver import recorded_events, write_gpkg
 from qgis.core import QgsApplication, QgsFeature, QgsGeometry
 from qgis.PyQt.QtWidgets import QMenu, QPushButton
 
@@ -130,8 +130,7 @@ def scenario(d):
         yield 100
     photo_rows = sorted((r.fid, r.inside) for r in dock.rows if r.survey_layer_id == photos.id())
     d.check("photo check: one inside, one in the buffer", photo_rows == [(2, True), (3, False)], photo_rows)
-    events = []
-    services().recorder.listeners.append(events.append)
+    events = recorded_events(services())
     photos.startEditing()
     feature = QgsFeature(photos.fields())
     feature.setAttribute("photo", "NEW.JPG")

@@ -6,6 +6,7 @@ carries the label; one on public data writes with nothing asked."""
 
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import QgsRasterLayer
 from qgis.PyQt.QtWidgets import QAction, QTextEdit, QWidget
 from scenario_export import events_of, make_tif, press_when_shown, refusal_boxes, safety_net
@@ -23,8 +24,7 @@ def scenario(d):
         layer = d.iface.addRasterLayer(str(data / f"{name}.tif"), name)
         svc.labels.change(layer, LabelRequest(level=level, reason="e2e"))
         layers[name] = layer
-    events = []
-    svc.recorder.listeners.append(events.append)
+    events = recorded_events(svc)
     yield 500
     main = d.iface.mainWindow()
     action = main.findChild(QAction, "mActionShowRasterCalculator")
