@@ -18,9 +18,10 @@ On the utm shape the 200 m buffered run is timed beside the unbuffered one.
 
 ``--scale 1,3,10`` (or BENCH_PROTECTED_SCALE=1,3,10 under ``make bench``) adds the growth table:
 the utm shape at 1, 3 and 10 million points with 10, 30 and 100 thousand zones over a square
-grown with them (the same density, ~3 % conflicting), each job in a fresh process that reports
-its time and peak memory (VmHWM). The 10M data takes ~1 GB under build/bench. ``--scale-only``
-runs only that table and keeps the cases of the last report. Writes bench/output/protected.json.
+grown with them (the same density, ~3 % conflicting), each job in fresh processes (the median
+of ``--scale-repeat`` 3) that report their time and peak memory (VmHWM). The 10M data takes
+~1 GB under build/bench. ``--scale-only`` runs only that table and keeps the cases of the last
+report. Writes bench/output/protected.json.
 """
 
 from __future__ import annotations
@@ -284,18 +285,24 @@ def measure_child(job: str, n_points: int) -> None:
                       "rss_after_qgis_start_mb": started_rss}))
 
 
-def scale_table(sizes) -> list:
+def scale_table(sizes, repeat: int = 3) -> list:
+    """One row per size and job: the median of ``repeat`` fresh processes (single runs swung by
+    up to 1.7x), with every run's seconds, and the largest peak memory of them."""
     rows = []
     for millions in sizes:
         n_points = int(millions * 1_000_000)
         generate("utm", n_points, percents=(3,))
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
         for job in ("ours_memory", "ours_gpkg", "extract_memory"):
-            out = subprocess.run([sys.executable, __file__, "--child", job, "--points", str(n_points)], env=env,
-                                 capture_output=True, text=True, check=True, cwd=ROOT).stdout
-            row = json.loads([x for x in out.splitlines() if x.startswith("{")][-1])
-            print(f"  {n_points:>10,d} points  {job:15s} {row['seconds']:7.2f} s  peak {row['peak_rss_mb']:6.0f} MB",
-                  flush=True)
+            runs = []
+            for _ in range(repeat):
+                out = subprocess.run([sys.executable, __file__, "--child", job, "--points", str(n_points)], env=env,
+                                     capture_output=True, text=True, check=True, cwd=ROOT).stdout
+                runs.append(json.loads([x for x in out.splitlines() if x.startswith("{")][-1]))
+            row = dict(runs[0], seconds=statistics.median(r["seconds"] for r in runs),
+                       runs_s=[r["seconds"] for r in runs], peak_rss_mb=max(r["peak_rss_mb"] for r in runs))
+            print(f"  {n_points:>10,d} points  {job:15s} {row['seconds']:7.2f} s "
+                  f"({', '.join(f'{s:.2f}' for s in row['runs_s'])})  peak {row['peak_rss_mb']:6.0f} MB", flush=True)
             rows.append(row)
     return rows
 
@@ -323,6 +330,7 @@ def main() -> int:
     parser.add_argument("--scale", default=os.environ.get("BENCH_PROTECTED_SCALE", ""),
                         help="millions of points for the growth table, e.g. 1,3,10 (default: none)")
     parser.add_argument("--scale-only", action="store_true", help="only the growth table (kept cases reused)")
+    parser.add_argument("--scale-repeat", type=int, default=3, help="fresh processes per job in the growth table")
     parser.add_argument("--child")
     parser.add_argument("--points", type=int, default=N_POINTS)
     args = parser.parse_args()
@@ -359,8 +367,9 @@ def main() -> int:
                 print(f"{'':11s} {BUFFER_M:.0f} m buffer: {case['buffered']['median_s']:.2f} s, "
                       f"{case['buffered']['over_unbuffered']:.2f}x the unbuffered run (target <= 1.5)", flush=True)
     if args.scale:
-        print("growth (utm, ~3 % conflicting, each job in a fresh process):", flush=True)
-        rows = scale_table([float(x) for x in args.scale.split(",") if x])
+        print(f"growth (utm, ~3 % conflicting, each job in fresh processes, median of {args.scale_repeat}):",
+              flush=True)
+        rows = scale_table([float(x) for x in args.scale.split(",") if x], args.scale_repeat)
         report["scale"] = {"rows": rows, "growth": _growth(rows)}
     OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / "protected.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
