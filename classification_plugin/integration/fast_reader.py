@@ -319,7 +319,10 @@ class PointSearch:
                         wait_futures([helper])
                     failure, helper = helper.exception(), None
                 if failure is not None:
-                    _raise_anew(failure)
+                    try:
+                        _raise_anew(failure)
+                    finally:
+                        failure = None  # this frame, in the traceback, must not hold the old exception
         except sqlite3.Error as error:
             raise NoFastPathError(str(error)) from error
         fids = np.concatenate([f[0] for f in found])
@@ -486,10 +489,10 @@ _PARTS = 8  # at least, when there are enough boxes: two threads, parts of work 
 
 def _raise_anew(failure: BaseException):
     """Raise a worker's ``failure`` here: an SQLite error or a refusal as a new NoFastPathError,
-    anything else as itself, without a reference cycle. Raised as it is, the exception would take
-    this thread's frames into its traceback, and a frame holding it (or the future that holds
-    it) would keep both alive, and the caller's layers with them, until the garbage collector
-    runs (after QGIS has shut down, in the tests: a crash at exit)."""
+    anything else as itself. Raised as it is, the exception takes this thread's frames into its
+    traceback, and a frame holding it (or the future that holds it) would keep both alive, and
+    the caller's layers with them, until the garbage collector runs (after QGIS has shut down, in
+    the tests: a crash at exit): callers drop their own reference to it as it leaves."""
     if isinstance(failure, (sqlite3.Error, NoFastPathError)):
         raise NoFastPathError(str(failure))
     try:
