@@ -49,6 +49,15 @@ def make_scan(path: Path) -> None:
                                            encoding="utf-8")
 
 
+def label_on_file(svc, path: Path):
+    """The label stored with the raster file ``path``, or None (no file yet, or no label)."""
+    from classification_plugin.integration.label_store import LabelStore
+
+    if not path.exists():
+        return None
+    return LabelStore(svc.registry, "cn_state_secret").load(QgsRasterLayer(str(path), "check"))
+
+
 def georeferencer_window():
     main = QApplication.instance()
     candidates = [w for w in main.topLevelWidgets() if isinstance(w, QMainWindow)]
@@ -94,7 +103,6 @@ def toolbar_button(window, name):
 
 def scenario(d):
     from classification_plugin.core.labels import LabelRequest
-    from classification_plugin.integration.label_store import LabelStore
 
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
@@ -202,12 +210,20 @@ def scenario(d):
     seen, names = yield from transform_settings(public_out)
     before = len(events)
     start_button.click()
-    yield 3000
-    added = [layer for layer in QgsProject.instance().mapLayers().values()
-             if layer.source().split("|")[0] == str(public_out)]
+
+    def public_added():
+        return [layer for layer in QgsProject.instance().mapLayers().values()
+                if layer.source().split("|")[0] == str(public_out)]
+
+    for _ in range(100):  # QGIS warps in a background task, then loads the result: up to 20 s
+        yield 200
+        added = public_added()
+        if added and svc.labels.label(added[0]) is not None:
+            break
+    yield 300
+    added = public_added()
     label = svc.labels.label(added[0]) if added else None
-    on_file = LabelStore(svc.registry, "cn_state_secret").load(QgsRasterLayer(str(public_out), "check")) \
-        if public_out.exists() else None
+    on_file = label_on_file(svc, public_out)
     d.check("public scan: georeferenced with nothing refused, loaded and labelled public",
             public_out.exists() and not refusal_boxes() and added and label is not None and label.level == "public"
             and on_file is not None and on_file.level == "public"
@@ -225,9 +241,11 @@ def scenario(d):
     asked = []
     d.later(800, lambda: asked.append(answer_justification("Plan for the archive, request 42")))
     start_button.click()  # the justification dialog is modal: returns once QGIS has warped
-    yield 3000
-    on_file = LabelStore(svc.registry, "cn_state_secret").load(QgsRasterLayer(str(confidential_out), "check")) \
-        if confidential_out.exists() else None
+    for _ in range(100):  # the warp's background task, then the copy's label: up to 20 s
+        yield 200
+        if label_on_file(svc, confidential_out) is not None:
+            break
+    on_file = label_on_file(svc, confidential_out)
     justified = [e for e in events_of(events[before:], "export_allowed", "georeferencer")
                  if e.details.get("justification") == "Plan for the archive, request 42"]
     d.check("confidential scan: asked for a justification, georeferenced, the file labelled confidential",
