@@ -375,6 +375,8 @@ def _packing(db, rtree: str, fids: np.ndarray, bounds: np.ndarray, pool) -> tupl
         size = node_size(db, rtree)
     except RtreeNotPackableError:
         return fids, bounds, None
+    if fids.size == 0:  # nothing to pack: the index stays empty
+        return fids, bounds, None
     return fids, bounds, pool.submit(pack, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3], size)
 
 

@@ -616,9 +616,12 @@ def test_a_search_in_parts_on_two_connections_finds_each_point_once(tmp_path, qg
     corner = np.column_stack([rng.uniform(116.0, 117.0, 600), rng.uniform(39.0, 40.0, 600)])
     boxes = np.hstack([corner, corner + rng.uniform(0.005, 0.08, (600, 2))])
     threads, real = set(), fast_reader._part_points
+    both = threading.Barrier(2, timeout=20)  # each connection's first part waits for the other's
 
     def spy(db, *args):
-        threads.add(threading.get_ident())
+        if threading.get_ident() not in threads:
+            threads.add(threading.get_ident())
+            both.wait()  # (else the first connection could take every part before the second is open)
         return real(db, *args)
 
     monkeypatch.setattr(fast_reader, "_part_points", spy)
@@ -741,15 +744,21 @@ def test_processing_algorithm_output(protected_provider, survey_and_zones):
         assert feature["zone_name"] in ("zone0", "zone1")
 
 
-def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app):
+@pytest.mark.parametrize("output", ["memory", "GeoPackage"])
+def test_processing_algorithm_with_no_conflicts(protected_provider, qgis_app, tmp_path, output):
     import processing
 
     zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
     survey = memory_layer(["POINT(120 30)"], name="pt")
+    destination = "memory:" if output == "memory" else str(tmp_path / "none.gpkg")
     result = processing.run("classification:checkprotectedareas",
-                            {"INPUT": survey, "PROTECTED": zones, "OUTPUT": "memory:"})
+                            {"INPUT": survey, "PROTECTED": zones, "OUTPUT": destination})
     assert result["CONFLICTS"] == 0 and result["CONFLICTING_FEATURES"] == 0
-    assert result["OUTPUT"].featureCount() == 0
+    layer = result["OUTPUT"] if output == "memory" else QgsVectorLayer(result["OUTPUT"], "none", "ogr")
+    assert layer.isValid() and layer.featureCount() == 0
+    if output == "GeoPackage":
+        with closing(sqlite3.connect(tmp_path / "none.gpkg")) as db:
+            assert db.execute("SELECT rtreecheck('rtree_none_geom')").fetchone()[0] == "ok"
 
 
 @pytest.mark.parametrize("points, zone_count, message", [
