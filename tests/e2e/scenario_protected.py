@@ -22,7 +22,7 @@ def make_gpkg(path: Path) -> None:
     ])
     # the photos in a file of their own: on QGIS 3.40, in about one run of four, a third table of
     # this file added after the track's label was written into it (QGIS's saveLayerMetadata) did
-    # not open (GDAL: "unable to open database file", again on every try until QGIS restarted),
+    # not open (GDAL: "unable to open database file", again on each of three tries over 4 s),
     # with the plugin's code of 2026-12-06 too; not seen without the label's write, nor outside
     # this scenario in 120 tries of similar steps (layers open, the metadata written, another opened)
     write_gpkg(path.with_name("photos.gpkg"), [
