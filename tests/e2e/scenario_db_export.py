@@ -11,7 +11,7 @@ from pathlib import Path
 from driver import recorded_events
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QLineEdit
-from scenario_db_import import add_db_manager_connection, find_row, open_db_manager, run_dialog
+from scenario_db_import import find_row, open_db_manager, run_dialog
 from scenario_export import events_of, make_gpkg, refusal_boxes
 
 CONNECTION = "survey_source.gpkg"
@@ -30,11 +30,8 @@ def scenario(d):
         QgsProject.instance().addMapLayer(layer)
         svc.labels.change(layer, LabelRequest(level=level, reason="e2e"))  # into the GeoPackage
         QgsProject.instance().removeMapLayer(layer.id())  # DB Manager reads the table itself
-    add_db_manager_connection(CONNECTION, source)
     events = recorded_events(svc)
-    yield 500
-
-    window = yield from open_db_manager(d, CONNECTION)
+    window = yield from open_db_manager(d, CONNECTION, source)
     if window is None:
         return
     tree = window.tree

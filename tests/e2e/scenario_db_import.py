@@ -59,10 +59,12 @@ def add_db_manager_connection(name, path) -> None:
     GPKGDBPlugin.addConnection(name, uri)
 
 
-def open_db_manager(d, connection):
-    """Database > DB Manager with the GeoPackage ``connection`` selected and connected, as a user
-    clicks to it (generator: yields the scenario's waits); the DB Manager window, or None when
-    DB Manager is not there."""
+def open_db_manager(d, connection, path):
+    """Database > DB Manager with a GeoPackage connection named ``connection`` to the file at
+    ``path`` made, then selected and connected, as a user clicks to it (generator: yields the
+    scenario's waits); the DB Manager window, or None when DB Manager is not there."""
+    add_db_manager_connection(connection, path)
+    yield 500
     db_manager = plugins.get("db_manager")
     d.check("DB Manager is there", db_manager is not None, sorted(plugins))
     if db_manager is None:
@@ -123,11 +125,8 @@ def scenario(d):
                              {"control_points": "secret", "parcels": "confidential", "roads": "public"})
     target = data / CONNECTION
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
-    add_db_manager_connection(CONNECTION, target)
     events = recorded_events(svc)
-    yield 500
-
-    window = yield from open_db_manager(d, CONNECTION)
+    window = yield from open_db_manager(d, CONNECTION, target)
     if window is None:
         return
 
