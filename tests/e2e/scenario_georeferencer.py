@@ -12,7 +12,8 @@ from pathlib import Path
 
 from driver import recorded_events
 from qgis.core import QgsProject, QgsRasterLayer
-from qgis.gui import QgsFileWidget, QgsProjectionSelectionWidget
+from qgis.gui import QgsFileWidget, QgsMessageBar, QgsMessageBarItem, QgsProjectionSelectionWidget
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import (
@@ -101,6 +102,26 @@ def toolbar_button(window, name):
     return None, None
 
 
+_BARS = []
+
+
+def bar_text(item) -> str:
+    item = sip.cast(item, QgsMessageBarItem)  # the signal hands it over as a QWidget
+    return f"{item.title()}: {item.text()}"
+
+
+def record_bar(window) -> list:
+    """What the Georeferencer's message bars show from now on ("Not Enough GCPs", "Transform
+    Failed: ...", "Georeference Successful"): why a georeferencing wrote nothing."""
+    messages = []
+    for widget in window.findChildren(QWidget):
+        if widget.metaObject().className() == "QgsMessageBar":
+            bar = widget if isinstance(widget, QgsMessageBar) else sip.cast(widget, QgsMessageBar)
+            bar.widgetAdded.connect(lambda item: messages.append(bar_text(item)))
+            _BARS.append(bar)  # keep the wrapper, and with it the connection
+    return messages
+
+
 def scenario(d):
     from classification_plugin.core.labels import LabelRequest
 
@@ -130,6 +151,7 @@ def scenario(d):
             start is not None and start.objectName().endswith(PROXY) and start_button is not None,
             start.objectName() if start else [a.objectName() for t in window.findChildren(QToolBar)
                                               for a in t.actions()])
+    bar = record_bar(window)
 
     def open_scan(path):
         seen = []
@@ -204,11 +226,11 @@ def scenario(d):
     d.dismiss_message_boxes()
 
     # -- a public scan ---------------------------------------------------------------------------
-    seen = yield from open_scan(scans["public"])
-    d.check("the public scan opens in the Georeferencer", "open" in seen, seen)
+    opened = yield from open_scan(scans["public"])
+    d.check("the public scan opens in the Georeferencer", "open" in opened, opened)
     public_out = data / "plan_public_georef.tif"
     seen, names = yield from transform_settings(public_out)
-    before = len(events)
+    before, shown = len(events), len(bar)
     start_button.click()
 
     def public_added():
@@ -228,8 +250,8 @@ def scenario(d):
             public_out.exists() and not refusal_boxes() and added and label is not None and label.level == "public"
             and on_file is not None and on_file.level == "public"
             and events_of(events[before:], "export_allowed", "georeferencer"),
-            (sorted(p.name for p in data.iterdir()), [layer.name() for layer in added], label, on_file,
-             [(e.action, e.details) for e in events[before:]]))
+            (bar[shown:], opened, sorted(p.name for p in data.iterdir()), [layer.name() for layer in added],
+             label, on_file, [(e.action, e.details) for e in events[before:]]))
     d.screenshot("georeferencer_public_done", window)
     d.screenshot("main_window_public_loaded")
 
@@ -237,7 +259,7 @@ def scenario(d):
     seen = yield from open_scan(scans["confidential"])
     confidential_out = data / "plan_confidential_georef.tif"
     yield from transform_settings(confidential_out, load=False)
-    before = len(events)
+    before, shown = len(events), len(bar)
     asked = []
     d.later(800, lambda: asked.append(answer_justification("Plan for the archive, request 42")))
     start_button.click()  # the justification dialog is modal: returns once QGIS has warped
@@ -251,4 +273,5 @@ def scenario(d):
     d.check("confidential scan: asked for a justification, georeferenced, the file labelled confidential",
             asked == [True] and confidential_out.exists() and justified and on_file is not None
             and on_file.level == "confidential",
-            (asked, sorted(p.name for p in data.iterdir()), on_file, [(e.action, e.details) for e in events[before:]]))
+            (bar[shown:], asked, sorted(p.name for p in data.iterdir()), on_file,
+             [(e.action, e.details) for e in events[before:]]))
