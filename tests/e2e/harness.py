@@ -127,6 +127,8 @@ def run_scenario(name: str, scenario_file: str, tmp_path: Path, settings: dict |
                              f"{python_errors[-3000:] or '(none)'}\nlog:\n{log.read_text()[-4000:]}")
     result = json.loads(result_file.read_text(encoding="utf-8"))
     result["python_errors"] = python_errors
+    result["log_errors"] = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                            if "ERROR" in line]  # GDAL's own ("GDAL ERROR 1: ...") and QGIS's
     return result
 
 
@@ -203,4 +205,7 @@ def assert_checks(result: dict, required: list[str]) -> None:
                          ensure_ascii=False, indent=1)
     if result.get("python_errors"):  # what QGIS would have shown in its Python error box: the cause
         message += "\nPython errors QGIS caught:\n" + result["python_errors"][-6000:]
+    if result.get("log_errors"):  # why GDAL refused something QGIS asked of it (QGIS often says less)
+        errors = list(dict.fromkeys(result["log_errors"]))  # each once, in order
+        message += "\nErrors in QGIS's output (the last 20 different ones):\n" + "\n".join(errors[-20:])[-4000:]
     assert not failed and not missing and not result["errors"], message
