@@ -129,7 +129,7 @@ def georeference(start, output: Path, done, bar: list):
     When QGIS's own warper wrote nothing (its message bar says "Transform Failed", which the
     guard has no part in: it let Start through), Start is pressed once more, and what was seen is
     returned: QGIS's message, GDAL's last error, and whether Python's GDAL could write a GTiff
-    beside the output just then. (On QGIS 3.44, in two of five full CI runs, the warper wrote
+    beside the output just then. (On QGIS 3.44, in two of six full CI runs, the warper wrote
     nothing for both scans of the session, once saying "Could not create destination file"; never
     in 17 runs of the test alone.)"""
     failures = []
