@@ -371,11 +371,11 @@ def _packing(db, rtree: str, fids: np.ndarray, bounds: np.ndarray, pool) -> tupl
     geometry), and their R-tree being packed on ``pool`` (None when the table cannot take it)."""
     present = np.isfinite(bounds).all(axis=1)
     fids, bounds = fids[present], bounds[present]
+    if fids.size == 0:  # nothing to pack: the index stays empty, and the table need not be asked
+        return fids, bounds, None
     try:
         size = node_size(db, rtree)
     except RtreeNotPackableError:
-        return fids, bounds, None
-    if fids.size == 0:  # nothing to pack: the index stays empty
         return fids, bounds, None
     return fids, bounds, pool.submit(pack, fids, bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3], size)
 
