@@ -102,23 +102,19 @@ def toolbar_button(window, name):
     return None, None
 
 
-_BARS = []
-
-
 def bar_text(item) -> str:
     item = sip.cast(item, QgsMessageBarItem)  # the signal hands it over as a QWidget
     return f"{item.title()}: {item.text()}"
 
 
 def record_bar(window) -> list:
-    """What the Georeferencer's message bars show from now on ("Not Enough GCPs", "Transform
-    Failed: ...", "Georeference Successful"): why a georeferencing wrote nothing."""
+    """What the Georeferencer's message bar (the one the guard's refusals go to too) shows from
+    now on ("Not Enough GCPs", "Transform Failed: ...", "Georeference Successful"): why a
+    georeferencing wrote nothing."""
     messages = []
-    for widget in window.findChildren(QWidget):
-        if widget.metaObject().className() == "QgsMessageBar":
-            bar = widget if isinstance(widget, QgsMessageBar) else sip.cast(widget, QgsMessageBar)
-            bar.widgetAdded.connect(lambda item: messages.append(bar_text(item)))
-            _BARS.append(bar)  # keep the wrapper, and with it the connection
+    bar = qgis_child(window, QgsMessageBar)
+    if bar is not None:
+        bar.widgetAdded.connect(lambda item: messages.append(bar_text(item)))
     return messages
 
 
