@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QApplication,
     QComboBox,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QLineEdit,
     QMainWindow,
@@ -118,49 +119,33 @@ def record_bar(window) -> list:
     return messages
 
 
-def georeference(start, output: Path, done, bar: list):
+def georeference(start, done):
     """Press Start Georeferencing (``start()``) and wait up to 20 s for ``done()`` (QGIS warps in a
-    background task, then loads or labels the result).
-
-    When QGIS's own warper wrote nothing (its message bar says "Transform Failed", which the
-    guard has no part in: it let Start through), Start is pressed once more, and what was seen is
-    returned: QGIS's message, GDAL's last error, and whether Python's GDAL could write a GTiff
-    beside the output just then. (On QGIS 3.44, in two of six full CI runs, the warper wrote
-    nothing for both scans of the session, once saying "Could not create destination file"; never
-    in 17 runs of the test alone.)"""
-    failures = []
-    for _attempt in range(2):
-        shown = len(bar)
-        start()
-        for _ in range(100):
-            yield 200
-            if done():
-                break
-        yield 300
-        refused_by_qgis = [m for m in bar[shown:] if m.startswith("Transform Failed")]
-        if done() or output.exists() or not refused_by_qgis:
+    background task, then loads or labels the result)."""
+    start()
+    for _ in range(100):
+        yield 200
+        if done():
             break
-        failures.append((refused_by_qgis, gtiff_probe(output)))
-    return failures
+    yield 300
 
 
-def gtiff_probe(output: Path):
-    """Whether GDAL (from Python, on this thread) can create a small GTiff beside ``output``, and
-    its error message if not: tells a failing file system from a failing warp."""
-    from osgeo import gdal
+def clear_target_resolution(dialog) -> tuple:
+    """Untick "Set target resolution" in the Transformation Settings, and return what it showed.
 
-    probe = output.with_name(output.stem + "_probe.tif")
-    driver = gdal.GetDriverByName("GTiff")
-    if driver is None:
-        return "no GTiff driver"
-    gdal.ErrorReset()
-    dataset = driver.Create(str(probe), 4, 4, 1, gdal.GDT_Byte)
-    made = dataset is not None
-    dataset = None
-    message = gdal.GetLastErrorMsg()
-    if probe.exists():
-        gdal.Unlink(str(probe))
-    return f"probe created: {made}; GDAL's last error: {message!r}"
+    QGIS's Georeferencer window never initialises the target resolution it hands this dialog
+    (``double mUserResX, mUserResY;`` in QGIS's qgsgeorefmainwindow.h): the box opens ticked
+    whenever that memory happens to hold a non-zero value, and the warper then makes a raster of
+    0 columns, which GDAL refuses ("Attempt to create 0x4 dataset is illegal"; QGIS says
+    "Transform Failed: Could not create destination file"). Seen in CI on QGIS 3.44; a user
+    unticks it, as here."""
+    box = dialog.findChild(QWidget, "cbxUserResolution")  # a checkable group box
+    if box is None:
+        return ()
+    spins = [dialog.findChild(QDoubleSpinBox, name) for name in ("dsbHorizRes", "dsbVerticalRes")]
+    shown = (box.isChecked(), *[spin.value() for spin in spins if spin is not None])
+    box.setChecked(False)
+    return shown
 
 
 def scenario(d):
@@ -206,6 +191,8 @@ def scenario(d):
         yield 3000
         return seen
 
+    resolution = []  # what "Set target resolution" showed each time the settings opened
+
     def transform_settings(output, load=True):
         seen, names = [], []
 
@@ -229,6 +216,7 @@ def scenario(d):
                 box = dialog.findChild(QAbstractButton, name)
                 if box is not None:
                     box.setChecked(load)
+            resolution.append(clear_target_resolution(dialog))
             d.screenshot("transform_settings", dialog)
 
         d.later(1500, lambda: press_save("QgsTransformSettingsDialog", seen, fill))
@@ -281,7 +269,7 @@ def scenario(d):
         added = public_added()
         return bool(added) and svc.labels.label(added[0]) is not None
 
-    failures = yield from georeference(start_button.click, public_out, public_done, bar)
+    yield from georeference(start_button.click, public_done)
     added = public_added()
     label = svc.labels.label(added[0]) if added else None
     on_file = label_on_file(svc, public_out)
@@ -289,7 +277,7 @@ def scenario(d):
             public_out.exists() and not refusal_boxes() and added and label is not None and label.level == "public"
             and on_file is not None and on_file.level == "public"
             and events_of(events[before:], "export_allowed", "georeferencer"),
-            (bar[shown:], failures, opened, sorted(p.name for p in data.iterdir()),
+            (bar[shown:], resolution, opened, sorted(p.name for p in data.iterdir()),
              [layer.name() for layer in added], label, on_file, [(e.action, e.details) for e in events[before:]]))
     d.screenshot("georeferencer_public_done", window)
     d.screenshot("main_window_public_loaded")
@@ -305,13 +293,12 @@ def scenario(d):
         d.later(800, lambda: asked.append(answer_justification("Plan for the archive, request 42")))
         start_button.click()  # the justification dialog is modal: returns once QGIS has warped
 
-    failures = yield from georeference(start_justified, confidential_out,
-                                       lambda: label_on_file(svc, confidential_out) is not None, bar)
+    yield from georeference(start_justified, lambda: label_on_file(svc, confidential_out) is not None)
     on_file = label_on_file(svc, confidential_out)
     justified = [e for e in events_of(events[before:], "export_allowed", "georeferencer")
                  if e.details.get("justification") == "Plan for the archive, request 42"]
     d.check("confidential scan: asked for a justification, georeferenced, the file labelled confidential",
             asked and all(asked) and confidential_out.exists() and justified and on_file is not None
             and on_file.level == "confidential",
-            (bar[shown:], failures, asked, sorted(p.name for p in data.iterdir()), on_file,
+            (bar[shown:], resolution, asked, sorted(p.name for p in data.iterdir()), on_file,
              [(e.action, e.details) for e in events[before:]]))
