@@ -158,15 +158,27 @@ def prepare_check(survey_layer, zones_layer, buffer_m: float, zone_name_field: s
     if buffer_m < 0:
         raise ValueError(tr("The buffer distance cannot be negative"))
     attributes = tuple(a for a in (zone_name_field, zone_kind_field) if a)
+    survey, zones = source_spec(survey_layer), source_spec(zones_layer, attributes)
+    frame = _lonlat_frame(survey, zones, zones_layer) if buffer_m == 0 else None
     return CheckJob(
-        survey=source_spec(survey_layer),
-        zones=source_spec(zones_layer, attributes),
-        frame=frame_for_layers(survey_layer, zones_layer),
+        survey=survey,
+        zones=zones,
+        frame=frame or frame_for_layers(survey_layer, zones_layer),
         buffer_m=buffer_m,
         zone_name_field=zone_name_field or None,
         zone_kind_field=zone_kind_field or None,
         zone_kind=zone_kind or "custom",
     )
+
+
+def _lonlat_frame(survey: SourceSpec, zones: SourceSpec, zones_layer) -> MetricFrame | None:
+    """With no buffer nothing is measured: layers sharing a lon/lat CRS are checked in it as they
+    are, their edges straight in degrees as QGIS draws them (and as projecting them, split every
+    0.005 degree, only approached), with nothing to project or to allow for. None otherwise."""
+    if survey.crs != zones.crs or not is_geographic(zones.crs):
+        return None
+    crs = zones_layer.crs()
+    return MetricFrame(zones.crs, crs.authid() or crs.description(), 0.0, True)
 
 
 def check_layers(survey_layer, zones_layer, buffer_m: float = 0.0, zone_name_field: str | None = None,

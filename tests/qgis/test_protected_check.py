@@ -909,6 +909,60 @@ def test_lonlat_layers_start_the_search_before_projecting_the_zones(tmp_path, qg
     assert all(abs(p.distance_m - 199.5) < TOLERANCE_M for p in fast.pairs)
 
 
+def test_unbuffered_lonlat_layers_are_checked_in_degrees(tmp_path, qgis_app, qgis_processing, monkeypatch):
+    """Survey and zones sharing a lon/lat CRS, no buffer: nothing is measured, so the check runs in
+    degrees on the zones as QGIS draws them (edges straight in lon/lat), projecting nothing. Boxes
+    at 20, 45 and 70 degrees north, one 4 degrees wide on the 60th parallel and a triangle with a
+    slanted edge; points a millionth of a degree either side of the middle of every edge, on it,
+    and on every corner. The pairs are shapely's in degrees and a full read's, and the features
+    those QGIS's own extractbylocation finds."""
+    import processing
+    import shapely
+
+    from classification_plugin.integration import metric
+
+    boxes = [(100.0, 20.0, 100.01, 20.005), (100.0, 45.0, 100.01, 45.005), (100.0, 70.0, 100.01, 70.005),
+             (96.0, 60.0, 100.0, 60.01)]
+    rings = [[(w, s), (e, s), (e, n), (w, n)] for w, s, e, n in boxes] + [[(101.0, 30.0), (101.3, 30.0), (101.0, 30.2)]]
+    polygons = [shapely.Polygon(ring) for ring in rings]
+    points, inner, outer = [], [], []
+    for zone, ring in enumerate(rings, start=1):
+        for (ax, ay), (bx, by) in zip(ring, ring[1:] + ring[:1]):
+            mx, my = (ax + bx) / 2, (ay + by) / 2
+            nx, ny = (by - ay), -(bx - ax)  # the edge's normal, outward for these anticlockwise rings
+            length = float(np.hypot(nx, ny))
+            inner += [(len(points) + 1, zone), (len(points) + 3, zone)]  # the corner, the point inside
+            outer.append(len(points) + 4)
+            points += [(ax, ay), (mx, my)] + [(mx + k * 1e-6 * nx / length, my + k * 1e-6 * ny / length)
+                                              for k in (-1, 1)]
+    points.append((110.0, 50.0))  # far from every zone
+    path = tmp_path / "lonlat_unbuffered.gpkg"
+    survey = write_gpkg(path, "points", memory_layer([f"POINT({x!r} {y!r})" for x, y in points], crs="EPSG:4490",
+                                                     name="pt"))
+    zone_layer = write_gpkg(path, "zones", memory_layer([shapely.to_wkt(p) for p in polygons], crs="EPSG:4490",
+                                                        geometry="Polygon", name="zone"))
+    job = prepare_check(survey, zone_layer, 0.0)
+    assert job.frame.definition == job.zones.crs == job.survey.crs and job.tolerance == 0.0
+    assert prepare_check(survey, zone_layer, 1.0).frame.description.startswith("oblique stereographic")
+
+    _forbid(monkeypatch, metric, "_transformer", "nothing should be projected")
+    fast = run_check(job)
+    full = run_check(replace(job, survey=replace(job.survey, gdal_readable=False)))
+    assert (fast.read_method, full.read_method) == ("gpkg-rtree", "qgis")
+    xs, ys = np.array(points).T
+    expected = [(int(s) + 1, int(z) + 1) for s, z in zip(*np.nonzero(
+        shapely.intersects_xy(np.array(polygons)[None, :], xs[:, None], ys[:, None])))]
+    assert set(inner) <= set(expected) and not {s for s, _ in expected} & set(outer)
+    assert [(p.survey_fid, p.zone_fid) for p in fast.pairs] == sorted(expected)
+    assert [(p.survey_fid, p.zone_fid) for p in full.pairs] == sorted(expected)
+    assert all(p.relation == INSIDE and p.distance_m == 0 for p in fast.pairs)
+
+    monkeypatch.undo()
+    native = processing.run("native:extractbylocation", {"INPUT": survey, "PREDICATE": [0], "INTERSECT": zone_layer,
+                                                          "OUTPUT": "memory:"})["OUTPUT"]
+    assert sorted(int(f["name"][2:]) + 1 for f in native.getFeatures()) == sorted({s for s, _ in expected})
+
+
 def test_zone_rtree_search_in_a_shared_utm_crs_reaches_the_ground_buffer(tmp_path, qgis_app, monkeypatch):
     """Survey and zones in one GeoPackage, both in UTM 50N, 400 km east of the central meridian
     near 9 degrees north, where a ground metre is 1.0016 grid metres. The zones' own R-tree boxes
