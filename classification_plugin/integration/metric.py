@@ -107,7 +107,9 @@ def _on_proj_thread(function):
 
 @dataclass(frozen=True)
 class MetricFrame:
-    """The working CRS (a definition pyproj reads), why it was chosen, and its worst scale error."""
+    """The working CRS (a definition pyproj reads), why it was chosen, and its worst scale error.
+    Metric but for one case: layers sharing a lon/lat CRS, checked without a buffer (nothing is
+    measured), are checked in that CRS (``protected_check._lonlat_frame``)."""
 
     definition: str
     description: str
