@@ -963,6 +963,18 @@ def test_unbuffered_lonlat_layers_are_checked_in_degrees(tmp_path, qgis_app, qgi
     assert sorted(int(f["name"][2:]) + 1 for f in native.getFeatures()) == sorted({s for s, _ in expected})
 
 
+def test_editing_check_of_unbuffered_lonlat_layers_is_in_degrees(qgis_app):
+    """The check of one edited feature (the survey watcher's, while editing) takes the same frame:
+    in degrees, a point on the zone's east edge is inside, one 1e-7 degree east of it is not."""
+    zones = memory_layer([ZONE_LONLAT], geometry="Polygon", name="zone")
+    survey = memory_layer(["POINT(116.05 39.95)"], name="pt")
+    checker = ZoneChecker.for_layers(survey, zones, 0.0)
+    assert checker.job.frame.definition == checker.job.zones.crs
+    assert [p.relation for p in checker.check_geometry(QgsGeometry.fromWkt("POINT(116.1 39.95)"))] == [INSIDE]
+    assert checker.check_geometry(QgsGeometry.fromWkt("POINT(116.1000001 39.95)")) == []
+    assert len(checker.check_geometry(QgsGeometry.fromWkt("LINESTRING(115.9 39.95, 116.05 39.95)"))) == 1
+
+
 def test_zone_rtree_search_in_a_shared_utm_crs_reaches_the_ground_buffer(tmp_path, qgis_app, monkeypatch):
     """Survey and zones in one GeoPackage, both in UTM 50N, 400 km east of the central meridian
     near 9 degrees north, where a ground metre is 1.0016 grid metres. The zones' own R-tree boxes
