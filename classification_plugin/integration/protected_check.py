@@ -173,8 +173,9 @@ def prepare_check(survey_layer, zones_layer, buffer_m: float, zone_name_field: s
 
 def _lonlat_frame(survey: SourceSpec, zones: SourceSpec, zones_layer) -> MetricFrame | None:
     """With no buffer nothing is measured: layers sharing a lon/lat CRS are checked in it as they
-    are, their edges straight in degrees as QGIS draws them (and as projecting them, split every
-    0.005 degree, only approached), with nothing to project or to allow for. None otherwise."""
+    are, their edges straight in degrees as QGIS's own tools take them (projecting them, split
+    every 0.005 degree, only approached that), with nothing to project or to allow for. None
+    otherwise."""
     if survey.crs != zones.crs or not is_geographic(zones.crs):
         return None
     crs = zones_layer.crs()

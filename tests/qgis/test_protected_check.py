@@ -911,7 +911,7 @@ def test_lonlat_layers_start_the_search_before_projecting_the_zones(tmp_path, qg
 
 def test_unbuffered_lonlat_layers_are_checked_in_degrees(tmp_path, qgis_app, qgis_processing, monkeypatch):
     """Survey and zones sharing a lon/lat CRS, no buffer: nothing is measured, so the check runs in
-    degrees on the zones as QGIS draws them (edges straight in lon/lat), projecting nothing. Boxes
+    degrees on the zones as their file defines them (edges straight in lon/lat), projecting nothing. Boxes
     at 20, 45 and 70 degrees north, one 4 degrees wide on the 60th parallel and a triangle with a
     slanted edge; points a millionth of a degree either side of the middle of every edge, on it,
     and on every corner. The pairs are shapely's in degrees and a full read's, and the features
