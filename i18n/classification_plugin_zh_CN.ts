@@ -119,12 +119,12 @@
       <translation>1 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="604" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="617" />
       <source>1 invalid survey geometry was repaired</source>
       <translation>已修复 1 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="600" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="613" />
       <source>1 invalid zone geometry was repaired</source>
       <translation>已修复 1 个无效的区域几何</translation>
     </message>
@@ -149,12 +149,12 @@
       <translation>1 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="606" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="619" />
       <source>1 survey feature without geometry was skipped</source>
       <translation>已跳过 1 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="602" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="615" />
       <source>1 zone without a usable polygon was skipped</source>
       <translation>已跳过 1 个没有可用多边形的区域</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="362" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="415" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -863,12 +863,12 @@ Manifest SHA-256: {digest}</source>
       <translation>导出涉密数据台账</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="71" />
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="56" />
       <source>Exported by DB Manager</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/db_export.py" line="42" />
       <source>Exporting '{layer}' to a file (DB Manager)</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
@@ -1128,17 +1128,22 @@ Manifest SHA-256: {digest}</source>
       <translation>已取消导入 {folder} 中的照片。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="74" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="59" />
       <source>Imported by DB Manager</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="348" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="402" />
+      <source>Imported into a database (Browser)</source>
+      <translation>由浏览器导入数据库</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="354" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="57" />
+      <location filename="../classification_plugin/integration/export_guard/db_import.py" line="42" />
       <source>Importing '{layer}' into a database (DB Manager)</source>
       <translation>将“{layer}”导入数据库（数据库管理器）</translation>
     </message>
@@ -2373,7 +2378,7 @@ Manifest SHA-256: {digest}</source>
       <translation>无法写入冲突要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/metric.py" line="128" />
+      <location filename="../classification_plugin/integration/metric.py" line="130" />
       <source>The coordinate reference system {crs} cannot be used for distances</source>
       <translation>坐标参考系 {crs} 无法用于计算距离</translation>
     </message>
@@ -2473,7 +2478,7 @@ Manifest SHA-256: {digest}</source>
       <translation>该图层没有可移除的密级标签</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="408" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="421" />
       <source>The layers cover a large area: distances may be off by up to {percent} %</source>
       <translation>图层覆盖范围很大：距离误差可能高达 {percent} %</translation>
     </message>
@@ -2543,12 +2548,12 @@ Manifest SHA-256: {digest}</source>
       <translation>打印布局“{layout}”包含高于您密级权限的图层：{layers}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="627" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="640" />
       <source>The protected-area check was canceled</source>
       <translation>保护区检查已取消</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="460" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="473" />
       <source>The protected-area layer has no usable zone polygons</source>
       <translation>保护区图层中没有可用的区域多边形</translation>
     </message>
@@ -2573,7 +2578,7 @@ Manifest SHA-256: {digest}</source>
       <translation>归还或销毁期限 {value} 已过</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="488" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="501" />
       <source>The survey layer has no features</source>
       <translation>测量图层中没有要素</translation>
     </message>
@@ -3143,7 +3148,7 @@ Manifest SHA-256: {digest}</source>
       <translation>文件不是 UTF-8 文本（第 {offset} 字节）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="93" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="102" />
       <source>the file is not a register snapshot of this version</source>
       <translation>该文件不是本版本的登记簿快照</translation>
     </message>
@@ -3163,27 +3168,27 @@ Manifest SHA-256: {digest}</source>
       <translation>全局设置中指定的公钥不是 32 字节的 Ed25519 公钥</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="138" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="147" />
       <source>the register snapshot cannot be read ({error})</source>
       <translation>无法读取登记簿快照（{error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="95" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="104" />
       <source>the register snapshot was not written with this log's key</source>
       <translation>登记簿快照不是用本日志的密钥写入的</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="103" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="112" />
       <source>the register snapshot's content does not parse ({error})</source>
       <translation>登记簿快照的内容无法解析（{error}）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="97" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="106" />
       <source>the register snapshot's digest does not match its content</source>
       <translation>登记簿快照的摘要与其内容不符</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/core/register_snapshot.py" line="90" />
+      <location filename="../classification_plugin/core/register_snapshot.py" line="99" />
       <source>the register snapshot's header does not parse ({error})</source>
       <translation>登记簿快照的文件头无法解析（{error}）</translation>
     </message>
@@ -3288,12 +3293,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{count} 个文件无法作为 JPEG 照片读取：{names}。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="605" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="618" />
       <source>{count} invalid survey geometries were repaired</source>
       <translation>已修复 {count} 个无效的测量几何</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="601" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="614" />
       <source>{count} invalid zone geometries were repaired</source>
       <translation>已修复 {count} 个无效的区域几何</translation>
     </message>
@@ -3323,12 +3328,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{count} 个测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="607" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="620" />
       <source>{count} survey features without geometry were skipped</source>
       <translation>已跳过 {count} 个没有几何的测量要素</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/protected_check.py" line="603" />
+      <location filename="../classification_plugin/integration/protected_check.py" line="616" />
       <source>{count} zones without a usable polygon were skipped</source>
       <translation>已跳过 {count} 个没有可用多边形的区域</translation>
     </message>
@@ -3343,12 +3348,12 @@ Manifest SHA-256: {digest}</source>
       <translation>{folder} 不是文件夹</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/fast_reader.py" line="93" />
+      <location filename="../classification_plugin/integration/fast_reader.py" line="96" />
       <source>{layer} has no coordinate reference system: set one in its Layer Properties (Source) so that it can be checked</source>
       <translation>{layer} 没有坐标参考系：请在其图层属性（源）中设置，才能进行检查</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/fast_reader.py" line="98" />
+      <location filename="../classification_plugin/integration/fast_reader.py" line="101" />
       <source>{layer} has no field {field}</source>
       <translation>{layer} 没有字段 {field}</translation>
     </message>
@@ -3433,7 +3438,7 @@ Manifest SHA-256: {digest}</source>
       <translation>{n} 个工作站，{m} 个需要关注</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/patches.py" line="16" />
+      <location filename="../classification_plugin/integration/export_guard/patches.py" line="18" />
       <source>{owner} has no {names} on this QGIS version</source>
       <translation>此 QGIS 版本的 {owner} 没有 {names}</translation>
     </message>

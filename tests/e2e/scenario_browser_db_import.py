@@ -3,7 +3,9 @@
 
 The entry of QGIS's own Browser context menu opens QGIS's import dialog (C++ only), where the layer
 to copy is picked from the project's layers. Judged when its OK is pressed: a secret layer is
-refused and QGIS starts no import; a public one is imported with nothing asked."""
+refused and QGIS starts no import; a confidential one, right-clicked in the Browser panel as a
+user does, asks for a justification and its table carries the label once QGIS's import task has
+written it; a public one is imported with nothing asked."""
 
 from pathlib import Path
 
@@ -11,12 +13,13 @@ from driver import recorded_events
 from osgeo import ogr
 from qgis.core import QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsGui, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QModelIndex
-from qgis.PyQt.QtWidgets import QLineEdit, QMenu
+from qgis.PyQt.QtCore import QModelIndex, Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QApplication, QLineEdit, QMenu, QTreeView
 from scenario_db_import import labelled_survey
-from scenario_export import events_of, press_when_shown, refusal_boxes
+from scenario_export import answer_justification, events_of, item_position, press_when_shown, refusal_boxes
 
-from classification_plugin.integration.export_guard.dialogs import qgis_child
+from classification_plugin.integration.export_guard.dialogs import browser_item, qgis_child
 
 CONNECTION = "import_target"
 
@@ -36,7 +39,8 @@ def child_item(model, parent_index, name):
 def scenario(d):
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
-    layers = labelled_survey(d, data / "survey.gpkg", {"control_points": "secret", "roads": "public"})
+    layers = labelled_survey(d, data / "survey.gpkg",
+                             {"control_points": "secret", "parcels": "confidential", "roads": "public"})
     target = data / "target.gpkg"
     ogr.GetDriverByName("GPKG").CreateDataSource(str(target)).FlushCache()
     metadata = QgsProviderRegistry.instance().providerMetadata("ogr")
@@ -65,16 +69,22 @@ def scenario(d):
     if entry is None:
         return
 
-    def import_layer(layer, table):
-        seen = []
+    def import_layer(layer, table, justification=None):
+        seen, running = [], [True]
 
         def fill(dialog):
             qgis_child(dialog, QgsMapLayerComboBox, "mSourceLayerComboBox").setLayer(layer)
             dialog.findChild(QLineEdit, "mEditTable").setText(table)
             d.screenshot(f"import_dialog_{table}", dialog)
 
+        def answer(tries=60):  # the justification is asked when OK is pressed
+            if justification and not answer_justification(justification) and running[0] and tries:
+                d.later(250, lambda: answer(tries - 1))
+
         d.later(500, lambda: press_when_shown(d, "QgsDbImportVectorLayerDialog", seen, fill))
+        d.later(750, answer)
         entry.trigger()  # modal: returns once the dialog is closed (and QGIS has queued its import)
+        running[0] = False
         yield 3000  # the import runs as a task
         return seen
 
@@ -89,6 +99,35 @@ def scenario(d):
             and any("control_points" in text for text in refusals), (seen, refusals, [e.action for e in events]))
     d.screenshot("browser_import_refused", screen=True)
     d.dismiss_message_boxes()
+
+    # confidential: the user right-clicks the connection in the Browser panel (the entry the
+    # dialog is for), gives a justification, and QGIS's task writes the table, which is labelled
+    views = [w for w in d.iface.mainWindow().findChildren(QTreeView)
+             if w.inherits("QgsBrowserTreeView") and w.isVisible()]
+    position = item_position(views[0], target) if views else None
+    d.check("the connection is shown in the Browser panel", position is not None, len(views))
+    if position is None:
+        return
+    views[0].window().activateWindow()  # (no window manager here to make QGIS's window active)
+    yield 300
+    QTest.mouseClick(views[0].viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, position)
+    views[0].setFocus(Qt.FocusReason.MouseFocusReason)
+    yield 500  # the guard's poll sees where the user works
+    current = browser_item(views[0], views[0].currentIndex())
+    where = (QApplication.focusWidget() is views[0], current.path() if current else None,
+             current.databaseConnection() if current else None)
+    before = len(events)
+    seen = yield from import_layer(layers["parcels"], "parcels_copy", "handover to the land office")
+    from classification_plugin.integration.label_store import LabelStore
+
+    copied = QgsVectorLayer(f"{target}|layername=parcels_copy", "parcels_copy", "ogr")
+    label = LabelStore(svc.registry, "cn_state_secret").load(copied) if copied.isValid() else None
+    justified = [e for e in events_of(events[before:], "export_allowed", "browser_db_import")
+                 if e.details.get("justification") == "handover to the land office"]
+    d.check("confidential: justified, imported, the table carries the label",
+            seen and written("parcels_copy") and justified and label is not None and label.level == "confidential"
+            and justified[0].details.get("destination") == str(target),
+            (where, seen, label, [(e.action, e.details) for e in events[before:]]))
 
     before = len(events)
     seen = yield from import_layer(layers["roads"], "roads_copy")

@@ -13,5 +13,7 @@ def test_a_connections_import_vector_layer_is_guarded(tmp_path):
     assert_checks(result, [
         "the GeoPackage connection is in the Browser", "its context menu has Import Vector Layer",
         "secret: refused when OK is pressed, no table written",
+        "the connection is shown in the Browser panel",
+        "confidential: justified, imported, the table carries the label",
         "public: imported, nothing asked or refused",
     ])

@@ -5,6 +5,8 @@ Accepted). The real dialogs are driven in tests/e2e (Raster Calculator, Offline 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from qgis.core import QgsMeshLayer, QgsRasterLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
@@ -298,3 +300,102 @@ def test_connection_import_refuses_secret_asks_confidential_allows_public(export
         ("export_allowed", "confidential_points", "allowed_with_justification"),
         ("export_allowed", "public_points", "allowed")]
     assert guard_services.recorder.events[-2][3]["table"] == "copied_table"
+
+
+def browser_on_connection(path):
+    """A Browser view whose current entry is a GeoPackage connection to ``path`` (a real
+    connection, through a stand-in item), focused as when the user right-clicks it."""
+    from qgis.core import QgsDataCollectionItem, QgsProviderRegistry
+    from qgis.gui import QgsBrowserTreeView
+    from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
+
+    class ConnectionItem(QgsDataCollectionItem):
+        def databaseConnection(self):  # noqa: N802 - QgsDataItem's name
+            return QgsProviderRegistry.instance().providerMetadata("ogr").createConnection(str(path), {})
+
+    class BrowserModel(QStandardItemModel):
+        def __init__(self):
+            super().__init__()
+            self.items = [ConnectionItem(None, "target", f"gpkg:/{path}", "ogr")]
+            self.appendRow(QStandardItem("target"))
+
+        def dataItem(self, index):  # noqa: N802 - QgsBrowserProxyModel's name
+            return self.items[index.row()]
+
+    view = QgsBrowserTreeView()
+    view.browser_model = BrowserModel()
+    view.setModel(view.browser_model)
+    view.show()
+    view.activateWindow()
+    view.setCurrentIndex(view.model().index(0, 0))
+    view.setFocus()
+    settle()
+    return view
+
+
+def run_import_task(layer, path, table):
+    """What QGIS does once the dialog returns Accepted: its exporter task writes ``table`` into
+    the GeoPackage at ``path``; waits for the task to end."""
+    from qgis.core import QgsApplication, QgsVectorLayerExporterTask
+
+    copy = layer.clone()  # kept here: handed over, Python's clone would be deleted at once
+    task = QgsVectorLayerExporterTask(copy, str(path), "ogr", layer.crs(), {"layerName": table, "update": True}, False)
+    ended = []
+    task.taskCompleted.connect(lambda: ended.append("completed"))
+    task.taskTerminated.connect(lambda: ended.append("terminated"))
+    QgsApplication.taskManager().addTask(task)
+    for _ in range(500):  # at most ~10 s
+        settle()
+        if ended:
+            break
+        time.sleep(0.02)
+    settle()  # the slots connected after QGIS's (the guard's) run next
+    return ended
+
+
+def test_connection_import_labels_the_geopackage_table_it_writes(export_guard, layer_of, guard_services, tmp_path):
+    from osgeo import ogr
+    from qgis.core import QgsVectorLayer
+
+    target = tmp_path / "target.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(target))
+    dataset.CreateLayer("existing", geom_type=ogr.wkbPoint)
+    dataset = None
+    for box in QApplication.topLevelWidgets():  # earlier tests' refusal boxes, still open
+        if box.isVisible() and box.isModal():
+            box.close()
+    view = browser_on_connection(target)
+    assert QApplication.focusWidget() is view
+    export_guard.dialogs.check_now()  # the poll sees where the user works
+    confidential = layer_of("confidential")
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    dialog = QgsDbImportVectorLayerDialog(confidential)
+    dialog.setModal(True)  # QGIS runs it with exec(): the Browser stays where the user worked
+    assert run_as_qgis(export_guard, dialog) == QDialog.DialogCode.Accepted
+    assert guard_services.recorder.events[-1][3]["destination"] == str(target)
+    assert run_import_task(confidential, target, "copied_table") == ["completed"]
+    store = LabelStore(guard_services.registry, "cn_state_secret")
+    copied = QgsVectorLayer(f"{target}|layername=copied_table", "copied", "ogr")
+    assert copied.isValid() and copied.featureCount() == 2
+    label = store.load(copied)
+    assert label is not None and label.level == "confidential"
+    assert store.load(QgsVectorLayer(f"{target}|layername=existing", "existing", "ogr")) is None
+
+    # a table of that name already there, not replaced: the import went elsewhere (a layer dropped
+    # on another connection), so nothing of the entry's connection is labelled
+    view.activateWindow()
+    view.setFocus()  # the user right-clicks the entry again
+    settle()
+    export_guard.dialogs.check_now()
+    dialog = QgsDbImportVectorLayerDialog(confidential)
+    dialog.findChild(QLineEdit, "mEditTable").setText("existing")
+    QCheckBox(dialog).setObjectName("mChkDropTable")
+    dialog.setModal(True)
+    assert run_as_qgis(export_guard, dialog) == QDialog.DialogCode.Accepted
+    assert guard_services.recorder.events[-1][3]["destination"] == str(target)
+    elsewhere = tmp_path / "elsewhere.gpkg"
+    ogr.GetDriverByName("GPKG").CreateDataSource(str(elsewhere)).FlushCache()
+    assert run_import_task(confidential, elsewhere, "existing") == ["completed"]
+    assert store.load(QgsVectorLayer(f"{target}|layername=existing", "existing", "ogr")) is None
+    assert store.load(QgsVectorLayer(f"{elsewhere}|layername=existing", "existing", "ogr")) is None
+    view.close()

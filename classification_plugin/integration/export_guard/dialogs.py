@@ -18,7 +18,15 @@ from __future__ import annotations
 
 import re
 
-from qgis.core import QgsLayerItem, QgsProject, QgsRasterLayer
+from qgis.core import (
+    QgsApplication,
+    QgsBrowserProxyModel,
+    QgsLayerItem,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsRasterLayer,
+    QgsVectorLayer,
+)
 from qgis.gui import QgsBrowserTreeView, QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
@@ -142,9 +150,9 @@ class DialogWatch(Channel):
         view = self._last_focus
         if view is None or sip.isdeleted(view) or not isinstance(view, QgsBrowserTreeView):
             return []
-        model, uris = view.model(), []
+        uris = []
         for index in view.selectionModel().selectedIndexes() if view.selectionModel() is not None else ():
-            item = model.dataItem(index) if hasattr(model, "dataItem") else None
+            item = browser_item(view, index)
             if isinstance(item, QgsLayerItem):
                 uris.extend(item.mimeUris())
         return self.drops.layers_of_uris(uris)
@@ -336,20 +344,73 @@ class DialogWatch(Channel):
 
     def watch_connection_import(self, dialog) -> None:
         """Browser > a database connection's Import Vector Layer (QGIS 3.44): the layer in its
-        source combo, when it is accepted; refused, QGIS makes no exporter task. The table it makes
-        is written later by that task, out of the guard's reach: recorded, not labelled."""
+        source combo, when it is accepted; refused, QGIS makes no exporter task. The table that
+        task writes into a GeoPackage connection (the Browser entry the user right-clicked) gets
+        the copied layer's label once the task has finished (:meth:`_label_import`), if it is a
+        new table or one the import replaces: a layer dropped on another connection than that
+        entry goes where no such table is made."""
         if not self._first_look(dialog):
             return
+        connection = self.browser_connection()  # the entry the dialog was opened from
 
         def judge():
             layers = connection_import_layers(dialog)
-            table = dialog.findChild(QLineEdit, "mEditTable")
+            edit = dialog.findChild(QLineEdit, "mEditTable")
+            table = edit.text() if edit is not None else ""
             name = layers[0].name() if layers else ""
-            return self._gate_dialog(dialog, layers, tr("Importing '{layer}' into a database (Browser)").format(
-                layer=name), "browser_db_import", {"dialog": DB_IMPORT_DIALOG, "table": table.text() if table else ""},
-                "")
+            path, uri = _geopackage_table(connection, table)
+            ok = self._gate_dialog(dialog, layers, tr("Importing '{layer}' into a database (Browser)").format(
+                layer=name), "browser_db_import", {"dialog": DB_IMPORT_DIALOG, "table": table}, path)
+            labels = [self.gate.label(layer) for layer in layers]
+            replace = dialog.findChild(QAbstractButton, "mChkDropTable")
+            if ok and uri and any(labels) and (_table_absent(connection, table) or (replace and replace.isChecked())):
+                self._label_import(uri, table, name, labels)
+            return ok
 
         self._watch_accept(dialog, judge)
+
+    def browser_connection(self):
+        """The database connection of the Browser entry where the user last worked (the one a
+        connection's context menu was opened on), or None."""
+        view = self._last_focus
+        if view is None or sip.isdeleted(view) or not isinstance(view, QgsBrowserTreeView):
+            return None
+        index = view.currentIndex()
+        item = browser_item(view, index) if index.isValid() else None
+        try:
+            return item.databaseConnection() if item is not None else None
+        except Exception:  # noqa: BLE001 - QgsProviderConnectionException: no connection to give
+            return None
+
+    def _label_import(self, uri: str, table: str, layer_name: str, labels) -> None:
+        """Label the GeoPackage table at ``uri`` once QGIS's import task for ``layer_name``
+        has finished: the first task added within 10 s whose description names the layer (QGIS
+        adds it as soon as the dialog's ``exec()`` returns). Nothing happens if the import fails."""
+        manager = QgsApplication.taskManager()
+        waiting = [True]
+
+        def stop():
+            if waiting[0]:
+                waiting[0] = False
+                try:
+                    manager.taskAdded.disconnect(added)
+                except (TypeError, RuntimeError):
+                    pass
+
+        def added(task_id):
+            task = manager.task(task_id)
+            if task is None or layer_name not in task.description():
+                return
+            stop()
+            task.taskCompleted.connect(done)
+
+        def done():
+            written = QgsVectorLayer(uri, table, "ogr")
+            if written.isValid():
+                self.gate.label_written_layers([written], labels, tr("Imported into a database (Browser)"))
+
+        self.connections.connect(manager.taskAdded, added)
+        QTimer.singleShot(10_000, stop)
 
     def watch_offline_conversion(self, dialog) -> None:
         """Database > Offline Editing > Convert to Offline Project (a core plugin,
@@ -363,6 +424,33 @@ class DialogWatch(Channel):
                                      "offline_editing", {"dialog": OFFLINE_DIALOG}, edit.text() if edit else "")
 
         self._watch_accept(dialog, judge)
+
+
+def browser_item(view, index):
+    """The data item at ``index`` of a Browser ``view``, or None. QGIS's Browser views show a
+    QgsBrowserProxyModel, which the bindings hand over as Qt's QSortFilterProxyModel: it is
+    cast back (only when it is one, by its class name) to reach its ``dataItem()``."""
+    model = view.model()
+    if not hasattr(model, "dataItem") and model is not None \
+            and model.metaObject().className() == "QgsBrowserProxyModel":
+        model = sip.cast(model, QgsBrowserProxyModel)
+    return model.dataItem(index) if hasattr(model, "dataItem") else None
+
+
+def _geopackage_table(connection, table: str) -> tuple[str, str]:
+    """(file, layer URI) of ``table`` in a GeoPackage ``connection``, where a label can be written
+    into the data (the file is the destination judged, as for DB Manager's import); else ("", "")."""
+    if connection is None or not table or connection.providerKey() != "ogr":
+        return "", ""
+    path = connection.uri()  # (its tableUri() knows only tables already there)
+    return path, QgsProviderRegistry.instance().encodeUri("ogr", {"path": path, "layerName": table})
+
+
+def _table_absent(connection, table: str) -> bool:
+    try:
+        return not connection.tableExists("", table)
+    except Exception:  # noqa: BLE001 - QgsProviderConnectionException: cannot tell
+        return False
 
 
 def connection_import_layers(dialog) -> list:
