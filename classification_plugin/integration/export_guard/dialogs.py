@@ -27,7 +27,7 @@ from qgis.core import (
     QgsRasterLayer,
     QgsVectorLayer,
 )
-from qgis.gui import QgsBrowserTreeView, QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
+from qgis.gui import QgsFileWidget, QgsLayerTreeView, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
@@ -148,7 +148,7 @@ class DialogWatch(Channel):
         """The layers of the Browser entries selected where the user last worked, when that was a
         Browser (local files opened to read their own label, as for a drop)."""
         view = self._last_focus
-        if view is None or sip.isdeleted(view) or not isinstance(view, QgsBrowserTreeView):
+        if not _is_browser_view(view):
             return []
         uris = []
         for index in view.selectionModel().selectedIndexes() if view.selectionModel() is not None else ():
@@ -373,7 +373,7 @@ class DialogWatch(Channel):
         """The database connection of the Browser entry where the user last worked (the one a
         connection's context menu was opened on), or None."""
         view = self._last_focus
-        if view is None or sip.isdeleted(view) or not isinstance(view, QgsBrowserTreeView):
+        if not _is_browser_view(view):
             return None
         index = view.currentIndex()
         item = browser_item(view, index) if index.isValid() else None
@@ -424,6 +424,13 @@ class DialogWatch(Channel):
                                      "offline_editing", {"dialog": OFFLINE_DIALOG}, edit.text() if edit else "")
 
         self._watch_accept(dialog, judge)
+
+
+def _is_browser_view(widget) -> bool:
+    """Whether ``widget`` is a Browser view. By Qt's class names, not isinstance(): the Browser
+    panel's view is a QgsDockBrowserTreeView, a class of QGIS's application that the bindings do
+    not know, so they hand it over as a plain QTreeView."""
+    return widget is not None and not sip.isdeleted(widget) and widget.inherits("QgsBrowserTreeView")
 
 
 def browser_item(view, index):
