@@ -13,14 +13,17 @@ def test_unload_restores_the_original_functions(qgis_processing, qgis_iface, gua
 
     # the batch dialog's after-run hook: finish on 3.22, createSummaryTable from 3.40 (no finish there)
     batch_done = "finish" if "finish" in BatchAlgorithmDialog.__dict__ else "createSummaryTable"
+    # and from 3.40 each row's results as it ends (handleAlgorithmResults, called by the C++ base)
+    per_row = [] if batch_done == "finish" else [(BatchAlgorithmDialog, "handleAlgorithmResults")]
     before = {(cls, name): cls.__dict__[name] for cls, name in [
         (Processing, "runAlgorithm"), (AlgorithmDialog, "runAlgorithm"), (AlgorithmDialog, "finish"),
-        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, batch_done)]}
+        (BatchAlgorithmDialog, "runAlgorithm"), (BatchAlgorithmDialog, batch_done), *per_row]}
     guard = eg.ExportGuard(qgis_iface, guard_services)
     assert guard.disabled == {}
     assert all(cls.__dict__[name] is not original for (cls, name), original in before.items())
     hooked = guard.still_hooked()
-    assert hooked["processing_run"] == 1 and hooked["algorithm_dialog"] == 2 and hooked["batch_dialog"] == 2
+    assert hooked["processing_run"] == 1 and hooked["algorithm_dialog"] == 2
+    assert hooked["batch_dialog"] == 2 + len(per_row)
     guard.unload()
     assert all(cls.__dict__[name] is original for (cls, name), original in before.items())
     assert guard.still_hooked() == {}  # no patch, connection, filter or watched dialog left

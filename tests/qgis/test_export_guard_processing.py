@@ -346,3 +346,53 @@ def test_the_protected_area_checks_output_of_a_secret_survey_is_judged_like_any_
     output = result["OUTPUT"]
     output = output if not isinstance(output, str) else QgsProcessingUtils.mapLayerFromString(output, None)
     assert guard_services.labels.label(output).level == "secret"
+
+
+def test_a_batch_row_is_labelled_as_it_ends_even_when_the_batch_is_cancelled_later(
+        export_guard, layer_of, tmp_path, guard_services, qgis_iface, monkeypatch):
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+    from qgis.core import (
+        QgsApplication,
+        QgsLayerTreeModel,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProject,
+    )
+    from qgis.gui import QgsLayerTreeView
+
+    if "finish" in BatchAlgorithmDialog.__dict__:
+        pytest.skip("QGIS before 3.40: the Python batch dialog hands all the rows to finish(), cancelled or not")
+    # QGIS 3.44's result handling adds loaded layers through the layer tree view, which the stub
+    # iface has not: a real one on the project's tree
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view, raising=False)
+    confidential = layer_of("confidential", "parcels")
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("native:savefeatures")
+    dialog = BatchAlgorithmDialog(algorithm, qgis_iface.mainWindow())
+    target = tmp_path / "row_1.gpkg"
+    parameters = {"INPUT": confidential.id(), "OUTPUT": str(target)}
+    # what the C++ batch does for a row: its task runs the algorithm (no Python hook on the way),
+    # then the row's parameters and context go to handleAlgorithmResults, before the next row;
+    # a cancel during the next row ends the batch without createSummaryTable
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    results, ok = algorithm.run(parameters, context, feedback)
+    assert ok and target.exists() and saved_label(target) is None
+    dialog.handleAlgorithmResults(algorithm, context, feedback, parameters)
+    label = saved_label(target)
+    assert label is not None and label.level == "confidential"
+
+    # a temporary output loaded on completion is labelled through the row's context
+    temporary = QgsProcessingContext()
+    temporary.setProject(QgsProject.instance())
+    row = {"INPUT": confidential.id(), "OUTPUT": "TEMPORARY_OUTPUT"}
+    results, ok = algorithm.run(row, temporary, feedback)
+    details = QgsProcessingContext.LayerDetails("row 2", QgsProject.instance(), "OUTPUT")
+    temporary.addLayerToLoadOnCompletion(results["OUTPUT"], details)
+    dialog.handleAlgorithmResults(algorithm, temporary, feedback, row)
+    loaded = [layer for layer in QgsProject.instance().mapLayers().values() if layer.name() == "row 2"]
+    store = LabelStore(SchemeRegistry(), "cn_state_secret")
+    assert loaded and store.load(loaded[0]) is not None and store.load(loaded[0]).level == "confidential"
+    dialog.close()

@@ -359,6 +359,30 @@ class BatchDialogChannel(PatchingChannel):
 
             return finish
 
+        # On 3.40+ the C++ base also hands each row that succeeded to the virtual
+        # handleAlgorithmResults(algorithm, context, feedback, parameters), in the row's own context,
+        # before the next row starts; a batch cancelled during a row ends without the summary, so
+        # the rows done before are labelled there, each by its own inputs (the summary labels them
+        # again, the same label).
+        def wrap_row_results(original):
+            def handleAlgorithmResults(dialog, algorithm, context, feedback, parameters):  # noqa: N802
+                try:
+                    written = row_outputs(algorithm, parameters, context)
+                    labels = [gate.label(layer) for layer in processing_inputs(algorithm, parameters, context)]
+                except Exception as error:  # noqa: BLE001 - C++ calls this: never break the batch
+                    written, labels, failure = {}, [], error
+                else:
+                    failure = None
+                value = original(dialog, algorithm, context, feedback, parameters)
+                if failure is not None:
+                    gate.message(tr("Could not label output '{output}': {error}").format(
+                        output=algorithm.displayName(), error=failure), Qgis.MessageLevel.Warning, 10)
+                else:
+                    gate.label_outputs(algorithm, written, labels, context)
+                return value
+
+            return handleAlgorithmResults
+
         # both before either is installed: a batch that is checked but never labelled would let
         # derived files out unlabelled
         hooks = [name for name in ("finish", "createSummaryTable") if name in BatchAlgorithmDialog.__dict__]
@@ -366,3 +390,20 @@ class BatchDialogChannel(PatchingChannel):
             raise MissingHookError.of(BatchAlgorithmDialog, ("runAlgorithm", "finish", "createSummaryTable"))
         self.patches.patch(BatchAlgorithmDialog, "runAlgorithm", wrap_batch_run)
         self.patches.patch(BatchAlgorithmDialog, hooks, wrap_batch_finish)
+        if "finish" not in BatchAlgorithmDialog.__dict__ and "handleAlgorithmResults" in BatchAlgorithmDialog.__dict__:
+            self.patches.patch(BatchAlgorithmDialog, "handleAlgorithmResults", wrap_row_results)
+
+
+def row_outputs(alg, parameters, context) -> dict:
+    """What one batch row wrote, by output name, as its results would say: the files its
+    destinations name, and the temporary outputs its context is to load (their paths or ids)."""
+    written = {}
+    for definition in alg.destinationParameterDefinitions():
+        value = static_value(parameters.get(definition.name()))
+        if isinstance(value, str) and not is_temporary(value):
+            written[definition.name()] = value
+    for key, details in context.layersToLoadOnCompletion().items():
+        name = getattr(details, "outputName", "")
+        if name and name not in written:
+            written[name] = key
+    return written
