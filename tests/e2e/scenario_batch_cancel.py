@@ -9,6 +9,7 @@ carry the label."""
 import time
 from pathlib import Path
 
+from driver import recorded_events
 from qgis.core import (
     QgsApplication,
     QgsFeatureSink,
@@ -19,7 +20,6 @@ from qgis.core import (
     QgsProcessingProvider,
     QgsVectorLayer,
 )
-from driver import recorded_events
 from qgis.PyQt.QtWidgets import QApplication
 from scenario_db_import import labelled_survey
 from scenario_export import answer_justification, events_of
