@@ -141,6 +141,27 @@ def data_label(layer: QgsMapLayer) -> Label | None:
     return _label_from_metadata(layer.metadata()) or _sidecar_label(layer)
 
 
+def _save_geopackage_metadata(source: str, metadata: QgsLayerMetadata) -> tuple:
+    """QGIS's ``saveLayerMetadata`` into a GeoPackage, with the file's journal left as it is.
+
+    QGIS opens a GeoPackage in update mode with WAL journaling, and leaves the file in WAL mode
+    while read-only datasets of it are open. Those read-only datasets were opened with GDAL's
+    NOLOCK, which SQLite cannot use on a WAL file: every later read through them fails ("unable
+    to open database file"), for instance when QGIS hands one of them to another table of the
+    file added afterwards. OGR_SQLITE_JOURNAL set (not thread-local: QGIS clears that after the
+    open, and its close would then count a dataset it did not count) keeps QGIS from asking for
+    WAL; a value the user set is kept."""
+    from osgeo import gdal
+
+    if gdal.GetConfigOption("OGR_SQLITE_JOURNAL") is not None:
+        return QgsProviderRegistry.instance().saveLayerMetadata("ogr", source, metadata)
+    gdal.SetConfigOption("OGR_SQLITE_JOURNAL", "DELETE")
+    try:
+        return QgsProviderRegistry.instance().saveLayerMetadata("ogr", source, metadata)
+    finally:
+        gdal.SetConfigOption("OGR_SQLITE_JOURNAL", None)
+
+
 def _metadata_with(metadata: QgsLayerMetadata, label: Label | None, scheme: Scheme | None):
     keywords = dict(metadata.keywords())
     keywords.pop(KEYWORD_VOCABULARY, None)
@@ -279,7 +300,7 @@ class LabelStore(QObject):
         metadata = _metadata_with(layer.metadata(), label, scheme)
         if stored_in == STORED_GEOPACKAGE:
             try:
-                ok, _error = QgsProviderRegistry.instance().saveLayerMetadata("ogr", layer.source(), metadata)
+                ok, _error = _save_geopackage_metadata(layer.source(), metadata)
             except Exception:  # noqa: BLE001 - QgsException when the provider refuses
                 ok = False
             if not ok:

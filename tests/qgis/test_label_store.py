@@ -52,6 +52,27 @@ def test_geopackage_label_is_per_table_and_survives_a_new_project(store, survey_
     assert fresh_store.load(other_table) is None  # the other table of the same file stays unlabelled
 
 
+def test_geopackage_label_leaves_the_file_out_of_wal_mode(store, survey_gpkg, clean_project):
+    # QGIS opens a GeoPackage's read-only tables with GDAL's NOLOCK, which SQLite cannot use once
+    # the file is in WAL mode: a table QGIS later hands such a dataset comes without its CRS or
+    # features ("unable to open database file"). The label's write must not switch the file to WAL
+    # while other tables of it are open (QGIS's own update mode does, and keeps it so).
+    from osgeo import gdal
+
+    layer = gpkg_layer(survey_gpkg, "control_points")
+    other_table = gpkg_layer(survey_gpkg, "flight_track")
+    clean_project.addMapLayers([layer, other_table])
+    assert len(list(other_table.getFeatures())) == 1
+    store.change(layer, LabelRequest(level="secret", reason="r"))
+    assert store.stored_in(layer) == ls.STORED_GEOPACKAGE
+    with open(survey_gpkg, "rb") as handle:
+        header = handle.read(20)
+    assert (header[18], header[19]) == (1, 1)  # rollback journal: 2, 2 would be WAL
+    assert gdal.GetConfigOption("OGR_SQLITE_JOURNAL") is None  # the setting is not left behind
+    assert LabelStore(SchemeRegistry(), "cn_state_secret").load(gpkg_layer(survey_gpkg, "control_points")).level \
+        == "secret"
+
+
 def test_metadata_shows_an_iso_security_constraint(store, survey_gpkg, clean_project):
     layer = gpkg_layer(survey_gpkg, "control_points")
     store.change(layer, LabelRequest(level="top_secret", reason="r", caveats=("no subcontracting",)))
