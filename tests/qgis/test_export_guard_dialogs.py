@@ -179,9 +179,23 @@ def save_image_from_3d_view():
     return view, dialog
 
 
+class QgsElevationProfileWidget(QWidget):  # noqa: N801 - the profile panel (QGIS's app, 3.26+)
+    pass
+
+
+def save_profile_features():
+    """Export 3D Features of the elevation profile: QGIS's save dialog opened from its panel."""
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    dialog = QFileDialog(panel, "Select Output File")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    return panel, dialog
+
+
 @pytest.mark.parametrize("make", [save_image_from_3d_view, lambda: (None, QgsAnimationExportDialog()),
-                                  lambda: (None, QgsElevationProfileImageExportDialog())],
-                         ids=["3d_view_save_as_image", "map_animation", "elevation_profile"])
+                                  lambda: (None, QgsElevationProfileImageExportDialog()), save_profile_features],
+                         ids=["3d_view_save_as_image", "map_animation", "elevation_profile", "profile_features"])
 def test_view_exports_refuse_secret_ask_confidential_allow_public(make, export_guard, raster_of, guard_services,
                                                                  clean_project):
     secret = raster_of("secret")
@@ -203,6 +217,16 @@ def test_view_exports_refuse_secret_ask_confidential_allow_public(make, export_g
     _view, dialog = make()
     assert open_export(export_guard, dialog)
     assert guard_services.recorder.events[-1][:3] == ("export_allowed", "public_dem", "allowed")  # recorded
+
+
+def test_an_open_file_dialog_of_the_profile_panel_is_not_an_export(export_guard, raster_of, guard_services):
+    raster_of("secret")
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    dialog = QFileDialog(panel, "Open")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    assert open_export(export_guard, dialog)
+    assert not guard_services.recorder.events[-1:] or guard_services.recorder.events[-1][0] != "export_blocked"
 
 
 def test_a_3d_views_own_settings_dialog_is_not_an_export(export_guard, raster_of, guard_services):

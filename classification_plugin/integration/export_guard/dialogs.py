@@ -61,6 +61,9 @@ OFFLINE_DIALOG = "QgsOfflineEditingPluginGui"  # Database > Offline Editing > Co
 DB_IMPORT_DIALOG = "QgsDbImportVectorLayerDialog"
 ANIMATION_DIALOG = "QgsAnimationExportDialog"  # the temporal controller's Export Animation (image frames)
 PROFILE_DIALOGS = {"QgsElevationProfileImageExportDialog", "QgsElevationProfilePdfExportDialog"}  # 3.30+
+# the elevation profile's panel (3.26+): its exports ask for the file first (Save Plot As; Export 3D
+# Features / 2D Profile / Distance-Elevation Table write the profile's features, 3.30+)
+PROFILE_WIDGET = "QgsElevationProfileWidget"
 # a 3D map view: a dock (3.22) or a widget in a dock or window of its own (3.28+)
 VIEW_3D = {"Qgs3DMapCanvasDockWidget", "Qgs3DMapCanvasWidget"}
 EXPORTS_3D = {"Qgs3DAnimationExportDialog", "QgsMap3DExportWidget"}  # frames; Export 3D Scene's widget
@@ -122,6 +125,10 @@ class DialogWatch(Channel):
                 return
             if name in VIEW_3D:
                 if view_3d_export(modal):
+                    self._dialog_shown(modal, name)
+                return
+            if name == PROFILE_WIDGET:
+                if isinstance(modal, QFileDialog) and modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
                     self._dialog_shown(modal, name)
                 return
             widget = widget.parentWidget()
@@ -201,7 +208,7 @@ class DialogWatch(Channel):
                 layer=named.name() if named else ""), "save_as"
         elif name in VIEW_3D:
             layers, what, channel = self._view_3d_layers(), tr("Exporting a 3D map view"), "view_3d"
-        elif name in PROFILE_DIALOGS:
+        elif name in PROFILE_DIALOGS or name == PROFILE_WIDGET:
             # the profile has a layer tree of its own, not readable from Python: every layer counts
             layers = list(QgsProject.instance().mapLayers().values())
             what, channel = tr("Exporting an elevation profile"), "elevation_profile"

@@ -1,0 +1,150 @@
+"""Real QGIS: exports from the temporal controller and the elevation profile
+(tests/e2e/test_dialog_exports_e2e.py).
+
+Both dialogs are QGIS's own C++ classes, not in its Python bindings: the guard knows them by class
+name and refuses them as they open while a secret layer is visible (the animation's frames) or in
+the project (the profile, whose layer tree Python cannot read). Opened here through QGIS's own
+buttons and actions, as a user does."""
+
+from pathlib import Path
+
+from driver import recorded_events
+from qgis.core import Qgis, QgsProject
+from qgis.PyQt.QtCore import QPoint, Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QDialog, QFileDialog
+from scenario_db_import import labelled_survey
+from scenario_export import accept_file_dialog, events_of, refusal_boxes
+
+ANIMATION = "QgsAnimationExportDialog"
+PROFILE_IMAGE = "QgsElevationProfileImageExportDialog"
+
+
+def visible_dialogs(class_name):
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w.isVisible() and w.metaObject().className() == class_name]
+
+
+def watch_for(d, class_name, seen, tries=40):
+    """Note each time a ``class_name`` dialog is seen open; after ~2.5 s of it staying open (not
+    refused), close it as the user would."""
+    found = visible_dialogs(class_name)
+    if found:
+        seen.append(class_name)
+        if len(seen) >= 10:
+            for dialog in found:
+                dialog.reject()
+            return
+    if tries:
+        d.later(250, lambda: watch_for(d, class_name, seen, tries - 1))
+
+
+def scenario(d):
+    data = Path(d.data_dir)
+    svc = d.plugin.guard.svc
+    labelled_survey(d, data / "survey.gpkg", {"control_points": "secret", "roads": "public"})
+    events = recorded_events(svc)
+    main = d.iface.mainWindow()
+    yield 500
+
+    # the temporal controller's Export Animation button
+    buttons = [b for b in main.findChildren(QAbstractButton) if b.objectName() == "mExportAnimationButton"]
+    d.check("the temporal controller has its Export Animation button", bool(buttons),
+            sorted({b.objectName() for b in main.findChildren(QAbstractButton) if "xport" in b.objectName()}))
+    if buttons:
+        seen = []
+        d.later(100, lambda: watch_for(d, ANIMATION, seen))
+        buttons[0].click()
+        yield 3000
+        refusals = [b.text() for b in refusal_boxes()]
+        blocked = events_of(events, "export_blocked", "map_animation")
+        d.check("Export Animation with a secret layer visible: refused as it opens",
+                blocked and not visible_dialogs(ANIMATION) and len(seen) < 10
+                and any("control_points" in text for text in refusals), (len(seen), refusals))
+        d.screenshot("animation_refused", screen=True)
+        d.dismiss_message_boxes()
+        yield 300
+
+    if Qgis.QGIS_VERSION_INT < 33000:
+        return  # the elevation profile's exports came with QGIS 3.30
+    action = next((a for a in main.findChildren(QAction) if a.objectName() == "mActionElevationProfile"), None)
+    d.check("View > Elevation Profile is there", action is not None)
+    if action is None:
+        return
+    action.trigger()
+    yield 1500
+    exports = []
+    for window in QApplication.topLevelWidgets():  # the main window's dock, or a window of its own
+        exports += [a for a in window.findChildren(QAction) if a.text().replace("&", "").startswith("Export as Image")]
+    d.check("the profile has Export as Image", bool(exports), len(exports))
+    if not exports:
+        return
+    seen, named = [], []
+    image = data / "profile.png"
+
+    def name_file(tries=40):  # QGIS asks for the file first ("Save Plot As"), then its settings
+        if not accept_file_dialog(image, named) and tries:
+            d.later(250, lambda: name_file(tries - 1))
+
+    d.later(300, name_file)
+    d.later(100, lambda: watch_for(d, PROFILE_IMAGE, seen))
+    exports[0].trigger()  # modal: returns once the dialogs are closed
+    yield 1000
+    refusals = [b.text() for b in refusal_boxes()]
+    blocked = events_of(events, "export_blocked", "elevation_profile")
+    d.check("elevation profile image export with a secret layer in the project: refused as it opens",
+            blocked and not visible_dialogs(PROFILE_IMAGE) and len(seen) < 10 and not image.exists()
+            and any("control_points" in text for text in refusals), (named, len(seen), refusals))
+    d.screenshot("profile_export_refused", screen=True)
+    d.dismiss_message_boxes()
+    yield 300
+
+    # Export 3D Features writes the profile's features (a secret layer's among them) to a vector
+    # file: QGIS asks for the file only once a profile curve is drawn on the map
+    profile = next(w for w in QApplication.allWidgets() if w.metaObject().className() == "QgsElevationProfileWidget")
+    capture = next(a for a in profile.findChildren(QAction) if a.text().replace("&", "") == "Capture Curve")
+    canvas = d.iface.mapCanvas()
+    canvas.setExtent(canvas.fullExtent())
+    canvas.refresh()
+    yield 500
+    results = next(a for a in profile.findChildren(QAction)
+                   if a.text().replace("&", "").startswith("Export 3D Features"))
+    features = data / "profile_features.gpkg"
+    files_seen, written = [], []
+
+    def answer_file(tries=40):  # refused as it opens, or (not refused) given a file name after ~2.5 s
+        dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
+        if dialogs:
+            files_seen.append(dialogs[0].windowTitle())
+            if len(files_seen) >= 10:
+                accept_file_dialog(features, written)
+                return
+        if tries:
+            d.later(250, lambda: answer_file(tries - 1))
+
+    before = len(events_of(events, "export_blocked", "elevation_profile"))
+    size = canvas.viewport().size()
+    for attempt in range(3):  # without a curve QGIS asks nothing: draw it again, slower
+        capture.trigger()
+        yield 300 * (attempt + 1)
+        for fx in (0.2, 0.8):
+            point = QPoint(int(size.width() * fx), int(size.height() * 0.5))
+            QTest.mouseMove(canvas.viewport(), point)
+            yield 100 * (attempt + 1)
+            QTest.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+            yield 200 * (attempt + 1)
+        QTest.mouseClick(canvas.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, point)
+        yield 1500
+        d.later(100, answer_file)
+        results.trigger()  # with a curve: QGIS's save dialog (exec), refused or answered
+        yield 2000
+        if files_seen or len(events_of(events, "export_blocked", "elevation_profile")) > before:
+            break
+    refusals = [b.text() for b in refusal_boxes()]
+    blocked = events_of(events, "export_blocked", "elevation_profile")[before:]
+    d.check("Export 3D Features with a secret layer in the project: its file dialog refused, nothing written",
+            blocked and len(files_seen) < 10 and not features.exists()
+            and any("control_points" in text for text in refusals), (attempt + 1, files_seen, written, refusals))
+    d.screenshot("profile_features_refused", screen=True)
+    d.dismiss_message_boxes()
+    QgsProject.instance().clear()
