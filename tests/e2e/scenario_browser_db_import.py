@@ -36,6 +36,19 @@ def child_item(model, parent_index, name):
     return QModelIndex(), None
 
 
+def connection_in_browser(d, name):
+    """(GeoPackage root's index, (index, item) of the connection ``name``) in QGIS's Browser model,
+    reloaded as a user's refresh does (generator: yields the scenario's waits)."""
+    model = d.iface.browserModel()
+    model.reload()
+    yield 1000
+    root_index, root = child_item(model, QModelIndex(), "GeoPackage")
+    if root is not None:
+        root.refresh()
+    yield 1000
+    return root_index, child_item(model, root_index, name)
+
+
 def scenario(d):
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
@@ -48,13 +61,7 @@ def scenario(d):
     events = recorded_events(svc)
     yield 500
     model = d.iface.browserModel()
-    model.reload()
-    yield 1000
-    root_index, root = child_item(model, QModelIndex(), "GeoPackage")
-    if root is not None:
-        root.refresh()
-    yield 1000
-    _index, connection = child_item(model, root_index, CONNECTION)
+    root_index, (_index, connection) = yield from connection_in_browser(d, CONNECTION)
     d.check("the GeoPackage connection is in the Browser", connection is not None,
             [model.dataItem(model.index(r, 0, root_index)).name() for r in range(model.rowCount(root_index))])
     if connection is None:

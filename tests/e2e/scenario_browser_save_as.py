@@ -10,10 +10,10 @@ from pathlib import Path
 from driver import recorded_events
 from qgis.core import QgsProject, QgsProviderRegistry
 from qgis.gui import QgsDataItemGuiContext, QgsGui
-from qgis.PyQt.QtCore import QModelIndex, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication, QMenu, QTreeView
-from scenario_browser_db_import import child_item
+from scenario_browser_db_import import child_item, connection_in_browser
 from scenario_db_import import labelled_survey
 from scenario_export import events_of, refusal_boxes
 
@@ -53,13 +53,7 @@ def scenario(d):
         return
     view = views[0]
     model = d.iface.browserModel()
-    model.reload()
-    yield 1000
-    root_index, root = child_item(model, QModelIndex(), "GeoPackage")
-    if root is not None:
-        root.refresh()
-    yield 1000
-    connection_index, connection = child_item(model, root_index, CONNECTION)
+    root_index, (connection_index, connection) = yield from connection_in_browser(d, CONNECTION)
     yield 500
     if connection is not None:
         connection.refresh()

@@ -170,13 +170,18 @@ def open_export(export_guard, dialog):
     return still_open
 
 
-def save_image_from_3d_view():
-    view = Qgs3DMapCanvasWidget()
-    view.show()
-    dialog = QFileDialog(view, "Choose a file name to save the 3D map canvas to an image")
+def save_dialog_from(parent_class, title):
+    """(parent, dialog): Qt's save dialog opened from a shown ``parent_class`` widget, as QGIS does."""
+    parent = parent_class()
+    parent.show()
+    dialog = QFileDialog(parent, title)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    return view, dialog
+    return parent, dialog
+
+
+def save_image_from_3d_view():
+    return save_dialog_from(Qgs3DMapCanvasWidget, "Choose a file name to save the 3D map canvas to an image")
 
 
 class QgsElevationProfileWidget(QWidget):  # noqa: N801 - the profile panel (QGIS's app, 3.26+)
@@ -185,12 +190,7 @@ class QgsElevationProfileWidget(QWidget):  # noqa: N801 - the profile panel (QGI
 
 def save_profile_features():
     """Export 3D Features of the elevation profile: QGIS's save dialog opened from its panel."""
-    panel = QgsElevationProfileWidget()
-    panel.show()
-    dialog = QFileDialog(panel, "Select Output File")
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    return panel, dialog
+    return save_dialog_from(QgsElevationProfileWidget, "Select Output File")
 
 
 @pytest.mark.parametrize("make", [save_image_from_3d_view, lambda: (None, QgsAnimationExportDialog()),
