@@ -241,22 +241,17 @@ class QgsVectorLayerSaveAsDialog(QDialog):  # noqa: N801
     pass
 
 
-def browser_showing(path, table):
-    """A Browser view whose model gives a real QgsLayerItem for ``table`` of GeoPackage ``path``,
-    selected and focused as when the user right-clicks it (QGIS's own model is not needed)."""
-    from qgis.core import QgsLayerItem
+def browser_view_of(item, text):
+    """A Browser view whose model gives the data ``item`` for its one row, selected and focused as
+    when the user right-clicks it (QGIS's own model is not needed)."""
     from qgis.gui import QgsBrowserTreeView
     from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
-
-    from classification_plugin.integration.compat import enum_value
-
-    vector = enum_value("Qgis.BrowserLayerType.Vector", "QgsLayerItem.Vector")
 
     class BrowserModel(QStandardItemModel):
         def __init__(self):
             super().__init__()
-            self.items = [QgsLayerItem(None, table, f"{path}|{table}", f"{path}|layername={table}", vector, "ogr")]
-            self.appendRow(QStandardItem(table))
+            self.items = [item]
+            self.appendRow(QStandardItem(text))
 
         def dataItem(self, index):  # noqa: N802 - QgsBrowserProxyModel's name
             return self.items[index.row()]
@@ -270,6 +265,17 @@ def browser_showing(path, table):
     view.setFocus()
     settle()
     return view
+
+
+def browser_showing(path, table):
+    """A Browser view on a real QgsLayerItem for ``table`` of GeoPackage ``path``."""
+    from qgis.core import QgsLayerItem
+
+    from classification_plugin.integration.compat import enum_value
+
+    vector = enum_value("Qgis.BrowserLayerType.Vector", "QgsLayerItem.Vector")
+    return browser_view_of(QgsLayerItem(None, table, f"{path}|{table}", f"{path}|layername={table}", vector, "ogr"),
+                           table)
 
 
 def test_save_as_from_a_browser_entry_is_judged_by_that_entry(export_guard, layer_of, survey_gpkg, guard_services):
@@ -327,34 +333,15 @@ def test_connection_import_refuses_secret_asks_confidential_allows_public(export
 
 
 def browser_on_connection(path):
-    """A Browser view whose current entry is a GeoPackage connection to ``path`` (a real
-    connection, through a stand-in item), focused as when the user right-clicks it."""
+    """A Browser view on a GeoPackage connection to ``path`` (a real connection, through a
+    stand-in item)."""
     from qgis.core import QgsDataCollectionItem, QgsProviderRegistry
-    from qgis.gui import QgsBrowserTreeView
-    from qgis.PyQt.QtGui import QStandardItem, QStandardItemModel
 
     class ConnectionItem(QgsDataCollectionItem):
         def databaseConnection(self):  # noqa: N802 - QgsDataItem's name
             return QgsProviderRegistry.instance().providerMetadata("ogr").createConnection(str(path), {})
 
-    class BrowserModel(QStandardItemModel):
-        def __init__(self):
-            super().__init__()
-            self.items = [ConnectionItem(None, "target", f"gpkg:/{path}", "ogr")]
-            self.appendRow(QStandardItem("target"))
-
-        def dataItem(self, index):  # noqa: N802 - QgsBrowserProxyModel's name
-            return self.items[index.row()]
-
-    view = QgsBrowserTreeView()
-    view.browser_model = BrowserModel()
-    view.setModel(view.browser_model)
-    view.show()
-    view.activateWindow()
-    view.setCurrentIndex(view.model().index(0, 0))
-    view.setFocus()
-    settle()
-    return view
+    return browser_view_of(ConnectionItem(None, "target", f"gpkg:/{path}", "ogr"), "target")
 
 
 def run_import_task(layer, path, table):
