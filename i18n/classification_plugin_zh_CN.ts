@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="325" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="384" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="332" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="391" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="415" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="474" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -673,7 +673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="341" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,22 +868,27 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="300" />
+      <source>Exported from the elevation profile</source>
+      <translation>由高程剖面导出</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/integration/export_guard/db_export.py" line="42" />
       <source>Exporting '{layer}' to a file (DB Manager)</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="195" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="212" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="201" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="218" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="199" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="216" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -898,7 +903,7 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="204" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="221" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1133,12 +1138,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="402" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="461" />
       <source>Imported into a database (Browser)</source>
       <translation>由浏览器导入数据库</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="354" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="413" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1423,7 +1428,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="306" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="365" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1813,7 +1818,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="275" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="334" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -2033,7 +2038,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="192" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="209" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2053,7 +2058,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="205" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="222" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from qgis.core import QgsMeshLayer, QgsRasterLayer
+from qgis.core import QgsMeshLayer, QgsRasterLayer, QgsVectorLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
@@ -217,6 +217,40 @@ def test_view_exports_refuse_secret_ask_confidential_allow_public(make, export_g
     _view, dialog = make()
     assert open_export(export_guard, dialog)
     assert guard_services.recorder.events[-1][:3] == ("export_allowed", "public_dem", "allowed")  # recorded
+
+
+def test_an_allowed_profile_export_labels_the_files_qgis_writes(export_guard, layer_of, guard_services, tmp_path):
+    from qgis.core import Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsLineString, QgsPoint, QgsProject
+
+    try:
+        from qgis.core import QgsProfileExporterTask, QgsProfileRequest
+    except ImportError:
+        pytest.skip("the elevation profile's exports came with QGIS 3.30")
+    confidential = layer_of("confidential")
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    _panel, dialog = save_profile_features()
+    assert open_export(export_guard, dialog)  # asked, then left to the user
+    target = tmp_path / "profile_features.gpkg"
+    dialog.fileSelected.emit(str(target))  # the user picks the file
+    # what QGIS then runs: its exporter task, on the profile's layers along the drawn curve
+    request = QgsProfileRequest(QgsLineString([QgsPoint(116.38, 39.915), QgsPoint(116.41, 39.915)]))
+    request.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    request.setTolerance(0.02)
+    request.setTransformContext(QgsProject.instance().transformContext())
+    task = QgsProfileExporterTask([confidential], request, Qgis.ProfileExportType.Features3D, str(target),
+                                  QgsProject.instance().transformContext())
+    ended = []
+    task.taskCompleted.connect(lambda: ended.append("completed"))
+    QgsApplication.taskManager().addTask(task)
+    for _ in range(500):  # at most ~10 s
+        settle()
+        if ended:
+            break
+        time.sleep(0.02)
+    settle()
+    assert ended == ["completed"] and target.exists()
+    label = LabelStore(guard_services.registry, "cn_state_secret").load(QgsVectorLayer(str(target), "t", "ogr"))
+    assert label is not None and label.level == "confidential"
 
 
 def test_an_open_file_dialog_of_the_profile_panel_is_not_an_export(export_guard, raster_of, guard_services):

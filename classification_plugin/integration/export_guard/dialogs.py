@@ -46,6 +46,7 @@ from classification_plugin.core.policy import BLOCK
 from classification_plugin.integration import map_marking
 from classification_plugin.integration.export_guard.dxf import DXF_DIALOG
 from classification_plugin.integration.export_guard.gate import APPROVED_LAYERS, Channel
+from classification_plugin.integration.export_guard.outputs import output_layers
 
 SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
 MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
@@ -64,6 +65,7 @@ PROFILE_DIALOGS = {"QgsElevationProfileImageExportDialog", "QgsElevationProfileP
 # the elevation profile's panel (3.26+): its exports ask for the file first (Save Plot As; Export 3D
 # Features / 2D Profile / Distance-Elevation Table write the profile's features, 3.30+)
 PROFILE_WIDGET = "QgsElevationProfileWidget"
+PROFILE_EXPORTER_TASK = "QgsProfileExporterTask"  # what Export 3D Features and the like run
 # a 3D map view: a dock (3.22) or a widget in a dock or window of its own (3.28+)
 VIEW_3D = {"Qgs3DMapCanvasDockWidget", "Qgs3DMapCanvasWidget"}
 EXPORTS_3D = {"Qgs3DAnimationExportDialog", "QgsMap3DExportWidget"}  # frames; Export 3D Scene's widget
@@ -253,7 +255,49 @@ class DialogWatch(Channel):
             dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
             if name == map_marking.MAP_SAVE_DIALOG:
                 self.map_export.prepare_marking(dialog, layers)
+            elif name == PROFILE_WIDGET:
+                self._label_profile_export(dialog, layers)
         dialog.setEnabled(True)
+
+    def _label_profile_export(self, dialog, layers) -> None:
+        """The files an allowed Export 3D Features / 2D Profile / Distance-Elevation Table writes
+        (QGIS's QgsProfileExporterTask, made once this save ``dialog`` is accepted) get the highest
+        label of ``layers`` when the task completes. The profile's image and PDF exports make no
+        task: an image is not labelled (see the README)."""
+        labels = [self.gate.label(layer) for layer in layers]
+        if not any(labels):
+            return
+        manager = QgsApplication.taskManager()
+        waiting = [False]
+
+        def stop():
+            if waiting[0]:
+                waiting[0] = False
+                try:
+                    manager.taskAdded.disconnect(added)
+                except (TypeError, RuntimeError):
+                    pass
+
+        def added(task_id):
+            task = manager.task(task_id)
+            if task is None or task.metaObject().className() != PROFILE_EXPORTER_TASK:
+                return
+            stop()
+            task.taskCompleted.connect(lambda: self._label_profile_files(task, labels))
+
+        def selected(_path):  # QGIS makes the task as soon as its file dialog returns
+            waiting[0] = True
+            self.connections.connect(manager.taskAdded, added)
+            QTimer.singleShot(10_000, stop)
+
+        dialog.fileSelected.connect(selected)
+
+    def _label_profile_files(self, task, labels) -> None:
+        from qgis.core import QgsProfileExporterTask  # QGIS 3.30+, as the profile's exports
+
+        files = sip.cast(task, QgsProfileExporterTask).createdFiles()
+        written = [layer for path in files for layer in output_layers(path, None)]
+        self.gate.label_written_layers(written, labels, tr("Exported from the elevation profile"))
 
     # -- dialogs judged when accepted ---------------------------------------------------------
     @staticmethod
