@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="384" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="366" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="391" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="373" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="474" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="461" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -673,7 +673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="341" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="323" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,7 +868,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="300" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
       <source>Exported from the elevation profile</source>
       <translation>由高程剖面导出</translation>
     </message>
@@ -1138,12 +1138,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="461" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="425" />
       <source>Imported into a database (Browser)</source>
       <translation>由浏览器导入数据库</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="413" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="395" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1428,7 +1428,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="365" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="347" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1818,7 +1818,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="334" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="316" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>

@@ -220,7 +220,7 @@ def test_view_exports_refuse_secret_ask_confidential_allow_public(make, export_g
 
 
 def test_an_allowed_profile_export_labels_the_files_qgis_writes(export_guard, layer_of, guard_services, tmp_path):
-    from qgis.core import Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsLineString, QgsPoint, QgsProject
+    from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsLineString, QgsPoint, QgsProject
 
     try:
         from qgis.core import QgsProfileExporterTask, QgsProfileRequest
@@ -239,16 +239,7 @@ def test_an_allowed_profile_export_labels_the_files_qgis_writes(export_guard, la
     request.setTransformContext(QgsProject.instance().transformContext())
     task = QgsProfileExporterTask([confidential], request, Qgis.ProfileExportType.Features3D, str(target),
                                   QgsProject.instance().transformContext())
-    ended = []
-    task.taskCompleted.connect(lambda: ended.append("completed"))
-    QgsApplication.taskManager().addTask(task)
-    for _ in range(500):  # at most ~10 s
-        settle()
-        if ended:
-            break
-        time.sleep(0.02)
-    settle()
-    assert ended == ["completed"] and target.exists()
+    assert run_task(task) == ["completed"] and target.exists()
     label = LabelStore(guard_services.registry, "cn_state_secret").load(QgsVectorLayer(str(target), "t", "ogr"))
     assert label is not None and label.level == "confidential"
 
@@ -381,15 +372,23 @@ def browser_on_connection(path):
 def run_import_task(layer, path, table):
     """What QGIS does once the dialog returns Accepted: its exporter task writes ``table`` into
     the GeoPackage at ``path``; waits for the task to end."""
-    from qgis.core import QgsApplication, QgsVectorLayerExporterTask
+    from qgis.core import QgsVectorLayerExporterTask
 
     copy = layer.clone()  # kept here: handed over, Python's clone would be deleted at once
     task = QgsVectorLayerExporterTask(copy, str(path), "ogr", layer.crs(), {"layerName": table, "update": True}, False)
+    return run_task(task)
+
+
+def run_task(task):
+    """Add ``task`` to QGIS's task manager and wait (at most ~10 s) for it to end: ["completed"]
+    or ["terminated"]."""
+    from qgis.core import QgsApplication
+
     ended = []
     task.taskCompleted.connect(lambda: ended.append("completed"))
     task.taskTerminated.connect(lambda: ended.append("terminated"))
     QgsApplication.taskManager().addTask(task)
-    for _ in range(500):  # at most ~10 s
+    for _ in range(500):
         settle()
         if ended:
             break

@@ -267,28 +267,10 @@ class DialogWatch(Channel):
         labels = [self.gate.label(layer) for layer in layers]
         if not any(labels):
             return
-        manager = QgsApplication.taskManager()
-        waiting = [False]
-
-        def stop():
-            if waiting[0]:
-                waiting[0] = False
-                try:
-                    manager.taskAdded.disconnect(added)
-                except (TypeError, RuntimeError):
-                    pass
-
-        def added(task_id):
-            task = manager.task(task_id)
-            if task is None or task.metaObject().className() != PROFILE_EXPORTER_TASK:
-                return
-            stop()
-            task.taskCompleted.connect(lambda: self._label_profile_files(task, labels))
 
         def selected(_path):  # QGIS makes the task as soon as its file dialog returns
-            waiting[0] = True
-            self.connections.connect(manager.taskAdded, added)
-            QTimer.singleShot(10_000, stop)
+            self._when_task_completes(lambda task: task.metaObject().className() == PROFILE_EXPORTER_TASK,
+                                      lambda task: self._label_profile_files(task, labels))
 
         dialog.fileSelected.connect(selected)
 
@@ -437,6 +419,16 @@ class DialogWatch(Channel):
         """Label the GeoPackage table at ``uri`` once QGIS's import task for ``layer_name``
         has finished: the first task added within 10 s whose description names the layer (QGIS
         adds it as soon as the dialog's ``exec()`` returns). Nothing happens if the import fails."""
+        def done(_task):
+            written = QgsVectorLayer(uri, table, "ogr")
+            if written.isValid():
+                self.gate.label_written_layers([written], labels, tr("Imported into a database (Browser)"))
+
+        self._when_task_completes(lambda task: layer_name in task.description(), done)
+
+    def _when_task_completes(self, matches, completed) -> None:
+        """Call ``completed(task)`` when the first task added to QGIS's task manager within 10 s
+        for which ``matches(task)`` holds has completed (not when it fails or is canceled)."""
         manager = QgsApplication.taskManager()
         waiting = [True]
 
@@ -450,15 +442,10 @@ class DialogWatch(Channel):
 
         def added(task_id):
             task = manager.task(task_id)
-            if task is None or layer_name not in task.description():
+            if task is None or not matches(task):
                 return
             stop()
-            task.taskCompleted.connect(done)
-
-        def done():
-            written = QgsVectorLayer(uri, table, "ogr")
-            if written.isValid():
-                self.gate.label_written_layers([written], labels, tr("Imported into a database (Browser)"))
+            task.taskCompleted.connect(lambda: completed(task))
 
         self.connections.connect(manager.taskAdded, added)
         QTimer.singleShot(10_000, stop)
