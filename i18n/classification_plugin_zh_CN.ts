@@ -89,7 +89,7 @@
       <translation>（方案默认）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="54" />
+      <location filename="../classification_plugin/integration/label_store.py" line="55" />
       <source>.qmd file</source>
       <translation>.qmd 文件</translation>
     </message>
@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="366" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="400" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="373" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="407" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="461" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="495" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -673,7 +673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="323" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="357" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,7 +868,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="282" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="316" />
       <source>Exported from the elevation profile</source>
       <translation>由高程剖面导出</translation>
     </message>
@@ -878,17 +878,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="212" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="221" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="218" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="227" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="216" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="225" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -903,7 +903,12 @@ Manifest SHA-256: {digest}</source>
       <translation>正在导出访问日志</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="221" />
+      <location filename="../classification_plugin/integration/export_guard/profile_export.py" line="63" />
+      <source>Exporting the elevation profile as PDF refused: QGIS draws the PDF itself, so it cannot carry the classification marking ({marking}). Export the profile as an image, which carries it.</source>
+      <translation>已拒绝将高程剖面导出为 PDF：PDF 由 QGIS 自行绘制，无法带有密级标志（{marking}）。请将剖面导出为图像，图像会带有密级标志。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="230" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -993,7 +998,7 @@ Manifest SHA-256: {digest}</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="53" />
+      <location filename="../classification_plugin/integration/label_store.py" line="54" />
       <source>GeoPackage</source>
       <translation>GeoPackage</translation>
     </message>
@@ -1138,12 +1143,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="425" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="459" />
       <source>Imported into a database (Browser)</source>
       <translation>由浏览器导入数据库</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="395" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="429" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1428,7 +1433,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="347" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="381" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1738,7 +1743,7 @@ Manifest SHA-256: {digest}</source>
       <translation>处理：processing.run</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="55" />
+      <location filename="../classification_plugin/integration/label_store.py" line="56" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -1818,7 +1823,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="316" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="350" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -2038,7 +2043,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="209" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="218" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2058,7 +2063,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="222" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="231" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2411,6 +2416,16 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/core/audit/sqlite_log.py" line="105" />
       <source>The disk holding the access log {path} is full; events are kept until there is space.</source>
       <translation>存放访问日志 {path} 的磁盘已满；事件已暂存，待有空间时写入。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/profile_export.py" line="69" />
+      <source>The elevation profile image '{path}' was not found where QGIS writes it: it carries no classification marking or label.</source>
+      <translation>在 QGIS 写出的位置未找到高程剖面图像“{path}”：它没有密级标志，也未标注密级。</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/profile_export.py" line="127" />
+      <source>The elevation profile image was removed: the classification marking could not be added to it ({error}).</source>
+      <translation>已删除高程剖面图像：无法为其加上密级标志（{error}）。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/core/policy.py" line="122" />
@@ -2943,17 +2958,17 @@ Manifest SHA-256: {digest}</source>
       <translation>影像覆盖范围</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="46" />
+      <location filename="../classification_plugin/integration/label_store.py" line="47" />
       <source>in a .qmd file beside the data</source>
       <translation>在数据旁的 .qmd 文件中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="45" />
+      <location filename="../classification_plugin/integration/label_store.py" line="46" />
       <source>in the GeoPackage (gpkg_metadata)</source>
       <translation>在 GeoPackage 中（gpkg_metadata）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="47" />
+      <location filename="../classification_plugin/integration/label_store.py" line="48" />
       <source>in the project only</source>
       <translation>仅在项目中</translation>
     </message>
@@ -3058,7 +3073,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未安装</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="48" />
+      <location filename="../classification_plugin/integration/label_store.py" line="49" />
       <source>not labelled</source>
       <translation>未标注</translation>
     </message>

@@ -37,7 +37,8 @@ STORED_SIDECAR = "sidecar"
 STORED_PROJECT = "project"
 
 _SIDECAR_SUFFIXES = {".shp", ".tif", ".tiff", ".geojson", ".json", ".gml", ".kml", ".csv", ".gpx",
-                     ".jp2", ".img", ".vrt", ".asc", ".nc", ".fgb", ".las", ".laz", ".2dm"}
+                     ".jp2", ".img", ".vrt", ".asc", ".nc", ".fgb", ".las", ".laz", ".2dm",
+                     ".png", ".jpg", ".jpeg", ".bmp", ".webp"}  # images: an exported map or profile
 
 
 def storage_description(stored_in: str) -> str:

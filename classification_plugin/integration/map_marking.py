@@ -10,6 +10,10 @@ project, its annotation manager or the canvas: nothing has to be removed afterwa
 cancelled dialog leaves nothing behind.
 
 Geospatial PDF output does not draw annotations (QGIS 3.22), so the guard turns that option off.
+
+An image QGIS has already saved (the elevation profile's Export as Image, rendered and saved in one
+go by QGIS's application code) gets the same banner afterwards: :func:`mark_image_file` adds a band
+above and below it, so none of what QGIS drew is covered.
 """
 
 from __future__ import annotations
@@ -18,8 +22,8 @@ from html import escape
 
 from qgis.core import QgsFillSymbol, QgsMapRendererTask, QgsMargins, QgsProject, QgsTask, QgsTextAnnotation
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QPointF, QSizeF
-from qgis.PyQt.QtGui import QFont, QTextDocument
+from qgis.PyQt.QtCore import QPointF, QRect, QSizeF, Qt
+from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter, QTextDocument
 from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QGroupBox, QSpinBox
 
 MAP_SAVE_DIALOG = "QgsMapSaveDialog"
@@ -120,3 +124,37 @@ def add_marking(task, dialog, canvas, marking) -> None:
     width, height, dpi = output_size(dialog, canvas)
     own = list(QgsProject.instance().annotationManager().annotations()) if draws_annotations(dialog) else []
     task.addAnnotations(own + marking_annotations(marking, width, height, dpi))
+
+
+def mark_image_file(path: str, marking) -> None:
+    """Give the image file at ``path`` the banner ``marking`` = (text, background, foreground): a
+    band of BAND_MM at the image's resolution is added above and below it, and the file is saved
+    again in its own format. Raises OSError when the file cannot be read or written."""
+    text, background, foreground = marking
+    image = QImage(path)
+    if image.isNull():
+        raise OSError(f"cannot read the image {path}")
+    dpi = image.dotsPerMeterY() * 0.0254 or 96.0
+    band = max(12, min(round(BAND_MM * dpi / 25.4), image.height() // 2 or 12))
+    marked = QImage(image.width(), image.height() + 2 * band, QImage.Format.Format_ARGB32)
+    marked.setDotsPerMeterX(image.dotsPerMeterX())
+    marked.setDotsPerMeterY(image.dotsPerMeterY())
+    marked.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(marked)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.drawImage(0, band, image)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(8, round(band * 0.6)))
+        painter.setFont(font)
+        for top in (0, band + image.height()):
+            rect = QRect(0, top, marked.width(), band)
+            painter.fillRect(rect, QColor(background))
+            painter.setPen(QColor(foreground))
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    finally:
+        painter.end()
+    if not marked.save(path):
+        raise OSError(f"cannot write the image {path}")

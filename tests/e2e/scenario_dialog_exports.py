@@ -14,7 +14,15 @@ from qgis.PyQt.QtCore import QPoint, Qt
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QDialog, QFileDialog
 from scenario_db_import import labelled_survey
-from scenario_export import accept_file_dialog, events_of, refusal_boxes
+from scenario_export import (
+    _near,
+    accept_file_dialog,
+    answer_justification,
+    band_colours,
+    events_of,
+    press_save,
+    refusal_boxes,
+)
 
 ANIMATION = "QgsAnimationExportDialog"
 PROFILE_IMAGE = "QgsElevationProfileImageExportDialog"
@@ -25,9 +33,11 @@ def visible_dialogs(class_name):
             if isinstance(w, QDialog) and w.isVisible() and w.metaObject().className() == class_name]
 
 
-def watch_for(d, class_name, seen, tries=40):
+def watch_for(d, class_name, seen, tries=40, done=()):
     """Note each time a ``class_name`` dialog is seen open; after ~2.5 s of it staying open (not
-    refused), close it as the user would."""
+    refused), close it as the user would. Stops once ``done`` holds something (the step is over)."""
+    if done:
+        return
     found = visible_dialogs(class_name)
     if found:
         seen.append(class_name)
@@ -36,13 +46,13 @@ def watch_for(d, class_name, seen, tries=40):
                 dialog.reject()
             return
     if tries:
-        d.later(250, lambda: watch_for(d, class_name, seen, tries - 1))
+        d.later(250, lambda: watch_for(d, class_name, seen, tries - 1, done))
 
 
 def scenario(d):
     data = Path(d.data_dir)
     svc = d.plugin.guard.svc
-    labelled_survey(d, data / "survey.gpkg", {"control_points": "secret", "roads": "public"})
+    survey = labelled_survey(d, data / "survey.gpkg", {"control_points": "secret", "roads": "public"})
     events = recorded_events(svc)
     main = d.iface.mainWindow()
     yield 500
@@ -79,15 +89,17 @@ def scenario(d):
     d.check("the profile has Export as Image", bool(exports), len(exports))
     if not exports:
         return
-    seen, named = [], []
+    seen, named, done = [], [], []
     image = data / "profile.png"
 
     def name_file(tries=40):  # QGIS asks for the file first ("Save Plot As"), then its settings
+        if done:  # this step is over: the next one's file dialog is not for this helper
+            return
         if not accept_file_dialog(image, named) and tries:
             d.later(250, lambda: name_file(tries - 1))
 
     d.later(300, name_file)
-    d.later(100, lambda: watch_for(d, PROFILE_IMAGE, seen))
+    d.later(100, lambda: watch_for(d, PROFILE_IMAGE, seen, done=done))
     exports[0].trigger()  # modal: returns once the dialogs are closed
     yield 1000
     refusals = [b.text() for b in refusal_boxes()]
@@ -96,6 +108,7 @@ def scenario(d):
             blocked and not visible_dialogs(PROFILE_IMAGE) and len(seen) < 10 and not image.exists()
             and any("control_points" in text for text in refusals), (named, len(seen), refusals))
     d.screenshot("profile_export_refused", screen=True)
+    done.append(True)
     d.dismiss_message_boxes()
     yield 300
 
@@ -113,6 +126,8 @@ def scenario(d):
     files_seen, written = [], []
 
     def answer_file(tries=40):  # refused as it opens, or (not refused) given a file name after ~2.5 s
+        if done:
+            return
         dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
         if dialogs:
             files_seen.append(dialogs[0].windowTitle())
@@ -146,5 +161,83 @@ def scenario(d):
             blocked and len(files_seen) < 10 and not features.exists()
             and any("control_points" in text for text in refusals), (attempt + 1, files_seen, written, refusals))
     d.screenshot("profile_features_refused", screen=True)
+    done.append(True)
     d.dismiss_message_boxes()
+    yield 300
+
+    # the secret layer gone, a confidential one in: the image goes out with a justification, asked
+    # once, and carries the marking and the label; a PDF, which cannot carry it, is refused
+    QgsProject.instance().removeMapLayer(survey["control_points"])
+    labelled_survey(d, data / "survey_confidential.gpkg", {"control_points": "confidential"})
+    yield 500
+    yield from justified_profile_image(d, exports[0], data / "profile_confidential.png", events)
+    yield from refused_profile_pdf(d, data / "profile_confidential.pdf", events)
     QgsProject.instance().clear()
+
+
+def profile_actions(text):
+    return [a for window in QApplication.topLevelWidgets() for a in window.findChildren(QAction)
+            if a.text().replace("&", "").startswith(text)]
+
+
+def justified_profile_image(d, export, image, events):
+    """Export as Image as a user runs it: the justification asked at the file dialog, the file
+    named, the settings dialog's OK; every question answered is counted."""
+    answered, named, pressed = [], [], []
+
+    def drive(tries=100):
+        if answer_justification("Profile for the site survey report"):
+            answered.append(True)
+        elif answered and not named and any(w.isEnabled() for w in QApplication.topLevelWidgets()
+                                            if w.isVisible() and isinstance(w, QFileDialog)):
+            accept_file_dialog(image, named)
+        elif press_save(PROFILE_IMAGE, pressed):
+            return
+        if tries:
+            d.later(200, lambda: drive(tries - 1))
+
+    d.later(300, drive)
+    export.trigger()  # modal: returns once QGIS has saved the image
+    yield 1500
+    top, bottom, text = band_colours(image, Path(d.out_dir) / "profile_confidential_marked.png")
+    allowed = events_of(events, "export_allowed", "elevation_profile")
+    d.check("elevation profile image, confidential: one justification, the image saved", len(answered) == 1
+            and pressed and image.is_file() and allowed
+            and allowed[-1].details.get("justification") == "Profile for the site survey report",
+            (answered, named, pressed, image.is_file()))
+    qmd = image.with_suffix(".qmd")
+    d.check("elevation profile image: the marking above and below, the label beside it",
+            _near(top, "#f9a825") and _near(bottom, "#f9a825") and text > 20
+            and qmd.is_file() and "confidential" in qmd.read_text(encoding="utf-8"), (top, bottom, text))
+    d.dismiss_message_boxes()
+    yield 300
+
+
+def refused_profile_pdf(d, pdf, events):
+    """Export as PDF with a confidential layer: its file dialog refused as it opens, nothing asked."""
+    exports = profile_actions("Export as PDF")
+    d.check("the profile has Export as PDF", bool(exports), len(exports))
+    if not exports:
+        return
+    before = len(events_of(events, "export_blocked", "elevation_profile"))
+    asked, named = [], []
+
+    def drive(tries=40):  # refused as it opens; else (not refused) answered after ~2.5 s
+        if answer_justification("should not be asked"):
+            asked.append(True)
+        dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
+        if dialogs and tries < 30:
+            accept_file_dialog(pdf, named)
+        elif tries:
+            d.later(250, lambda: drive(tries - 1))
+
+    d.later(100, drive)
+    exports[0].trigger()
+    yield 1500
+    refusals = [b.text() for b in refusal_boxes()]
+    blocked = events_of(events, "export_blocked", "elevation_profile")[before:]
+    d.check("elevation profile PDF, confidential: refused (no marking possible), nothing asked or written",
+            blocked and "marking" in blocked[-1].details.get("reason", "") and not asked and not named
+            and not pdf.exists() and any("as an image" in text for text in refusals), (asked, named, refusals))
+    d.screenshot("profile_pdf_refused", screen=True)
+    d.dismiss_message_boxes()

@@ -8,10 +8,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from qgis.core import QgsMeshLayer, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsMeshLayer, QgsRasterLayer, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QImage
 from qgis.PyQt.QtWidgets import QApplication, QCheckBox, QDialog, QFileDialog, QLineEdit, QTextEdit, QWidget
 
 from classification_plugin.core.schemes import SchemeRegistry
@@ -242,6 +243,138 @@ def test_an_allowed_profile_export_labels_the_files_qgis_writes(export_guard, la
     assert run_task(task) == ["completed"] and target.exists()
     label = LabelStore(guard_services.registry, "cn_state_secret").load(QgsVectorLayer(str(target), "t", "ogr"))
     assert label is not None and label.level == "confidential"
+
+
+class QgsElevationProfilePdfExportDialog(QDialog):  # noqa: N801
+    pass
+
+
+IMAGE_FILTERS = ["PNG format (*.png *.PNG)", "JPG format (*.jpg *.JPG)", "TIFF format (*.tif *.TIFF)"]
+
+
+def profile_file_dialog(panel, filters):
+    """Qt's save dialog the profile panel opens first (Save Plot As, Export to PDF)."""
+    dialog = QFileDialog(panel, "Save Plot As")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(filters)
+    return dialog
+
+
+def export_profile_image(export_guard, panel, path, write):
+    """Export as Image as QGIS 3.30+ runs it: the file dialog, then (the file noted in QGIS's
+    settings) the settings dialog, then, once that is accepted, the image written at once by
+    ``write(path)``. Returns whether each dialog stayed open."""
+    from classification_plugin.integration.export_guard.profile_export import LAST_EXPORT_KEY
+
+    files = profile_file_dialog(panel, IMAGE_FILTERS)
+    files_open = open_export(export_guard, files)
+    if not files_open:
+        return False, False
+    files.fileSelected.emit(str(path))
+    QgsSettings().setValue(LAST_EXPORT_KEY, str(path))
+    settings = QgsElevationProfileImageExportDialog(panel)
+    settings_open = open_export(export_guard, settings)
+    if settings_open:
+        settings.accept()
+        write(path)  # QGIS renders and saves before the event loop runs again
+        settle()
+    return files_open, settings_open
+
+
+def white_image(path, width=200, height=100):
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ffffff"))
+    assert image.save(str(path))
+
+
+def test_a_justified_profile_image_is_asked_once_then_marked_and_labelled(export_guard, layer_of, guard_services,
+                                                                          tmp_path):
+    from classification_plugin.integration.map_marking import BAND_MM
+
+    layer_of("confidential")
+    asked = []
+    export_guard.ask_justification = lambda text, parent: asked.append(text) or JUSTIFICATION
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    path = tmp_path / "profile.png"
+    assert export_profile_image(export_guard, panel, path, white_image) == (True, True)
+    assert len(asked) == 1  # at the file dialog; the settings dialog after it does not ask again
+    allowed = [e for e in guard_services.recorder.events if e[0] == "export_allowed"]
+    assert len(allowed) == 1 and allowed[0][3]["justification"] == JUSTIFICATION
+    image = QImage(str(path))
+    band = round(BAND_MM * image.dotsPerMeterY() * 0.0254 / 25.4)
+    assert (image.width(), image.height()) == (200, 100 + 2 * band)  # nothing of the plot covered
+    background = guard_services.registry.get("cn_state_secret").level("confidential").background
+    assert image.pixelColor(5, 2).name() == background.lower()
+    assert image.pixelColor(5, image.height() - 3).name() == background.lower()
+    assert image.pixelColor(5, image.height() // 2).name() == "#ffffff"
+    label = LabelStore(guard_services.registry, "cn_state_secret").load(QgsRasterLayer(str(path), "p"))
+    assert label is not None and label.level == "confidential"
+
+    # the approval served that one settings dialog: another one, on its own, is judged again
+    settings = QgsElevationProfileImageExportDialog(panel)
+    assert open_export(export_guard, settings) and len(asked) == 2
+
+
+def test_a_profile_settings_dialog_asks_again_when_a_layer_came_since_the_file_dialog(
+        export_guard, layer_of, guard_services, tmp_path):
+    layer_of("confidential")
+    asked = []
+    export_guard.ask_justification = lambda text, parent: asked.append(text) or JUSTIFICATION
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    files = profile_file_dialog(panel, IMAGE_FILTERS)
+    assert open_export(export_guard, files) and len(asked) == 1
+    files.fileSelected.emit(str(tmp_path / "profile.png"))
+    layer_of("confidential", "added_meanwhile")
+    assert open_export(export_guard, QgsElevationProfileImageExportDialog(panel)) and len(asked) == 2
+
+
+def test_a_profile_image_that_cannot_be_marked_is_removed(export_guard, layer_of, guard_services, tmp_path):
+    layer_of("confidential")
+    export_guard.ask_justification = lambda text, parent: JUSTIFICATION
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    path = tmp_path / "profile.png"
+    assert export_profile_image(export_guard, panel, path, lambda p: p.write_bytes(b"not an image")) == (True, True)
+    assert not path.exists()
+    assert any("removed" in text for text in export_guard.gate.refusals)
+
+
+def test_a_profile_pdf_needing_a_marking_is_refused_without_asking(export_guard, layer_of, guard_services,
+                                                                    clean_project):
+    confidential = layer_of("confidential")
+    asked = []  # a PDF that cannot be marked needs no question
+    export_guard.ask_justification = lambda text, parent: asked.append(text) or JUSTIFICATION
+    panel = QgsElevationProfileWidget()
+    panel.show()
+    assert not open_export(export_guard, profile_file_dialog(panel, ["PDF Format (*.pdf *.PDF)"]))
+    assert not asked
+    event = guard_services.recorder.events[-1]
+    assert event[:3] == ("export_blocked", "confidential_points", "blocked") and "marking" in event[3]["reason"]
+    assert "as an image" in export_guard.gate.refusals[-1]
+    # the settings dialog that follows the file dialog, should the file dialog not be seen
+    assert not open_export(export_guard, QgsElevationProfilePdfExportDialog(panel))
+    assert guard_services.recorder.events[-1][0] == "export_blocked"
+
+    clean_project.removeMapLayer(confidential)
+    layer_of("public")  # no marking needed: a public profile goes out as PDF
+    assert open_export(export_guard, profile_file_dialog(panel, ["PDF Format (*.pdf *.PDF)"]))
+    assert open_export(export_guard, QgsElevationProfilePdfExportDialog(panel))
+
+
+def test_the_profile_file_dialogs_are_told_apart_by_their_filters(qgis_app):
+    from qgis.core import QgsVectorFileWriter
+
+    from classification_plugin.integration.export_guard.profile_export import file_dialog_kind
+
+    panel = QgsElevationProfileWidget()
+    # GDAL's PDF driver is among them where GDAL was built with a PDF writer
+    vector = QgsVectorFileWriter.fileFilterString().split(";;") + ["Geospatial PDF [PDF] (*.pdf *.PDF)"]
+    assert file_dialog_kind(profile_file_dialog(panel, vector)) == "features"
+    assert file_dialog_kind(profile_file_dialog(panel, IMAGE_FILTERS)) == "image"
+    assert file_dialog_kind(profile_file_dialog(panel, ["PDF Format (*.pdf *.PDF)"])) == "pdf"
 
 
 def test_an_open_file_dialog_of_the_profile_panel_is_not_an_export(export_guard, raster_of, guard_services):

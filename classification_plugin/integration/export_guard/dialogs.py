@@ -8,9 +8,11 @@
   Convert to Offline Project (the Offline Editing core plugin) and a Browser database
   connection's Import Vector Layer (3.44) are judged when they are accepted:
   a refusal makes ``exec()`` return Rejected, so nothing is written (or added to the list).
-- The temporal controller's Export Animation and the elevation profile's image / PDF export are
-  refused as they open; so are the exports of a 3D map view (Save as Image's file dialog, Export
-  3D Scene, the 3D animation export), found as modal dialogs opened from that view.
+- The temporal controller's Export Animation and the elevation profile's exports are refused as
+  they open (the profile's file dialog, then its image / PDF settings); so are the exports of a 3D
+  map view (Save as Image's file dialog, Export 3D Scene, the 3D animation export), found as modal
+  dialogs opened from that view. An allowed profile image is marked once QGIS has saved it; a
+  profile PDF that would need a marking is refused (:mod:`.profile_export`).
 - Windows with a Browser of their own (the Data Source Manager) are handed to :mod:`.drops`.
 """
 
@@ -41,12 +43,23 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from classification_plugin.core.audit.events import Action, Outcome
 from classification_plugin.core.i18n import tr
 from classification_plugin.core.policy import BLOCK
 from classification_plugin.integration import map_marking
 from classification_plugin.integration.export_guard.dxf import DXF_DIALOG
 from classification_plugin.integration.export_guard.gate import APPROVED_LAYERS, Channel
 from classification_plugin.integration.export_guard.outputs import output_layers
+from classification_plugin.integration.export_guard.profile_export import (
+    PROFILE_DIALOGS,
+    PROFILE_EXPORTER_TASK,
+    PROFILE_IMAGE_DIALOG,
+    PROFILE_WIDGET,
+    Approval,
+    mark_when_saved,
+    unmarkable,
+    unmarkable_text,
+)
 
 SAVE_DIALOGS = {"QgsVectorLayerSaveAsDialog", "QgsRasterLayerSaveAsDialog"}
 MAP_DIALOGS = {"QgsMapSaveDialog", DXF_DIALOG}
@@ -61,11 +74,6 @@ OFFLINE_DIALOG = "QgsOfflineEditingPluginGui"  # Database > Offline Editing > Co
 # its caller makes the exporter task only when exec() returns Accepted
 DB_IMPORT_DIALOG = "QgsDbImportVectorLayerDialog"
 ANIMATION_DIALOG = "QgsAnimationExportDialog"  # the temporal controller's Export Animation (image frames)
-PROFILE_DIALOGS = {"QgsElevationProfileImageExportDialog", "QgsElevationProfilePdfExportDialog"}  # 3.30+
-# the elevation profile's panel (3.26+): its exports ask for the file first (Save Plot As; Export 3D
-# Features / 2D Profile / Distance-Elevation Table write the profile's features, 3.30+)
-PROFILE_WIDGET = "QgsElevationProfileWidget"
-PROFILE_EXPORTER_TASK = "QgsProfileExporterTask"  # what Export 3D Features and the like run
 # a 3D map view: a dock (3.22) or a widget in a dock or window of its own (3.28+)
 VIEW_3D = {"Qgs3DMapCanvasDockWidget", "Qgs3DMapCanvasWidget"}
 EXPORTS_3D = {"Qgs3DAnimationExportDialog", "QgsMap3DExportWidget"}  # frames; Export 3D Scene's widget
@@ -81,6 +89,7 @@ class DialogWatch(Channel):
         self.dxf = dxf
         self.map_export = map_export
         self._last_focus = None  # the widget the user last worked in outside dialogs and menus
+        self._profile_approval = Approval()  # the profile's file dialog let out: its settings dialog follows
         # dialogs judged when accepted, by class name -> the method that watches one
         self._judged_on_accept = {RASTER_CALC_DIALOG: self.watch_raster_calculator,
                                   MESH_CALC_DIALOG: self.watch_mesh_calculator,
@@ -229,6 +238,11 @@ class DialogWatch(Channel):
         if label is None:
             dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
             return
+        if name == PROFILE_IMAGE_DIALOG and self._profile_approval.take(layer.id() for layer in layers):
+            # the user was let out (asked, if need be) at the file dialog QGIS opened just before
+            dialog.setProperty(APPROVED_LAYERS, [layer.id() for layer in layers])
+            mark_when_saved(self.gate, dialog, layers)
+            return
         if decision.action == BLOCK:
             dialog.setEnabled(False)
         QTimer.singleShot(0, lambda: self._decide_dialog(dialog, layers, what, channel, name))
@@ -247,6 +261,8 @@ class DialogWatch(Channel):
         if sip.isdeleted(dialog):
             return
         dialog.setEnabled(False)
+        if unmarkable(dialog, name) and self._refuse_unmarkable(layers, name, refuse):
+            return
         ok, _message = gate.gate(layers, what, channel, {"dialog": name}, ask=lambda p: gate.ask(p, dialog),
                                  refuse=refuse)
         if sip.isdeleted(dialog):
@@ -257,18 +273,36 @@ class DialogWatch(Channel):
                 self.map_export.prepare_marking(dialog, layers)
             elif name == PROFILE_WIDGET:
                 self._label_profile_export(dialog, layers)
+            elif name == PROFILE_IMAGE_DIALOG:
+                mark_when_saved(gate, dialog, layers)
         dialog.setEnabled(True)
+
+    def _refuse_unmarkable(self, layers, name, refuse) -> bool:
+        """Refuse an export whose file cannot carry the marking ``layers`` need (the profile's PDF),
+        unless the policy refuses it anyway (its own message then says why)."""
+        gate = self.gate
+        decision, layer, label = gate.strictest(layers)
+        marking = gate.svc.labels.export_marking(layers)
+        if marking is None or decision.action == BLOCK:
+            return False
+        gate.record(Action.EXPORT_BLOCKED, layer, Outcome.BLOCKED,
+                    {"channel": "elevation_profile", "dialog": name, "level": label.level,
+                     "reason": "a PDF of the profile cannot carry the marking"})
+        refuse(unmarkable_text(marking))
+        return True
 
     def _label_profile_export(self, dialog, layers) -> None:
         """The files an allowed Export 3D Features / 2D Profile / Distance-Elevation Table writes
         (QGIS's QgsProfileExporterTask, made once this save ``dialog`` is accepted) get the highest
-        label of ``layers`` when the task completes. The profile's image and PDF exports make no
-        task: an image is not labelled (see the README)."""
+        label of ``layers`` when the task completes. The image and PDF exports make no task: an
+        image is marked and labelled once saved, a PDF needing a marking is refused
+        (:mod:`.profile_export`)."""
         labels = [self.gate.label(layer) for layer in layers]
         if not any(labels):
             return
 
         def selected(_path):  # QGIS makes the task as soon as its file dialog returns
+            self._profile_approval.give(layer.id() for layer in layers)
             self._when_task_completes(lambda task: task.metaObject().className() == PROFILE_EXPORTER_TASK,
                                       lambda task: self._label_profile_files(task, labels))
 
