@@ -20,6 +20,7 @@ from scenario_export import (
     answer_justification,
     band_colours,
     events_of,
+    name_file_unless_refused,
     press_save,
     refusal_boxes,
 )
@@ -125,18 +126,6 @@ def scenario(d):
     features = data / "profile_features.gpkg"
     files_seen, written = [], []
 
-    def answer_file(tries=40):  # refused as it opens, or (not refused) given a file name after ~2.5 s
-        if done:
-            return
-        dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
-        if dialogs:
-            files_seen.append(dialogs[0].windowTitle())
-            if len(files_seen) >= 10:
-                accept_file_dialog(features, written)
-                return
-        if tries:
-            d.later(250, lambda: answer_file(tries - 1))
-
     before = len(events_of(events, "export_blocked", "elevation_profile"))
     size = canvas.viewport().size()
     for attempt in range(3):  # without a curve QGIS asks nothing: draw it again, slower
@@ -150,7 +139,7 @@ def scenario(d):
             yield 200 * (attempt + 1)
         QTest.mouseClick(canvas.viewport(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, point)
         yield 1500
-        d.later(100, answer_file)
+        d.later(100, lambda: name_file_unless_refused(d, features, files_seen, written, done))
         results.trigger()  # with a curve: QGIS's save dialog (exec), refused or answered
         yield 2000
         if files_seen or len(events_of(events, "export_blocked", "elevation_profile")) > before:

@@ -28,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QLineEdit,
     QMessageBox,
@@ -126,6 +127,22 @@ def accept_file_dialog(path, seen):
             QMetaObject.invokeMethod(widget, "accept")
             return True
     return False
+
+
+def name_file_unless_refused(d, path, seen, named, done, tries=40):
+    """Watch for Qt's file dialog, each sighting noted in ``seen``: one left open ~2.5 s (ten
+    sightings: not refused as it opened) is given ``path`` (noted in ``named``). Stops once
+    ``done`` holds something (the step is over)."""
+    if done:
+        return
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
+    if dialogs:
+        seen.append(dialogs[0].windowTitle())
+        if len(seen) >= 10:
+            accept_file_dialog(path, named)
+            return
+    if tries:
+        d.later(250, lambda: name_file_unless_refused(d, path, seen, named, done, tries - 1))
 
 
 def press_save(class_name, seen, before=None):

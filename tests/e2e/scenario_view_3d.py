@@ -9,9 +9,9 @@ from pathlib import Path
 
 from driver import recorded_events
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject
-from qgis.PyQt.QtWidgets import QAction, QApplication, QFileDialog, QWidget
+from qgis.PyQt.QtWidgets import QAction, QApplication, QWidget
 from scenario_db_import import labelled_survey
-from scenario_export import accept_file_dialog, events_of, refusal_boxes
+from scenario_export import events_of, name_file_unless_refused, refusal_boxes
 
 VIEWS_3D = ("Qgs3DMapCanvasWidget", "Qgs3DMapCanvasDockWidget")  # 3.28+, 3.22
 
@@ -30,20 +30,7 @@ def save_image(d, action, path):
     """Trigger Save as Image; a file dialog left open ~2.5 s (not refused) is given ``path``.
     Returns (file dialog sightings, files named)."""
     seen, named, done = [], [], []
-
-    def answer(tries=40):
-        if done:
-            return
-        dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
-        if dialogs:
-            seen.append(dialogs[0].windowTitle())
-            if len(seen) >= 10:
-                accept_file_dialog(path, named)
-                return
-        if tries:
-            d.later(250, lambda: answer(tries - 1))
-
-    d.later(100, answer)
+    d.later(100, lambda: name_file_unless_refused(d, path, seen, named, done))
     action.trigger()  # QGIS's file dialog (exec): refused, or answered
     yield 4000
     done.append(True)
