@@ -174,7 +174,7 @@
       <translation>销毁需要监销人</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="31" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="45" />
       <source>A geospatial PDF cannot carry the classification marking, so it is not available while classified layers are visible.</source>
       <translation>地理空间 PDF 无法带有密级标志，因此在显示涉密图层时不可用。</translation>
     </message>
@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="400" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="404" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="407" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="411" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="495" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="499" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -673,7 +673,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="357" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="361" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,9 +868,14 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="316" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="320" />
       <source>Exported from the elevation profile</source>
       <translation>由高程剖面导出</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="98" />
+      <source>Exported from the map</source>
+      <translation>由地图导出</translation>
     </message>
     <message>
       <location filename="../classification_plugin/integration/export_guard/db_export.py" line="42" />
@@ -878,17 +883,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="221" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="225" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="227" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="231" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="225" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="229" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -908,7 +913,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将高程剖面导出为 PDF：PDF 由 QGIS 自行绘制，无法带有密级标志（{marking}）。请将剖面导出为图像，图像会带有密级标志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="230" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="234" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1143,12 +1148,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="459" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="463" />
       <source>Imported into a database (Browser)</source>
       <translation>由浏览器导入数据库</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="429" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="433" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1433,7 +1438,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="381" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="385" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1593,7 +1598,7 @@ Manifest SHA-256: {digest}</source>
       <translation>拒绝再转移</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="55" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="81" />
       <source>Open Save Map as Image / PDF again to give one.</source>
       <translation>请重新打开“将地图另存为图像/PDF”以填写理由。</translation>
     </message>
@@ -1823,7 +1828,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="350" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="354" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -2043,7 +2048,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="218" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="222" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2058,12 +2063,12 @@ Manifest SHA-256: {digest}</source>
       <translation>保存“{layer}”的控制点（地理配准工具）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="66" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="108" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="231" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="235" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2373,12 +2378,12 @@ Manifest SHA-256: {digest}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="70" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="112" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="76" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="118" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>

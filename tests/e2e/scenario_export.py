@@ -513,6 +513,9 @@ def scenario(d):
                 "justification") == "Map for the site survey briefing", seen)
     d.check("map image: the file carries the marking top and bottom", _near(top, "#f9a825")
             and _near(bottom, "#f9a825") and text > 20, (top, bottom, text))
+    conf_qmd = conf_png.with_suffix(".qmd")
+    d.check("map image: the label in a .qmd beside it", conf_qmd.is_file()
+            and "confidential" in conf_qmd.read_text(encoding="utf-8"), sorted(p.name for p in out.iterdir()))
     conf_pdf = out / "map_confidential.pdf"
     geo = []
 

@@ -33,7 +33,7 @@ def test_secret_layer_cannot_leave_through_any_guarded_path(tmp_path):
         "mActionSaveMapAsPdf: refused while secret is visible",
         "mActionDxfExport: refused while secret is visible",
         "map image: confidential asked for a justification and was saved",
-        "map image: the file carries the marking top and bottom",
+        "map image: the file carries the marking top and bottom", "map image: the label in a .qmd beside it",
         "map PDF: the file carries the marking top and bottom",
         "map PDF: geospatial PDF (drawn without annotations) is off",
         "map image: cancelling the dialog after the justification",

@@ -70,3 +70,18 @@ def test_map_marking_is_drawn_top_and_bottom_by_the_render_task(layer_of, tmp_pa
     assert _near(image.pixelColor(width // 2, int(band) + 2).name(), "#ffffff")  # the band ends where it should
     assert _band_report(image, text_row)[1] > 20  # the banner text is drawn in black over the band
     assert top_text == 0
+
+
+def test_the_map_file_written_is_found_with_the_extension_qgis_added(tmp_path):
+    import time
+
+    from classification_plugin.integration.export_guard.map_export import written_files
+
+    since = time.time() - 1
+    (tmp_path / "map.pgw").write_text("world file")  # QGIS's world file, sorted before the image
+    (tmp_path / "map.png").write_bytes(b"png")
+    (tmp_path / "map.png.aux.xml").write_text("<PAMDataset/>")
+    assert written_files(str(tmp_path / "map"), since) == [str(tmp_path / "map.png")]  # named without one
+    assert written_files(str(tmp_path / "map.png"), since) == [str(tmp_path / "map.png")]
+    assert written_files(str(tmp_path / "map.png"), time.time() + 60) == []  # an older file is not this export
+    assert written_files(str(tmp_path / "other"), since) == []

@@ -126,6 +126,10 @@ class DialogWatch(Channel):
         # dialogs with a Browser of their own (the Data Source Manager) are made on first use, and
         # QGIS shows the Data Source Manager modal or not (/qgis/dataSourceManagerNonModal)
         self.drops.scan_for_browsers(widget)
+        if isinstance(modal, QFileDialog) and modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
+            # the file of an allowed Save Map as Image / PDF (opened from the main window on 3.22,
+            # from the Save Map dialog later)
+            self.map_export.watch_file_dialog(modal)
         while widget is not None:
             name = widget.metaObject().className()
             if name in SAVE_DIALOGS or name in MAP_DIALOGS or name in OPENED_DIALOGS:
