@@ -95,7 +95,8 @@ class MapExportChannel(Channel):
 
         def completed():
             for written in written_files(path, since):
-                self.gate.label_written_file(written, labels, tr("Exported from the map"))
+                if not written.lower().endswith(".pdf"):  # a PDF keeps no label beside it: its banner says it
+                    self.gate.label_written_file(written, labels, tr("Exported from the map"))
 
         task.taskCompleted.connect(completed)
 
