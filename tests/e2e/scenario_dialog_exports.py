@@ -84,9 +84,7 @@ def scenario(d):
         return
     action.trigger()
     yield 1500
-    exports = []
-    for window in QApplication.topLevelWidgets():  # the main window's dock, or a window of its own
-        exports += [a for a in window.findChildren(QAction) if a.text().replace("&", "").startswith("Export as Image")]
+    exports = profile_actions("Export as Image")
     d.check("the profile has Export as Image", bool(exports), len(exports))
     if not exports:
         return
@@ -165,6 +163,8 @@ def scenario(d):
 
 
 def profile_actions(text):
+    """The profile panel's actions whose text starts with ``text`` (the panel is the main window's
+    dock, or a window of its own)."""
     return [a for window in QApplication.topLevelWidgets() for a in window.findChildren(QAction)
             if a.text().replace("&", "").startswith(text)]
 

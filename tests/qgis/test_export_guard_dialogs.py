@@ -171,14 +171,19 @@ def open_export(export_guard, dialog):
     return still_open
 
 
+def save_dialog(parent, title):
+    """Qt's save dialog opened from the ``parent`` widget, as QGIS does."""
+    dialog = QFileDialog(parent, title)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    return dialog
+
+
 def save_dialog_from(parent_class, title):
     """(parent, dialog): Qt's save dialog opened from a shown ``parent_class`` widget, as QGIS does."""
     parent = parent_class()
     parent.show()
-    dialog = QFileDialog(parent, title)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    return parent, dialog
+    return parent, save_dialog(parent, title)
 
 
 def save_image_from_3d_view():
@@ -254,9 +259,7 @@ IMAGE_FILTERS = ["PNG format (*.png *.PNG)", "JPG format (*.jpg *.JPG)", "TIFF f
 
 def profile_file_dialog(panel, filters):
     """Qt's save dialog the profile panel opens first (Save Plot As, Export to PDF)."""
-    dialog = QFileDialog(panel, "Save Plot As")
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog = save_dialog(panel, "Save Plot As")
     dialog.setNameFilters(filters)
     return dialog
 

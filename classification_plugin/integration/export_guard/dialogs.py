@@ -126,7 +126,8 @@ class DialogWatch(Channel):
         # dialogs with a Browser of their own (the Data Source Manager) are made on first use, and
         # QGIS shows the Data Source Manager modal or not (/qgis/dataSourceManagerNonModal)
         self.drops.scan_for_browsers(widget)
-        if isinstance(modal, QFileDialog) and modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
+        saving = isinstance(modal, QFileDialog) and modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave
+        if saving:
             # the file of an allowed Save Map as Image / PDF (opened from the main window on 3.22,
             # from the Save Map dialog later)
             self.map_export.watch_file_dialog(modal)
@@ -143,7 +144,7 @@ class DialogWatch(Channel):
                     self._dialog_shown(modal, name)
                 return
             if name == PROFILE_WIDGET:
-                if isinstance(modal, QFileDialog) and modal.acceptMode() == QFileDialog.AcceptMode.AcceptSave:
+                if saving:
                     self._dialog_shown(modal, name)
                 return
             widget = widget.parentWidget()
