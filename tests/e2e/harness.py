@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import time
 import zipfile
 from pathlib import Path
 
@@ -32,9 +33,15 @@ OUTPUT = E2E / "output" / qgis_version()
 # Runs before the plugins load: a Python error that QGIS would show in its modal error box (which
 # nothing closes under Xvfb, so QGIS would hang at start-up) is written to a file instead, and
 # then the startup script the scenario asked for, if any, runs.
+# On a time-out the runner sends SIGUSR1: faulthandler then writes every thread's Python stack to
+# CG_STACKS, from its signal handler, so it is written even while QGIS's main thread is blocked.
 STARTUP = """
-import os, runpy, traceback
+import faulthandler, os, runpy, signal, traceback
 import qgis.utils
+
+_stacks = os.open(os.environ["CG_STACKS"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+os.write(_stacks, f"qgis pid {os.getpid()}\\n".encode())
+faulthandler.register(signal.SIGUSR1, file=_stacks, all_threads=True)  # a descriptor: nothing to collect
 
 def _record_exception(etype, value, tb, msg=None, *args, **kwargs):
     with open(os.environ["CG_PYTHON_ERRORS"], "a", encoding="utf-8") as handle:
@@ -114,17 +121,23 @@ def run_scenario(name: str, scenario_file: str, tmp_path: Path, settings: dict |
     environment["PYQGIS_STARTUP"] = str(startup)
     errors_file = out_dir / "python_errors.txt"
     environment["CG_PYTHON_ERRORS"] = str(errors_file)
+    stacks = out_dir / "stacks.txt"
+    environment["CG_STACKS"] = str(stacks)
     command = ["qgis", "--profiles-path", str(profiles), "--profile", "default",
                "--nologo", "--noversioncheck", "--code", str(code)]
     log = out_dir / "qgis.log"
-    stuck = run_under_xvfb(command, environment, log, timeout_s, out_dir / "stuck.png")
+    stuck = run_under_xvfb(command, environment, log, timeout_s, out_dir / "stuck.png", stacks)
     result_file = out_dir / "result.json"
     python_errors = errors_file.read_text(encoding="utf-8") if errors_file.is_file() else ""
     if not result_file.is_file():
         why = f"timed out after {timeout_s} s (screenshot of the stuck screen: {stuck})" if stuck is not None \
             else "QGIS ended without writing it"
+        where = stacks.read_text(encoding="utf-8", errors="replace") if stacks.is_file() else ""
+        where = where if "thread" in where.lower() else "(none: QGIS had not run its Python start-up script)"
         raise AssertionError(f"QGIS wrote no result for {name}: {why}; Python errors QGIS caught:\n"
-                             f"{python_errors[-3000:] or '(none)'}\nlog:\n{log.read_text()[-4000:]}")
+                             f"{python_errors[-3000:] or '(none)'}\nlog:\n{log.read_text()[-4000:]}\n"
+                             f"where QGIS's threads were when it was stopped (most recent call first):\n"
+                             f"{where[-6000:]}")
     result = json.loads(result_file.read_text(encoding="utf-8"))
     result["python_errors"] = python_errors
     result["log_errors"] = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -175,10 +188,27 @@ def _grab_screen(display: str, path: Path) -> Path | None:
     return path if done.returncode == 0 and path.is_file() else None
 
 
-def run_under_xvfb(command: list, environment: dict, log: Path, timeout_s: int, screenshot: Path) -> Path | None:
+def _dump_stacks(stacks: Path | None) -> None:
+    """Ask a stuck QGIS for its Python stacks (the start-up script wrote its pid first into
+    ``stacks`` and has faulthandler append them there on SIGUSR1)."""
+    if stacks is None or not stacks.is_file():
+        return
+    first = stacks.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+    if not first.startswith("qgis pid "):
+        return
+    try:
+        os.kill(int(first.split()[-1]), signal.SIGUSR1)
+    except (ValueError, ProcessLookupError, PermissionError):
+        return
+    time.sleep(2)
+
+
+def run_under_xvfb(command: list, environment: dict, log: Path, timeout_s: int, screenshot: Path,
+                   stacks: Path | None = None) -> Path | None:
     """Run ``command`` on a private Xvfb, QGIS in a session of its own. On a time-out the stuck
-    screen is saved to ``screenshot`` (returned) and QGIS's whole process group is killed, so no
-    qgis.bin or Xvfb is left behind to slow later runs. Returns None when QGIS ended by itself."""
+    screen is saved to ``screenshot`` (returned), QGIS's Python stacks are written to ``stacks``
+    and QGIS's whole process group is killed, so no qgis.bin or Xvfb is left behind to slow later
+    runs. Returns None when QGIS ended by itself."""
     server, display = _start_xvfb()
     stuck = None
     try:
@@ -189,6 +219,7 @@ def run_under_xvfb(command: list, environment: dict, log: Path, timeout_s: int, 
                 qgis.wait(timeout=timeout_s)
             except subprocess.TimeoutExpired:
                 stuck = _grab_screen(display, screenshot) or screenshot
+                _dump_stacks(stacks)
             finally:
                 _kill_group(qgis)
     finally:

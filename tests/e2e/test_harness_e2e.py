@@ -1,10 +1,12 @@
 """The harness itself: a program that hangs past its time-out is killed with its whole process
-group (children included), the stuck screen is saved, and the private Xvfb goes too."""
+group (children included), the stuck screen is saved, and the private Xvfb goes too; a QGIS whose
+main thread is blocked is reported with where its Python code was."""
 
 import os
 import time
 
-from harness import run_under_xvfb
+import pytest
+from harness import run_scenario, run_under_xvfb
 
 
 def _alive(pid: int) -> bool:
@@ -37,3 +39,11 @@ def test_a_hung_program_is_killed_with_its_children_and_the_screen_is_saved(tmp_
 def test_a_program_that_ends_by_itself_is_not_reported_stuck(tmp_path):
     assert run_under_xvfb(["/bin/true"], dict(os.environ), tmp_path / "log.txt", 30, tmp_path / "s.png") is None
     assert not (tmp_path / "s.png").exists()
+
+
+def test_a_blocked_qgis_is_reported_with_where_its_main_thread_was(tmp_path):
+    with pytest.raises(AssertionError) as failure:
+        run_scenario("blocked", "scenario_blocked.py", tmp_path, timeout_s=45)
+    message = str(failure.value)
+    assert "timed out after 45 s" in message
+    assert "Current thread" in message and "scenario_blocked.py\", line 9 in scenario" in message, message
