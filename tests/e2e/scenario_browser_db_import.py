@@ -11,7 +11,7 @@ from pathlib import Path
 
 from driver import recorded_events
 from osgeo import ogr
-from qgis.core import QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProviderRegistry, QgsVectorLayer
 from qgis.gui import QgsDataItemGuiContext, QgsGui, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QModelIndex, Qt
 from qgis.PyQt.QtTest import QTest
@@ -92,7 +92,13 @@ def scenario(d):
         d.later(750, answer)
         entry.trigger()  # modal: returns once the dialog is closed (and QGIS has queued its import)
         running[0] = False
-        yield 3000  # the import runs as a task
+        yield 500
+        tasks = QgsApplication.taskManager()
+        for _ in range(120):  # the import runs as a task: its table is read once it has ended
+            if not tasks.countActiveTasks():
+                break
+            yield 250
+        yield 500  # the guard labels the table when the task's completion reaches the main thread
         return seen
 
     def written(table):
