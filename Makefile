@@ -15,8 +15,9 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LRELEASE := $(shell command -v lrelease 2>/dev/null || echo /usr/lib/qt5/bin/lrelease)
 APT_PACKAGES := qgis qgis-providers python3-qgis python3-pyqt5 python3-venv xvfb xauth \
                 qttools5-dev-tools postgresql fonts-wqy-microhei python3-pil
-# only for the tests: QGIS Server, a real OGC client, and nginx + spawn-fcgi to deploy it as users do
-TEST_APT_PACKAGES := qgis-server python3-owslib nginx spawn-fcgi
+# only for the tests: QGIS Server, a real OGC client, nginx + spawn-fcgi to deploy it as users do,
+# and PostGIS for the PostgreSQL tables whose labels QGIS keeps in their database
+TEST_APT_PACKAGES := qgis-server python3-owslib nginx spawn-fcgi postgresql-postgis
 # The version matrix: each QGIS is the one a Debian release ships. The release this machine runs
 # is tested here; the others in a chroot built once under build/chroots (scripts/qgis_chroot.sh).
 SUITE_3.22 := bookworm

@@ -89,7 +89,7 @@
       <translation>（方案默认）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="55" />
+      <location filename="../classification_plugin/integration/label_store.py" line="62" />
       <source>.qmd file</source>
       <translation>.qmd 文件</translation>
     </message>
@@ -264,12 +264,12 @@
       <translation>机场</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="404" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="405" />
       <source>Align Rasters</source>
       <translation>对齐栅格</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="411" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="412" />
       <source>Aligned by Align Rasters</source>
       <translation>由“对齐栅格”生成</translation>
     </message>
@@ -558,7 +558,7 @@ Manifest SHA-256: {digest}</source>
       <translation>内容</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="499" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="500" />
       <source>Converting to an offline project</source>
       <translation>转换为离线项目</translation>
     </message>
@@ -638,6 +638,11 @@ Manifest SHA-256: {digest}</source>
       <translation>区内数据的最低密级</translation>
     </message>
     <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="63" />
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
       <location filename="../classification_plugin/gui/register_model.py" line="38" />
       <source>Dataset</source>
       <translation>数据集</translation>
@@ -673,7 +678,7 @@ Manifest SHA-256: {digest}</source>
       <translation>由查询派生</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="361" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="362" />
       <source>Derived by the Raster Calculator</source>
       <translation>由栅格计算器派生</translation>
     </message>
@@ -868,12 +873,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由 DB 管理器导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="320" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="321" />
       <source>Exported from the elevation profile</source>
       <translation>由高程剖面导出</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="98" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="99" />
       <source>Exported from the map</source>
       <translation>由地图导出</translation>
     </message>
@@ -883,17 +888,17 @@ Manifest SHA-256: {digest}</source>
       <translation>将“{layer}”导出到文件（DB 管理器）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="225" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="226" />
       <source>Exporting a 3D map view</source>
       <translation>导出三维地图视图</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="231" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="232" />
       <source>Exporting a map animation</source>
       <translation>导出地图动画</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="229" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="230" />
       <source>Exporting an elevation profile</source>
       <translation>导出高程剖面</translation>
     </message>
@@ -913,7 +918,7 @@ Manifest SHA-256: {digest}</source>
       <translation>已拒绝将高程剖面导出为 PDF：PDF 由 QGIS 自行绘制，无法带有密级标志（{marking}）。请将剖面导出为图像，图像会带有密级标志。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="234" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="235" />
       <source>Exporting the map to DXF</source>
       <translation>将地图导出为 DXF</translation>
     </message>
@@ -1003,7 +1008,7 @@ Manifest SHA-256: {digest}</source>
       <translation>在脚本中，请将其放在 classification_plugin.integration.export_guard.justified("理由") 中运行。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="54" />
+      <location filename="../classification_plugin/integration/label_store.py" line="61" />
       <source>GeoPackage</source>
       <translation>GeoPackage</translation>
     </message>
@@ -1148,12 +1153,12 @@ Manifest SHA-256: {digest}</source>
       <translation>由数据库管理器导入</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="463" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="464" />
       <source>Imported into a database (Browser)</source>
       <translation>由浏览器导入数据库</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="433" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="434" />
       <source>Importing '{layer}' into a database (Browser)</source>
       <translation>将“{layer}”导入数据库（浏览器）</translation>
     </message>
@@ -1438,7 +1443,7 @@ Manifest SHA-256: {digest}</source>
       <translation>标记为测量数据</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="385" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="386" />
       <source>Mesh Calculator</source>
       <translation>网格计算器</translation>
     </message>
@@ -1748,7 +1753,7 @@ Manifest SHA-256: {digest}</source>
       <translation>处理：processing.run</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="56" />
+      <location filename="../classification_plugin/integration/label_store.py" line="64" />
       <source>Project</source>
       <translation>项目</translation>
     </message>
@@ -1828,7 +1833,7 @@ Manifest SHA-256: {digest}</source>
       <translation>将密级提高为{level}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="354" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="355" />
       <source>Raster Calculator</source>
       <translation>栅格计算器</translation>
     </message>
@@ -2048,7 +2053,7 @@ Manifest SHA-256: {digest}</source>
       <translation>另存为“{layer}”的副本</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="222" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="223" />
       <source>Saving '{layer}' as a new file</source>
       <translation>将“{layer}”另存为新文件</translation>
     </message>
@@ -2063,12 +2068,12 @@ Manifest SHA-256: {digest}</source>
       <translation>保存“{layer}”的控制点（地理配准工具）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="108" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="109" />
       <source>Saving the map as a geospatial PDF refused: it cannot carry the classification marking ({marking}). Save it as a plain PDF.</source>
       <translation>已拒绝将地图保存为地理空间 PDF：它无法带有密级标志（{marking}）。请保存为普通 PDF。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="235" />
+      <location filename="../classification_plugin/integration/export_guard/dialogs.py" line="236" />
       <source>Saving the map as an image or PDF</source>
       <translation>将地图保存为图片或 PDF</translation>
     </message>
@@ -2378,12 +2383,12 @@ Manifest SHA-256: {digest}</source>
       <translation>无法在布局中添加密级标识：{error}</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="112" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="113" />
       <source>The classification marking could not be added to the map export: it had already started. Try again.</source>
       <translation>无法为地图导出添加密级标志：导出已经开始。请重试。</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="118" />
+      <location filename="../classification_plugin/integration/export_guard/map_export.py" line="119" />
       <source>The classification marking could not be added to the map export: {error}</source>
       <translation>无法为地图导出添加密级标志：{error}</translation>
     </message>
@@ -2646,6 +2651,11 @@ Manifest SHA-256: {digest}</source>
       <location filename="../classification_plugin/core/custody.py" line="374" />
       <source>This package was already received</source>
       <translation>该包已接收</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="357" />
+      <source>This table's label is kept in its database, where this version of QGIS cannot change it: change it from QGIS 3.28 or later.</source>
+      <translation>此表的密级标签保存在其数据库中，当前版本的 QGIS 无法修改：请在 QGIS 3.28 或更高版本中修改。</translation>
     </message>
     <message>
       <location filename="../classification_plugin/gui/access_log_dock.py" line="190" />
@@ -2963,17 +2973,22 @@ Manifest SHA-256: {digest}</source>
       <translation>影像覆盖范围</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="47" />
+      <location filename="../classification_plugin/integration/label_store.py" line="53" />
       <source>in a .qmd file beside the data</source>
       <translation>在数据旁的 .qmd 文件中</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="46" />
+      <location filename="../classification_plugin/integration/label_store.py" line="52" />
       <source>in the GeoPackage (gpkg_metadata)</source>
       <translation>在 GeoPackage 中（gpkg_metadata）</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="48" />
+      <location filename="../classification_plugin/integration/label_store.py" line="54" />
+      <source>in the database (QGIS's qgis_layer_metadata table)</source>
+      <translation>在数据库中（QGIS 的 qgis_layer_metadata 表）</translation>
+    </message>
+    <message>
+      <location filename="../classification_plugin/integration/label_store.py" line="55" />
       <source>in the project only</source>
       <translation>仅在项目中</translation>
     </message>
@@ -3078,7 +3093,7 @@ Manifest SHA-256: {digest}</source>
       <translation>未安装</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="49" />
+      <location filename="../classification_plugin/integration/label_store.py" line="56" />
       <source>not labelled</source>
       <translation>未标注</translation>
     </message>

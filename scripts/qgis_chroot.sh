@@ -14,9 +14,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 # What the three test rings need inside: QGIS and its bindings, Debian's shapely 2 and numpy 2
 # (the ones its GDAL is built against), Xvfb for the desktop ring, PostgreSQL for the audit tests,
-# QGIS Server, OWSLib (a real OGC client), nginx and spawn-fcgi for the server tests.
+# PostGIS for the labels kept in a PostgreSQL database, QGIS Server, OWSLib (a real OGC client),
+# nginx and spawn-fcgi for the server tests.
 PACKAGES=qgis,qgis-providers,python3-qgis,python3-pyqt5,python3-venv,python3-pip,python3-shapely,\
-python3-numpy,python3-pil,xvfb,xauth,qttools5-dev-tools,postgresql,fonts-wqy-microhei,make,git,unzip,\
+python3-numpy,python3-pil,xvfb,xauth,qttools5-dev-tools,postgresql,postgresql-postgis,fonts-wqy-microhei,make,git,unzip,\
 gdal-bin,ca-certificates,procps,util-linux,qgis-server,python3-owslib,nginx,spawn-fcgi
 
 die() { echo "qgis_chroot: $*" >&2; exit 2; }

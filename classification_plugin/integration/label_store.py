@@ -3,7 +3,9 @@
 - GeoPackage vector tables: per table, in ``gpkg_metadata`` through QGIS layer metadata
   (``QgsProviderRegistry.saveLayerMetadata``), so a label on one table never shows on another.
 - Shapefiles, GeoTIFFs and other single-file sources: a ``.qmd`` sidecar beside the file.
-- Anything else (memory layers, web services, databases, read-only files): the project.
+- PostgreSQL tables (QGIS 3.28 and later): QGIS's own ``qgis_layer_metadata`` table of that
+  database, one row per table, which QGIS's PostgreSQL provider reads when the layer opens.
+- Anything else (memory layers, web services, other databases, read-only files): the project.
 
 Every label is also mirrored into the layer's QGIS metadata (a keyword vocabulary carrying
 the JSON, plus an ISO "Security" constraint readable in Layer Properties > Metadata) and into
@@ -15,7 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from qgis.core import QgsLayerMetadata, QgsMapLayer, QgsProject, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import Qgis, QgsLayerMetadata, QgsMapLayer, QgsProject, QgsProviderRegistry, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -34,7 +36,11 @@ CONSTRAINT_TYPE = "Security"
 
 STORED_GEOPACKAGE = "geopackage"
 STORED_SIDECAR = "sidecar"
+STORED_DATABASE = "database"
 STORED_PROJECT = "project"
+# QGIS stores a PostgreSQL layer's metadata in the database, and its provider reads it back when
+# the layer opens, from 3.28 on; before, the provider refuses to write it
+DATABASE_METADATA_SINCE = 32800
 
 _SIDECAR_SUFFIXES = {".shp", ".tif", ".tiff", ".geojson", ".json", ".gml", ".kml", ".csv", ".gpx",
                      ".jp2", ".img", ".vrt", ".asc", ".nc", ".fgb", ".las", ".laz", ".2dm",
@@ -45,6 +51,7 @@ def storage_description(stored_in: str) -> str:
     return {
         STORED_GEOPACKAGE: tr("in the GeoPackage (gpkg_metadata)"),
         STORED_SIDECAR: tr("in a .qmd file beside the data"),
+        STORED_DATABASE: tr("in the database (QGIS's qgis_layer_metadata table)"),
         STORED_PROJECT: tr("in the project only"),
     }.get(stored_in, tr("not labelled"))
 
@@ -53,6 +60,7 @@ def storage_short_name(stored_in: str) -> str:
     return {
         STORED_GEOPACKAGE: tr("GeoPackage"),
         STORED_SIDECAR: tr(".qmd file"),
+        STORED_DATABASE: tr("Database"),
         STORED_PROJECT: tr("Project"),
     }.get(stored_in, "")
 
@@ -76,7 +84,11 @@ def _writable(path: Path) -> bool:
 
 
 def storage_for(layer: QgsMapLayer) -> str:
-    """Where a label for this layer would be written."""
+    """Where a label for this layer would be written (a query layer's stays in the project: the
+    database's row is per table)."""
+    if layer.providerType() == "postgres" and Qgis.QGIS_VERSION_INT >= DATABASE_METADATA_SINCE \
+            and query_of_layer(layer) is None:
+        return STORED_DATABASE
     path = source_path(layer)
     if path is None or not _writable(path):
         return STORED_PROJECT
@@ -139,7 +151,52 @@ def data_label(layer: QgsMapLayer) -> Label | None:
         found = _label_from_metadata(provider.layerMetadata())
         if found is not None:
             return found
-    return _label_from_metadata(layer.metadata()) or _sidecar_label(layer)
+    return _database_label(layer) or _label_from_metadata(layer.metadata()) or _sidecar_label(layer)
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _database_label(layer: QgsMapLayer) -> Label | None:
+    """Before QGIS 3.28 the PostgreSQL provider does not read its ``qgis_layer_metadata`` table:
+    the label a newer QGIS wrote there for this layer's table is read here. None for any other
+    layer, and on a newer QGIS (its provider has read it)."""
+    if layer.providerType() != "postgres" or Qgis.QGIS_VERSION_INT >= DATABASE_METADATA_SINCE \
+            or query_of_layer(layer) is not None:
+        return None
+    return read_database_label(layer)
+
+
+def read_database_label(layer: QgsMapLayer) -> Label | None:
+    """The label in the ``qgis_layer_metadata`` row of a PostgreSQL layer's table, read through
+    QGIS's own connection, the row matched as QGIS matches it (schema, table, geometry column);
+    None when there is none or nothing can be read."""
+    from qgis.core import QgsDataSourceUri
+
+    uri = QgsDataSourceUri(layer.source())
+    column = uri.geometryColumn()
+    try:
+        connection = QgsProviderRegistry.instance().providerMetadata("postgres").createConnection(uri.uri(False), {})
+        schemas = connection.executeSql("SELECT table_schema FROM information_schema.tables "
+                                        "WHERE table_name = 'qgis_layer_metadata'")
+        if not schemas:
+            return None
+        schema = '"' + str(schemas[0][0]).replace('"', '""') + '"'
+        rows = connection.executeSql(
+            f"SELECT qmd::text FROM {schema}.qgis_layer_metadata WHERE f_table_schema = {_sql_text(uri.schema())} "
+            f"AND f_table_name = {_sql_text(uri.table())} AND layer_type = 'vector' AND f_geometry_column "
+            + (f"= {_sql_text(column)}" if column else "IS NULL"))
+    except Exception:  # noqa: BLE001 - QgsProviderConnectionException: no connection, no right to read
+        return None
+    for (text,) in rows:
+        document = QDomDocument()
+        metadata = QgsLayerMetadata()
+        if document.setContent(str(text))[0] and metadata.readMetadataXml(document.documentElement()):
+            found = _label_from_metadata(metadata)
+            if found is not None:
+                return found
+    return None
 
 
 def _save_geopackage_metadata(source: str, metadata: QgsLayerMetadata) -> tuple:
@@ -161,6 +218,26 @@ def _save_geopackage_metadata(source: str, metadata: QgsLayerMetadata) -> tuple:
         return QgsProviderRegistry.instance().saveLayerMetadata("ogr", source, metadata)
     finally:
         gdal.SetConfigOption("OGR_SQLITE_JOURNAL", None)
+
+
+def _save_database_metadata(layer: QgsMapLayer, metadata: QgsLayerMetadata) -> bool:
+    """QGIS's ``saveLayerMetadata`` into a PostgreSQL layer's database (its ``qgis_layer_metadata``
+    table, which QGIS creates where it is missing; it needs PostGIS and the right to write there).
+    That table refuses a row without an identifier or a title: the table's name and the layer's
+    name stand in for those left empty, in the copy written only. False when it could not be
+    written (no PostGIS, a read-only user): the label is then kept in the project."""
+    from qgis.core import QgsDataSourceUri
+
+    metadata = QgsLayerMetadata(metadata)
+    if not metadata.identifier():
+        metadata.setIdentifier(QgsDataSourceUri(layer.source()).table() or layer.name())
+    if not metadata.title():
+        metadata.setTitle(layer.name() or metadata.identifier())
+    try:
+        ok, _error = QgsProviderRegistry.instance().saveLayerMetadata("postgres", layer.source(), metadata)
+    except Exception:  # noqa: BLE001 - QgsException when the provider refuses
+        return False
+    return bool(ok)
 
 
 def _metadata_with(metadata: QgsLayerMetadata, label: Label | None, scheme: Scheme | None):
@@ -255,7 +332,7 @@ class LabelStore(QObject):
         layer.setCustomProperty(PROPERTY_LOADED, True)
         from_data = data_label(layer)
         if from_data is not None:
-            stored_in = storage_for(layer)
+            stored_in = STORED_DATABASE if layer.providerType() == "postgres" else storage_for(layer)
             if stored_in == STORED_PROJECT:
                 stored_in = STORED_GEOPACKAGE if source_path(layer) and \
                     source_path(layer).suffix.lower() == ".gpkg" else STORED_SIDECAR
@@ -276,6 +353,9 @@ class LabelStore(QObject):
     def change(self, layer: QgsMapLayer, request: LabelRequest, user: str | None = None) -> Label | None:
         """Apply a label change through the rules; raises LabelError and changes nothing if refused."""
         current = self.label(layer)
+        if _database_label(layer) is not None:  # (QGIS before 3.28: it cannot write it there)
+            raise LabelError(tr("This table's label is kept in its database, where this version of QGIS "
+                                "cannot change it: change it from QGIS 3.28 or later."))
         refusal = downgrade_refusal(current, request, self.scheme, self.downgrade_roles,
                                     self.user_groups() if self.user_groups is not None and self.downgrade_roles else ())
         if refusal:
@@ -306,6 +386,8 @@ class LabelStore(QObject):
                 ok = False
             if not ok:
                 stored_in = STORED_PROJECT
+        elif stored_in == STORED_DATABASE and not _save_database_metadata(layer, metadata):
+            stored_in = STORED_PROJECT
         layer.setMetadata(metadata)
         if stored_in == STORED_SIDECAR:
             _message, ok = layer.saveDefaultMetadata()
