@@ -4,15 +4,20 @@ QGIS Server keeps a project (and its layers' providers) in its cache for as long
 file does not change, while the data's label can be changed on a desktop at any time. So each
 answer is kept with the modification times of what it was read from (the data file, its .qmd
 and the project file) and read again, from a freshly opened copy of the layer, when one changes.
+A label kept in a PostgreSQL database has no file to watch: it is read again every
+``DATABASE_REREAD_S`` seconds.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 from classification_plugin.core.labels import Label
 from classification_plugin.integration.label_store import data_label, project_label, source_path
+
+DATABASE_REREAD_S = 10
 
 
 def _mtime(path) -> float | None:
@@ -27,7 +32,9 @@ def _stamp(layer, project_path: str) -> tuple:
     files = (path, path.with_suffix(".qmd")) if path is not None else ()
     # a GeoPackage being written keeps its change in the -wal file until a checkpoint
     wal = (str(path) + "-wal",) if path is not None and path.suffix.lower() == ".gpkg" else ()
-    return tuple(_mtime(f) for f in (*files, *wal, project_path))
+    # a database's label changes with no file to show it: the stamp moves on every few seconds
+    period = (int(time.monotonic() // DATABASE_REREAD_S),) if layer.providerType() == "postgres" else ()
+    return (*(_mtime(f) for f in (*files, *wal, project_path)), *period)
 
 
 def read_label(layer) -> Label | None:

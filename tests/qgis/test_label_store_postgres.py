@@ -159,3 +159,20 @@ def test_before_qgis_3_28_a_label_a_newer_qgis_kept_in_the_database_is_read_and_
         store.change(layer, LabelRequest(level="top_secret", reason="raised by order 7"))
     assert store.label(layer).level == "secret"
 
+
+def test_qgis_server_reads_a_database_label_again_after_a_few_seconds(survey_db, monkeypatch):
+    # QGIS Server caches a project's layers: a file's label is read again when the file changes,
+    # a database's, which has no file to watch, every DATABASE_REREAD_S seconds
+    from classification_plugin.server import labels as server_labels
+
+    reads, now = [], [1000.0]
+    monkeypatch.setattr(server_labels.time, "monotonic", lambda: now[0])
+    cache = server_labels.LabelCache(reader=lambda layer: reads.append(layer.name()))
+    layer = pg_layer(survey_db, "control_points")
+    cache.label(layer, "/srv/project.qgs")
+    now[0] += server_labels.DATABASE_REREAD_S / 2
+    cache.label(layer, "/srv/project.qgs")
+    assert reads == ["control_points"]
+    now[0] += server_labels.DATABASE_REREAD_S
+    cache.label(layer, "/srv/project.qgs")
+    assert reads == ["control_points", "control_points"]
