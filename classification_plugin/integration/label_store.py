@@ -138,20 +138,32 @@ def project_label(layer: QgsMapLayer) -> Label | None:
 
 def data_label(layer: QgsMapLayer) -> Label | None:
     """The label the data source itself carries: the provider's metadata (a GeoPackage's
-    gpkg_metadata, read when the layer was opened), the layer's metadata, or the .qmd beside the
+    gpkg_metadata or a PostgreSQL table's ``qgis_layer_metadata`` row, read when the layer was
+    opened; that row read here before QGIS 3.28), the layer's metadata, or the .qmd beside the
     file. A layer read from a project has the project's copy as its metadata, which can be older
     than the file's: the provider's comes first. The .qmd is read whether or not the file is
     writable (a read-only share, a server). A query layer carries none of its own: its provider's
     metadata is that of a table of the file (GDAL's first), not of the query, so its label is the
     one derived from the tables its query names, kept in the project."""
+    return _data_label_and_origin(layer)[0]
+
+
+def _data_label_and_origin(layer: QgsMapLayer) -> tuple:
+    """(:func:`data_label`, where it was read: "provider", "database", "metadata" or "sidecar");
+    (None, "") when there is none."""
     if query_of_layer(layer) is not None:
-        return None
+        return None, ""
     provider = layer.dataProvider() if hasattr(layer, "dataProvider") else None
     if provider is not None and hasattr(provider, "layerMetadata"):
         found = _label_from_metadata(provider.layerMetadata())
         if found is not None:
-            return found
-    return _database_label(layer) or _label_from_metadata(layer.metadata()) or _sidecar_label(layer)
+            return found, "provider"
+    for origin, read in (("database", _database_label), ("metadata", lambda lay: _label_from_metadata(lay.metadata())),
+                         ("sidecar", _sidecar_label)):
+        found = read(layer)
+        if found is not None:
+            return found, origin
+    return None, ""
 
 
 def _sql_text(value: str) -> str:
@@ -330,9 +342,13 @@ class LabelStore(QObject):
         The data source wins over a stale copy in the project: it is what travels with the file.
         """
         layer.setCustomProperty(PROPERTY_LOADED, True)
-        from_data = data_label(layer)
+        from_data, origin = _data_label_and_origin(layer)
+        if from_data is not None and layer.providerType() == "postgres":
+            # the database's row, else the project's copy that QGIS restored into the layer
+            self._mirror(layer, from_data, STORED_DATABASE if origin in ("provider", "database") else STORED_PROJECT)
+            return from_data
         if from_data is not None:
-            stored_in = STORED_DATABASE if layer.providerType() == "postgres" else storage_for(layer)
+            stored_in = storage_for(layer)
             if stored_in == STORED_PROJECT:
                 stored_in = STORED_GEOPACKAGE if source_path(layer) and \
                     source_path(layer).suffix.lower() == ".gpkg" else STORED_SIDECAR

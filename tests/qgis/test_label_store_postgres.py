@@ -100,6 +100,17 @@ def test_a_user_who_may_not_write_there_keeps_the_label_in_the_project(survey_db
     assert store.stored_in(layer) == ls.STORED_PROJECT
     assert store.label(layer).uid == label.uid
     assert metadata_rows(survey_db) == []
+    assert_reopened_from_the_project(layer, label)
+
+
+def assert_reopened_from_the_project(layer, label):
+    """The layer opened again from its project (which restores its metadata, label included) says
+    the label is in the project, not in the database."""
+    reopened = QgsVectorLayer(layer.source(), layer.name(), "postgres")
+    reopened.setMetadata(layer.metadata())
+    fresh = LabelStore(SchemeRegistry(), "cn_state_secret")
+    assert fresh.load(reopened).uid == label.uid
+    assert fresh.stored_in(reopened) == ls.STORED_PROJECT
 
 
 def qgis_metadata_row(database, table, label):
@@ -134,9 +145,10 @@ def test_before_qgis_3_28_a_tables_label_stays_in_the_project(survey_db, clean_p
     layer = pg_layer(survey_db, "control_points")
     clean_project.addMapLayer(layer)
     assert ls.storage_for(layer) == ls.STORED_PROJECT
-    store.change(layer, LabelRequest(level="secret", reason="control points"))
+    label = store.change(layer, LabelRequest(level="secret", reason="control points"))
     assert store.stored_in(layer) == ls.STORED_PROJECT
     assert metadata_rows(survey_db) == []
+    assert_reopened_from_the_project(layer, label)
 
 
 @pytest.mark.skipif(IN_DATABASE, reason="QGIS 3.28 and later read it through their provider")
