@@ -2653,7 +2653,7 @@ Manifest SHA-256: {digest}</source>
       <translation>该包已接收</translation>
     </message>
     <message>
-      <location filename="../classification_plugin/integration/label_store.py" line="357" />
+      <location filename="../classification_plugin/integration/label_store.py" line="373" />
       <source>This table's label is kept in its database, where this version of QGIS cannot change it: change it from QGIS 3.28 or later.</source>
       <translation>此表的密级标签保存在其数据库中，当前版本的 QGIS 无法修改：请在 QGIS 3.28 或更高版本中修改。</translation>
     </message>
