@@ -55,14 +55,21 @@ def metadata_rows(database):
                                   ".qgis_layer_metadata ORDER BY f_table_name").fetchall()
 
 
+def classify_control_points(database, project, stored_in):
+    """``survey.control_points`` added to ``project`` and labelled secret, where it is said to be
+    and is ``stored_in``; returns (layer, label)."""
+    store = LabelStore(SchemeRegistry(), "cn_state_secret", user="tester")
+    layer = pg_layer(database, "control_points")
+    project.addMapLayer(layer)
+    assert ls.storage_for(layer) == stored_in
+    label = store.change(layer, LabelRequest(level="secret", reason="control points, catalogue 2.1"))
+    assert store.stored_in(layer) == stored_in
+    return layer, label
+
+
 @pytest.mark.skipif(not IN_DATABASE, reason="QGIS before 3.28 keeps no layer metadata in PostgreSQL")
 def test_a_tables_label_is_kept_in_its_database_and_read_by_a_new_layer(survey_db, clean_project):
-    store = LabelStore(SchemeRegistry(), "cn_state_secret", user="tester")
-    layer = pg_layer(survey_db, "control_points")
-    clean_project.addMapLayer(layer)
-    assert ls.storage_for(layer) == ls.STORED_DATABASE
-    label = store.change(layer, LabelRequest(level="secret", reason="control points, catalogue 2.1"))
-    assert store.stored_in(layer) == ls.STORED_DATABASE
+    layer, label = classify_control_points(survey_db, clean_project, ls.STORED_DATABASE)
 
     # one row, for that table only; QGIS's table refuses an empty identifier or title
     rows = metadata_rows(survey_db)
@@ -141,12 +148,7 @@ def qgis_metadata_row(database, table, label):
 
 @pytest.mark.skipif(IN_DATABASE, reason="QGIS 3.28 and later keep it in the database")
 def test_before_qgis_3_28_a_tables_label_stays_in_the_project(survey_db, clean_project):
-    store = LabelStore(SchemeRegistry(), "cn_state_secret", user="tester")
-    layer = pg_layer(survey_db, "control_points")
-    clean_project.addMapLayer(layer)
-    assert ls.storage_for(layer) == ls.STORED_PROJECT
-    label = store.change(layer, LabelRequest(level="secret", reason="control points"))
-    assert store.stored_in(layer) == ls.STORED_PROJECT
+    layer, label = classify_control_points(survey_db, clean_project, ls.STORED_PROJECT)
     assert metadata_rows(survey_db) == []
     assert_reopened_from_the_project(layer, label)
 
