@@ -12,7 +12,7 @@ from driver import recorded_events
 from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QPoint, Qt
 from qgis.PyQt.QtTest import QTest
-from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QDialog, QFileDialog
+from qgis.PyQt.QtWidgets import QAbstractButton, QAction, QApplication, QDialog
 from scenario_db_import import labelled_survey
 from scenario_export import (
     _near,
@@ -23,6 +23,7 @@ from scenario_export import (
     name_file_unless_refused,
     press_save,
     refusal_boxes,
+    visible_file_dialogs,
 )
 
 ANIMATION = "QgsAnimationExportDialog"
@@ -177,8 +178,7 @@ def justified_profile_image(d, export, image, events):
     def drive(tries=100):
         if answer_justification("Profile for the site survey report"):
             answered.append(True)
-        elif answered and not named and any(w.isEnabled() for w in QApplication.topLevelWidgets()
-                                            if w.isVisible() and isinstance(w, QFileDialog)):
+        elif answered and not named and any(w.isEnabled() for w in visible_file_dialogs()):
             accept_file_dialog(image, named)
         elif press_save(PROFILE_IMAGE, pressed):
             return
@@ -214,8 +214,7 @@ def refused_profile_pdf(d, pdf, events):
     def drive(tries=40):  # refused as it opens; else (not refused) answered after ~2.5 s
         if answer_justification("should not be asked"):
             asked.append(True)
-        dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
-        if dialogs and tries < 30:
+        if visible_file_dialogs() and tries < 30:
             accept_file_dialog(pdf, named)
         elif tries:
             d.later(250, lambda: drive(tries - 1))

@@ -117,6 +117,11 @@ def fill_save_dialog(path, seen):
     return False
 
 
+def visible_file_dialogs() -> list:
+    """Qt's file dialogs shown now (QGIS opens them as top-level windows)."""
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
+
+
 def accept_file_dialog(path, seen):
     """Type ``path`` into the open QFileDialog and accept it, as a user would. (selectFile() does not
     replace text in a focused name field, and QFileDialog.accept() is protected for dialogs QGIS made.)"""
@@ -135,7 +140,7 @@ def name_file_unless_refused(d, path, seen, named, done, tries=40):
     ``done`` holds something (the step is over)."""
     if done:
         return
-    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and isinstance(w, QFileDialog)]
+    dialogs = visible_file_dialogs()
     if dialogs:
         seen.append(dialogs[0].windowTitle())
         if len(seen) >= 10:
